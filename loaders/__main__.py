@@ -1,0 +1,77 @@
+"""Command line for analysts and automation.
+
+    python -m loaders check FILE... [--format text|json]
+    python -m loaders figures [--format csv|json]
+    python -m loaders import FILE... [--yes] [--uploader NAME]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+FIGURE_CLI_COLUMNS = None  # all OUTPUT_COLUMNS
+
+
+def _cmd_figures(args: argparse.Namespace) -> int:
+    from loaders.figures import build_all_figures
+
+    figures = build_all_figures()
+    if args.format == "json":
+        records = figures.to_dict(orient="records")
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        figures.to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _cmd_check(args: argparse.Namespace) -> int:
+    from loaders.tables import check_file
+
+    reports = [check_file(Path(name)) for name in args.files]
+    if args.format == "json":
+        payload = [r.to_dict() for r in reports]
+        json.dump(payload[0] if len(payload) == 1 else payload, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        for report in reports:
+            sys.stdout.write(report.to_text(args.lang) + "\n")
+    return 0 if all(r.status != "rejected" for r in reports) else 1
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from loaders.importer import import_files
+
+    return import_files([Path(f) for f in args.files], yes=args.yes, uploader=args.uploader, lang=args.lang)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m loaders", description="Anti-fraud figures: check, list, import.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    check = sub.add_parser("check", help="validate CSV/XLSX tables; exit 0 when accepted, 1 when rejected")
+    check.add_argument("files", nargs="+")
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--lang", choices=("zh", "en"), default="zh")
+    check.set_defaults(func=_cmd_check)
+
+    figures = sub.add_parser("figures", help="print every figure the project knows")
+    figures.add_argument("--format", choices=("csv", "json"), default="csv")
+    figures.set_defaults(func=_cmd_figures)
+
+    imp = sub.add_parser("import", help="check and store tables; exit 0 when stored, 1 when refused")
+    imp.add_argument("files", nargs="+")
+    imp.add_argument("--yes", action="store_true", help="store without asking for confirmation")
+    imp.add_argument("--uploader", default="cli")
+    imp.add_argument("--lang", choices=("zh", "en"), default="zh")
+    imp.set_defaults(func=_cmd_import)
+
+    args = parser.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
