@@ -73,7 +73,11 @@ class Catalog:
 
 
 def _indexed(frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    return frame.set_index(key, drop=False, verify_integrity=True)
+    indexed = frame.set_index(key, drop=False)
+    if not indexed.index.is_unique:
+        duplicates = sorted(set(indexed.index[indexed.index.duplicated()]))
+        raise ValueError(f"duplicate {key} in reference table: {duplicates}")
+    return indexed
 
 
 @lru_cache(maxsize=4)

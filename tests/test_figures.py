@@ -1,0 +1,256 @@
+"""Curated figures: validated on load, traceable to their source, derived figures computed."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from loaders.catalog import datasets_dir, load_catalog, read_csv_table
+from loaders.derive import DerivationError, implied_total, period_days, share_half_step
+from loaders.figures import (
+    FIGURE_COLUMNS,
+    FiguresError,
+    build_all_figures,
+    load_curated_figures,
+    load_curated_table,
+    validate_figures,
+)
+from tests.conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def curated() -> pd.DataFrame:
+    return load_curated_figures()
+
+
+@pytest.fixture(scope="module")
+def all_figures() -> pd.DataFrame:
+    return build_all_figures(include_uploaded=False)
+
+
+def test_curated_tables_validate_without_problems():
+    catalog = load_catalog()
+    for name in ("gansu_2020_duanka", "baise_2024_fraud"):
+        frame = read_csv_table(datasets_dir() / f"{name}.csv")
+        assert validate_figures(frame, catalog, name) == []
+
+
+@pytest.mark.parametrize(
+    ("figure_id", "metric_id", "value", "qualifier", "direction", "basis"),
+    [
+        ("gs20-001", "two_card_suspects", 1427, "exact", "", ""),
+        ("gs20-007", "business_licenses_seized", 13000, "at_least", "", ""),
+        ("gs20-011", "calls_intercepted", 120_000_000, "at_least", "", ""),
+        ("gs20-013", "case_linked_phone_cards_daily", 100, "at_least", "", ""),
+        ("gs20-014", "case_linked_phone_cards_daily", 10, "less_than", "", ""),
+        ("gs20-020", "warning_messages_sent", 100_000_000, "at_least", "", ""),
+        ("gs20-022", "fraud_cases", 6.6, "exact", "decrease", "mom"),
+        ("gs20-025", "fraud_cases", 26.9, "exact", "decrease", "mom"),
+        ("gs20-026", "days_without_case", 45, "exact", "", ""),
+        ("gs20-030", "funds_frozen", 544_000_000, "exact", "", ""),
+        ("gs20-039", "publicity_videos", 1000, "about", "", ""),
+        ("gs20-040", "video_views", 100_000_000, "at_least", "", ""),
+        ("bs24-001", "cases_filed", 44.5, "exact", "decrease", "yoy"),
+        ("bs24-003", "clearance_rate", 113, "exact", "increase", "yoy"),
+        ("bs24-005", "losses_recovered", 22_300_000, "at_least", "", ""),
+        ("bs24-012", "victims_prevented", 90000, "about", "", ""),
+        ("bs24-018", "fraud_cases", 481, "exact", "", ""),
+        ("bs24-019", "fraud_case_share", 31.2, "exact", "", ""),
+        ("bs24-027", "card_origin_leads", 73.18, "exact", "decrease", "yoy"),
+        ("bs24-029", "high_risk_numbers_handled", 104_100, "exact", "", ""),
+        ("bs24-033", "anti_fraud_sms", 13_020_000, "exact", "", ""),
+    ],
+)
+def test_golden_figures(curated, figure_id, metric_id, value, qualifier, direction, basis):
+    row = curated.set_index("figure_id").loc[figure_id]
+    assert row.metric_id == metric_id
+    assert row.value == value
+    assert (row.qualifier, row.direction, row.basis) == (qualifier, direction, basis)
+
+
+def test_same_fact_reported_twice_is_two_rows_of_one_fact(curated):
+    rows = curated[curated.fact_id == "gs20-017"]
+    assert sorted(rows.figure_id) == ["gs20-017", "gs20-038"]
+    assert set(rows.agency_id) == {"public_security", "pboc"}
+    assert set(rows.value) == {445}
+
+
+def test_every_evidence_phrase_occurs_in_its_source(curated, seeds_dir):
+    catalog = load_catalog()
+    texts = {
+        sid: (seeds_dir / catalog.sources.at[sid, "seed_file"]).read_text(encoding="utf-8")
+        for sid in catalog.sources.index
+    }
+    missing = [(r.figure_id, r.evidence) for r in curated.itertuples() if r.evidence not in texts[r.source_id]]
+    assert missing == []
+    policies = catalog.policies
+    missing_policies = [
+        (p.policy_id, p.evidence) for p in policies.itertuples() if p.evidence not in texts[p.source_id]
+    ]
+    assert missing_policies == []
+
+
+NUMBER_IN_TEXT = re.compile(r"(?:约|不足|过|突破)?\d[\d,.]*\s*(?:万|亿)?(?:余|多)?|过亿")
+
+
+def _numbers_in(evidence: str) -> list[float]:
+    from loaders.numbers import NumberParseError, parse_number
+
+    found = []
+    for token in NUMBER_IN_TEXT.findall(evidence):
+        try:
+            found.append(float(parse_number(token.replace(" ", "")).value))
+        except NumberParseError:
+            continue
+    return found
+
+
+def test_every_value_is_stated_in_its_evidence(curated):
+    pytest.importorskip("loaders.numbers")
+    wrong = [(r.figure_id, r.value, r.evidence) for r in curated.itertuples() if r.value not in _numbers_in(r.evidence)]
+    assert wrong == []
+
+
+@pytest.mark.parametrize(
+    ("mutation", "column", "code"),
+    [
+        ({"metric_id": "no_such_metric"}, "metric_id", "unknown_metric"),
+        ({"qualifier": "roughly"}, "qualifier", "unknown_qualifier"),
+        ({"evidence": "字" * 41}, "evidence", "long_evidence"),
+        ({"evidence": ""}, "evidence", "missing_evidence"),
+        ({"direction": "decrease"}, "direction", "direction_on_level"),
+        ({"value": "1.3万"}, "value", "not_a_number"),
+        ({"value": "-5"}, "value", "negative"),
+        ({"period_end": "2020-13-01"}, "period_end", "bad_date"),
+        ({"period_start": "2021-01-01"}, "period_start", "period_order"),
+        ({"unit": "yuan"}, "unit", "unit_mismatch"),
+        ({"region_code": "999999"}, "region_code", "unknown_region"),
+        ({"figure_id": "gs20-1"}, "figure_id", "bad_id"),
+    ],
+)
+def test_validation_names_row_and_column(mutation, column, code):
+    frame = read_csv_table(datasets_dir() / "gansu_2020_duanka.csv")
+    for key, value in mutation.items():
+        frame.at[4, key] = value
+    problems = validate_figures(frame, load_catalog(), "gansu_2020_duanka")
+    assert any(p.code == code and p.column == column and p.row == 6 for p in problems), problems
+    assert all(p.level == "error" and p.message_zh and p.message_en for p in problems)
+
+
+def test_validation_collects_every_problem_at_once():
+    frame = read_csv_table(datasets_dir() / "baise_2024_fraud.csv")
+    frame.at[0, "metric_id"] = "nope"
+    frame.at[10, "qualifier"] = "nope"
+    frame.at[20, "value"] = "x"
+    problems = validate_figures(frame, load_catalog(), "baise_2024_fraud")
+    assert sorted(p.row for p in problems) == [2, 12, 22]
+
+
+def test_a_broken_curated_table_fails_loading(tmp_path, monkeypatch):
+    for path in datasets_dir().glob("*.csv"):
+        (tmp_path / path.name).write_bytes(path.read_bytes())
+    broken = read_csv_table(tmp_path / "baise_2024_fraud.csv")
+    broken.at[3, "unit"] = "bananas"
+    broken.to_csv(tmp_path / "baise_2024_fraud.csv", index=False)
+    monkeypatch.setenv("ANTIFRAUD_DATASETS", str(tmp_path))
+    with pytest.raises(FiguresError) as info:
+        load_curated_table("baise_2024_fraud")
+    assert info.value.problems[0].row == 5
+
+
+def test_implied_total_of_baise_fraud_types(all_figures):
+    total = all_figures.set_index("figure_id").loc["bs24-d01"]
+    assert total.derived and total.qualifier == "about"
+    assert total.value == 1541
+    assert "481 ÷ 31.2%" in total.formula and "1540–1541" in total.formula
+
+
+def test_remainders_are_derived_with_formulas(all_figures):
+    by_id = all_figures.set_index("figure_id")
+    assert by_id.at["bs24-d02", "value"] == pytest.approx(27.0)
+    assert by_id.at["bs24-d02", "breakdown"] == "fraud_type:other"
+    assert by_id.at["bs24-d03", "value"] == 1541 - (481 + 303 + 185 + 155)
+    assert all(by_id.loc[["bs24-d01", "bs24-d02", "bs24-d03"], "derived"])
+    assert all(by_id.loc[["bs24-d01", "bs24-d02", "bs24-d03"], "formula"].str.len() > 10)
+
+
+def test_period_lengths(all_figures):
+    days = all_figures[all_figures.metric_id == "period_days"].set_index("figure_id").value
+    assert days["gs20-p01"] == 49
+    assert days["bs24-p02"] == 317
+    assert period_days("2024-01-01", "2024-12-31") == 366
+
+
+@pytest.mark.parametrize(("share", "step"), [(31.2, "0.05"), (12, "0.5"), (73.18, "0.005"), ("10.10", "0.05")])
+def test_share_half_step(share, step):
+    assert str(share_half_step(share)) == step
+
+
+def test_disagreeing_counts_and_shares_are_refused():
+    with pytest.raises(DerivationError):
+        implied_total([("a", 481, 31.2), ("b", 303, 10.0)])
+
+
+def test_all_figures_has_the_documented_columns(all_figures):
+    for column in [
+        "figure_id",
+        "source_id",
+        "region_code",
+        "region_zh",
+        "metric_id",
+        "metric_zh",
+        "metric_en",
+        "value",
+        "unit",
+        "qualifier",
+        "direction",
+        "basis",
+        "period_start",
+        "period_end",
+        "derived",
+        "evidence",
+    ]:
+        assert column in all_figures.columns
+    assert all_figures.figure_id.is_unique
+    assert (all_figures.metric_zh != "").all() and (all_figures.metric_en != "").all()
+
+
+def test_every_dataset_has_a_sidecar_documenting_every_column():
+    for csv_path in sorted(datasets_dir().glob("*.csv")):
+        meta_path = csv_path.with_suffix(".meta.json")
+        assert meta_path.exists(), f"{csv_path.name} has no metadata sidecar"
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        header = list(read_csv_table(csv_path).columns)
+        assert set(header) <= set(meta["columns"]), f"{csv_path.name}: undocumented columns"
+        if csv_path.stem in ("gansu_2020_duanka", "baise_2024_fraud"):
+            assert header == FIGURE_COLUMNS
+            for key in ("producer", "title", "date_published", "date_accessed", "license"):
+                assert meta["origin"][key]
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_figures_command_lists_every_figure(fmt, all_figures):
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "figures", "--format", fmt],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "ANTIFRAUD_DB_URL": "sqlite:///:memory:"},
+    )
+    assert result.returncode == 0, result.stderr
+    if fmt == "json":
+        records = pd.DataFrame(json.loads(result.stdout))
+    else:
+        from io import StringIO
+
+        records = pd.read_csv(StringIO(result.stdout), dtype={"region_code": str})
+    assert set(all_figures.figure_id) <= set(records.figure_id)
+    printed = records.set_index("figure_id")
+    assert float(printed.at["gs20-030", "value"]) == 544_000_000
+    assert printed.at["bs24-019", "evidence"] == "占比高达 31.2%"
