@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from pathlib import Path
 
-FIGURE_CLI_COLUMNS = None  # all OUTPUT_COLUMNS
+import pandas as pd
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
     from loaders.figures import build_all_figures
 
     figures = build_all_figures()
+    # Integral values print as integers (1427, not 1427.0); others keep their stated decimals.
+    figures["value"] = pd.Series([int(v) if float(v).is_integer() else v for v in figures["value"]], dtype=object)
     if args.format == "json":
         records = figures.to_dict(orient="records")
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
@@ -49,6 +52,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Anti-fraud figures: check, list, import.")
     sub = parser.add_subparsers(dest="command", required=True)
 
