@@ -1,0 +1,229 @@
+"""Region names as offices write them -> GB/T 2260 divisions.
+
+`match_region("百色")` finds 百色市 (451000). The reference is `datasets/divisions.csv` (every
+province- and prefecture-level division, see its metadata); names are matched after removing
+spaces and folding full-width characters, by full name, short form (甘肃, 广西, 恩施州),
+traditional-character form, a province name followed by one of its divisions (广西百色市), or a
+6-digit code. A name that matches nothing, or two divisions at once (吉林: the province or the
+city), is returned as a `RegionMatchError` naming the candidates, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from loaders.catalog import datasets_dir, load_catalog
+
+LEVELS = ("province", "prefecture", "county")
+MAX_ECHO = 40  # characters of the cell text repeated in a message
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_CODE = re.compile(r"^\d{6}$")
+_CODE_FLOAT = re.compile(r"^(\d{6})\.0+$")
+
+
+@dataclass(frozen=True)
+class RegionMatch:
+    """A division found for a cell's text; `matched_by` says how (code, name, short, alias, joined)."""
+
+    region_code: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent_code: str
+    matched_by: str
+    text: str
+
+
+@dataclass(frozen=True)
+class RegionMatchError:
+    """No single division for a cell's text: `code` is unknown_region, ambiguous_region or empty_region.
+
+    `candidates` are (region_code, name_zh) pairs: the divisions the text could mean (ambiguous),
+    or close names worth suggesting (unknown).
+    """
+
+    code: str
+    text: str
+    candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    @property
+    def message_zh(self) -> str:
+        shown = echo(self.text)
+        listed = "、".join(f"{name}({code})" for code, name in self.candidates)
+        if self.code == "empty_region":
+            return "地区为空"
+        if self.code == "ambiguous_region":
+            return f"地区“{shown}”可能指{listed}，请写全称"
+        hint = f"；是否指{listed}？" if listed else ""
+        return f"地区“{shown}”无法识别（不是省级或地级行政区划名称或代码）{hint}"
+
+    @property
+    def message_en(self) -> str:
+        shown = echo(self.text)
+        listed = ", ".join(f"{name} ({code})" for code, name in self.candidates)
+        if self.code == "empty_region":
+            return "region is empty"
+        if self.code == "ambiguous_region":
+            return f"region “{shown}” could mean {listed}; write the full name"
+        hint = f"; did you mean {listed}?" if listed else ""
+        return f"region “{shown}” is not a known province- or prefecture-level division name or code{hint}"
+
+
+def echo(text: str) -> str:
+    """A cell's text as repeated in a message: verbatim, but cut to MAX_ECHO characters."""
+    return text if len(text) <= MAX_ECHO else text[:MAX_ECHO] + "…"
+
+
+def normalize_region_text(text: str) -> str:
+    """Fold full-width forms (NFKC), drop every space and invisible character."""
+    folded = unicodedata.normalize("NFKC", str(text)).translate(_INVISIBLE)
+    return "".join(folded.split())
+
+
+@dataclass(frozen=True)
+class _Division:
+    region_code: str
+    name_zh: str
+    name_en: str
+    level: str
+    parent_code: str
+
+
+@dataclass
+class _Index:
+    by_code: dict[str, _Division]
+    by_name: dict[str, list[tuple[_Division, str]]]  # normalised text -> (division, matched_by)
+    provinces: list[tuple[str, _Division]]  # (normalised name or short form, province), longest first
+
+
+def _split(cell: str) -> list[str]:
+    return [p for p in str(cell).split("|") if p]
+
+
+@lru_cache(maxsize=4)
+def _build_index(folder: str) -> _Index:
+    frame = load_catalog().divisions
+    by_code: dict[str, _Division] = {}
+    by_name: dict[str, list[tuple[_Division, str]]] = defaultdict(list)
+    provinces: list[tuple[str, _Division]] = []
+    for record in frame.to_dict(orient="records"):
+        division = _Division(
+            str(record["region_code"]),
+            str(record["name_zh"]),
+            str(record["name_en"]),
+            str(record["level"]),
+            str(record.get("parent_code", "") or ""),
+        )
+        by_code[division.region_code] = division
+        names = [(division.name_zh, "name")]
+        names += [(s, "short") for s in _split(record.get("short_zh", ""))]
+        names += [(a, "alias") for a in _split(record.get("aliases", ""))]
+        for name, how in names:
+            key = normalize_region_text(name)
+            if key and all(d.region_code != division.region_code for d, _ in by_name[key]):
+                by_name[key].append((division, how))
+            if division.level == "province" and key:
+                provinces.append((key, division))
+    provinces.sort(key=lambda p: -len(p[0]))
+    return _Index(by_code, dict(by_name), provinces)
+
+
+def _index() -> _Index:
+    return _build_index(str(datasets_dir()))
+
+
+def _found(division: _Division, how: str, text: str) -> RegionMatch:
+    return RegionMatch(
+        division.region_code, division.name_zh, division.name_en, division.level, division.parent_code, how, text
+    )
+
+
+def _parent_code(parent_hint: str | None, index: _Index) -> str | None:
+    if not parent_hint:
+        return None
+    key = normalize_region_text(parent_hint)
+    if key in index.by_code:
+        return key
+    entries = index.by_name.get(key, [])
+    provinces = [d for d, _ in entries if d.level == "province"]
+    if len(provinces) == 1:
+        return provinces[0].region_code
+    if len(entries) == 1:
+        return entries[0][0].region_code
+    return None
+
+
+def _narrow(entries: list[tuple[_Division, str]], parent: str | None, level: str | None) -> list[tuple[_Division, str]]:
+    """Prefer the entries under the parent, then at the level; never narrow to nothing."""
+    if parent:
+        under = [e for e in entries if e[0].parent_code == parent]
+        entries = under or entries
+    if level and len(entries) > 1:
+        at_level = [e for e in entries if e[0].level == level]
+        entries = at_level or entries
+    return entries
+
+
+def _suggestions(key: str, index: _Index) -> tuple[tuple[str, str], ...]:
+    found: dict[str, str] = {}
+    for name, entries in index.by_name.items():
+        if len(name) >= 2 and len(key) >= 2 and (name in key or key in name):
+            for division, _ in entries:
+                found.setdefault(division.region_code, division.name_zh)
+        if len(found) >= 5:
+            break
+    return tuple(sorted(found.items()))[:5]
+
+
+def match_region(
+    name: str, parent_hint: str | None = None, *, level: str | None = None
+) -> RegionMatch | RegionMatchError:
+    """The one division `name` means, or an error naming the candidates.
+
+    `parent_hint` (a province name or code) and `level` ("province" / "prefecture") only settle
+    a name shared by several divisions (吉林 under 吉林省 is 吉林市, 吉林 at province level is
+    吉林省); they never override a full name.
+    """
+    text = "" if name is None else str(name)
+    key = normalize_region_text(text)
+    if not key:
+        return RegionMatchError("empty_region", text)
+    index = _index()
+    code = _CODE_FLOAT.sub(r"\1", key)
+    if _CODE.match(code):
+        if code in index.by_code:
+            return _found(index.by_code[code], "code", text)
+        return RegionMatchError("unknown_region", text)
+
+    parent = _parent_code(parent_hint, index)
+    entries = index.by_name.get(key, [])
+    exact = [e for e in entries if e[1] in ("name", "alias") and e[0].name_zh == key]
+    if len(exact) == 1:
+        return _found(exact[0][0], "name", text)
+    if entries:
+        narrowed = _narrow(entries, parent, level)
+        if len(narrowed) == 1:
+            return _found(narrowed[0][0], narrowed[0][1], text)
+        return RegionMatchError("ambiguous_region", text, tuple((d.region_code, d.name_zh) for d, _ in narrowed))
+
+    # A province written before one of its divisions: 广西百色市, 甘肃省兰州市.
+    for prefix, province in index.provinces:
+        if key.startswith(prefix) and len(key) > len(prefix):
+            rest = index.by_name.get(key[len(prefix) :], [])
+            children = [e for e in rest if e[0].parent_code == province.region_code]
+            if len(children) == 1:
+                return _found(children[0][0], "joined", text)
+    return RegionMatchError("unknown_region", text, _suggestions(key, index))
+
+
+def division_name(region_code: str, lang: str = "zh") -> str:
+    """The name of a division by code, or the code itself when unknown."""
+    division = _index().by_code.get(region_code)
+    if division is None:
+        return region_code
+    return division.name_zh if lang == "zh" else division.name_en
