@@ -1,0 +1,400 @@
+"""The Chinese number parser: one cell of a statistics table -> a number, its qualifier and its unit.
+
+`parse_number("2230余万元")` gives `ParsedNumber(value=22300000, qualifier="at_least", unit="元",
+is_percent=False, scale_text="万")`. Anything it cannot read raises `NumberParseError` with a code
+and a message in Chinese and English; blank-like markers (`-`, `—`, `/`, `无`, `NA`, NaN) raise the
+code `missing_value` so that callers can treat them as empty cells.
+
+The grammar, all parts but the number optional (the number may be left out when a qualifier and a
+scale stand for it, as in 过亿, 近万, 万余):
+
+    [qualifier word] [¥] [+|-] number [余|多] [scale: 万 亿 千 …] [余|多] [unit | %] [qualifier word]
+
+Multiplying by the scale is done in `Decimal`, so 5.44亿 is exactly 544000000; an integral result
+is returned as `int`. Everything is table-driven: the words below are the whole vocabulary.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+QUALIFIERS = ("exact", "at_least", "about", "less_than")
+
+# Words before the number. Longer words win over their prefixes (不超过 before 超过 before 超).
+PREFIX_QUALIFIERS = {
+    "约": "about",
+    "约为": "about",
+    "大约": "about",
+    "大概": "about",
+    "近": "about",
+    "将近": "about",
+    "接近": "about",
+    "~": "about",
+    "≈": "about",
+    "过": "at_least",
+    "超": "at_least",
+    "超过": "at_least",
+    "逾": "at_least",
+    "突破": "at_least",
+    "上": "at_least",
+    "多于": "at_least",
+    "高于": "at_least",
+    "大于": "at_least",
+    "不少于": "at_least",
+    "不低于": "at_least",
+    "至少": "at_least",
+    ">": "at_least",
+    ">=": "at_least",
+    "≥": "at_least",
+    "不足": "less_than",
+    "不到": "less_than",
+    "少于": "less_than",
+    "低于": "less_than",
+    "小于": "less_than",
+    "未满": "less_than",
+    "不满": "less_than",
+    "不超过": "less_than",
+    "最多": "less_than",
+    "<": "less_than",
+    "<=": "less_than",
+    "≤": "less_than",
+}
+
+# Words right after the number or the scale (2230余万, 1.3万余, 4万多, 100余张).
+INNER_QUALIFIERS = {"余": "at_least", "多": "at_least"}
+
+# Words at the very end, after the unit (100张以上, 9万元左右, 1400+).
+SUFFIX_QUALIFIERS = {
+    "余": "at_least",
+    "多": "at_least",
+    "有余": "at_least",
+    "以上": "at_least",
+    "+": "at_least",
+    "左右": "about",
+    "上下": "about",
+    "以下": "less_than",
+    "以内": "less_than",
+}
+
+SCALES = {
+    "十": 10,
+    "百": 100,
+    "千": 1000,
+    "万": 10**4,
+    "十万": 10**5,
+    "百万": 10**6,
+    "千万": 10**7,
+    "亿": 10**8,
+    "十亿": 10**9,
+    "百亿": 10**10,
+    "千亿": 10**11,
+    "万亿": 10**12,
+}
+
+# Unit words a figure may carry. Longer words win (人次 before 人, 个百分点 before 个).
+UNITS = frozenset(
+    {
+        "元", "美元", "港元", "欧元",
+        "起", "件", "宗", "个", "人", "人次", "名", "户", "户次", "次", "张", "条", "家", "台", "部",
+        "笔", "批", "场", "期", "篇", "份", "所", "处", "套", "项", "类", "种", "单",
+        "个百分点", "百分点", "倍",
+        "天", "日", "小时", "分钟", "秒", "年", "个月", "周",
+        "%", "‰",
+    }
+)
+
+# Whole-cell markers that mean "no figure here" (compared after NFKC and casefolding).
+MISSING_MARKERS = frozenset(
+    {
+        "-", "--", "---", "—", "——", "–", "−", "/", "\\", "…", "……", "...", "x",
+        "无", "空", "暂无", "不详", "未知", "缺", "缺失",
+        "na", "n/a", "n.a.", "nan", "null", "none", "nil",
+    }
+)
+
+EXCEL_ERRORS = frozenset(
+    {
+        "#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!",
+        "#GETTING_DATA", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#PYTHON!",
+    }
+)
+
+MAX_TEXT_LENGTH = 100
+
+_RANGE_SEPARATORS = "-~〜—–至到"
+_CHINESE_DIGITS = "零〇一二两三四五六七八九十百千万亿壹贰叁肆伍陆柒捌玖拾佰仟"
+_VAGUE_WORDS = ("数", "几", "若干", "好几")
+
+
+def _alternation(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+# 百 is not a scale in 百分点 / 百分之.
+_SCALE_PATTERN = "|".join(
+    re.escape(w) + ("(?!分)" if w.endswith("百") else "") for w in sorted(SCALES, key=len, reverse=True)
+)
+_HEAD_RE = re.compile(
+    rf"(?P<prefix>{_alternation(PREFIX_QUALIFIERS)})?"
+    r"(?P<currency>¥)?"
+    r"(?P<sign>[+-])?"
+    r"(?P<number>\d+(?:[, ]\d+)*(?:\.\d+)?|\.\d+)?"
+    rf"(?P<q1>{_alternation(INNER_QUALIFIERS)})?"
+    rf"(?P<scale>{_SCALE_PATTERN})?"
+    rf"(?P<q2>{_alternation(INNER_QUALIFIERS)})?"
+)
+_UNIT_RE = re.compile(rf"(?:{_alternation(UNITS)})")
+_SUFFIX_RE = re.compile(rf"(?:{_alternation(SUFFIX_QUALIFIERS)})$")
+_PLAIN_INT_RE = re.compile(r"-?\d{1,30}")
+# At most 15 significant digits, so float() is exact enough for is_integer() to be right.
+_PLAIN_DECIMAL_RE = re.compile(r"-?\d{1,9}\.\d{1,6}")
+_SCIENTIFIC_RE = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)e[+-]?\d+", re.IGNORECASE)
+_SPACES_RE = re.compile(r" {2,}")
+_SPACE_NOT_BETWEEN_DIGITS_RE = re.compile(r"(?<!\d) | (?!\d)")
+_GROUPED_RE = {sep: re.compile(rf"\d{{1,3}}(?:{re.escape(sep)}\d{{3}})+(?:\.\d+)?") for sep in ", "}
+_CHINESE_NUMERAL_RE = re.compile(rf"(?:百分之)?[{_CHINESE_DIGITS}余多]*[{_CHINESE_DIGITS}][{_CHINESE_DIGITS}余多]*")
+_TRAILING_UNIT_RE = re.compile(rf"(?:{_alternation(UNITS)})$")
+_DIGIT_RE = re.compile(r"\d")
+# Minus signs and spaces that NFKC leaves alone.
+_EXTRA_TRANSLATION = str.maketrans({"−": "-", "﹣": "-", "‐": "-", "〜": "~", "\u200b": None, "\ufeff": None})
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedNumber:
+    """A number read from a cell: `value` already multiplied by the scale word (万, 亿 …)."""
+
+    value: int | float
+    qualifier: str = "exact"
+    unit: str | None = None
+    is_percent: bool = False
+    scale_text: str | None = None
+
+
+class NumberParseError(ValueError):
+    """A cell that is not a single readable number; `code` says why (see `ERROR_CODES`)."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str):
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(message_en)
+
+
+# code -> (Chinese template, English template); {text} is the cell as written, {detail} a fragment.
+_MESSAGES = {
+    "empty": ("单元格为空", "the cell is empty"),
+    "missing_value": ("“{text}”表示缺失值，不是数字", "“{text}” marks a missing value, not a number"),
+    "excel_error": (
+        "“{text}”是Excel错误值，请在Excel中修正公式后重新保存",
+        "“{text}” is an Excel error value; fix the formula in Excel and save again",
+    ),
+    "scientific_notation": (
+        "“{text}”是科学计数法，可能已丢失精度，请将单元格设为数值或文本格式后重新输入完整数字",
+        "“{text}” is in scientific notation and may have lost digits; format the cell as a number"
+        " or text and enter the full number",
+    ),
+    "range": ("“{text}”是一个范围，请填写单个数值", "“{text}” is a range; enter a single number"),
+    "multiple_numbers": (
+        "“{text}”包含不止一个数字，请每个单元格只填一个数值",
+        "“{text}” contains more than one number; enter one number per cell",
+    ),
+    "unknown_unit": (
+        "“{text}”中的“{detail}”不是可识别的单位",
+        "“{detail}” in “{text}” is not a known unit",
+    ),
+    "bad_separator": (
+        "“{text}”的千位分隔符位置不对（应每三位一个，如 1,427），或是两个数字",
+        "“{text}” has misplaced thousands separators (one every three digits, as in 1,427),"
+        " or holds two numbers",
+    ),
+    "conflicting_qualifiers": (
+        "“{text}”同时含有含义不同的修饰词（如“约”和“余”）",
+        "“{text}” combines qualifiers that contradict each other (such as 约 and 余)",
+    ),
+    "chinese_numerals": (
+        "“{text}”是中文数字，请改用阿拉伯数字（如 30、1.3万）",
+        "“{text}” is written in Chinese numerals; use Arabic digits (such as 30 or 1.3万)",
+    ),
+    "vague": (
+        "“{text}”不是确切的数（如“数万”“几千”），请填写具体数值",
+        "“{text}” is not a definite amount (such as 数万 'tens of thousands'); enter a number",
+    ),
+    "not_a_number": ("“{text}”不是数字", "“{text}” is not a number"),
+    "unexpected_text": (
+        "“{text}”在数字前有多余的文字“{detail}”",
+        "“{text}” has unexpected text “{detail}” before the number",
+    ),
+    "not_finite": ("“{text}”不是有限的数值", "“{text}” is not a finite number"),
+    "too_long": (
+        "单元格内容过长（{detail}个字符），不是一个数字",
+        "the cell is too long ({detail} characters) to be a number",
+    ),
+    "wrong_type": ("“{text}”（{detail}）不是数字", "“{text}” ({detail}) is not a number"),
+}
+ERROR_CODES = tuple(_MESSAGES)
+
+
+def _fail(code: str, text: object, detail: str = "") -> NumberParseError:
+    shown = str(text)
+    if len(shown) > 30:
+        shown = shown[:30] + "…"
+    zh, en = _MESSAGES[code]
+    return NumberParseError(code, zh.format(text=shown, detail=detail), en.format(text=shown, detail=detail))
+
+
+def parse_number(text: object) -> ParsedNumber:
+    """Read one cell as a number with its qualifier, unit and percent flag.
+
+    `int` and `float` pass through as exact values (NaN counts as a missing value); strings are
+    parsed by the grammar in the module docstring. Raises `NumberParseError` otherwise.
+    """
+    if isinstance(text, str):
+        # Fast path: plain ASCII digits, the bulk of any table.
+        if text.isascii():
+            if text.isdigit() and len(text) <= 30:
+                return ParsedNumber(int(text))
+            if _PLAIN_INT_RE.fullmatch(text):
+                return ParsedNumber(int(text))
+            if _PLAIN_DECIMAL_RE.fullmatch(text):
+                number = float(text)
+                return ParsedNumber(int(number) if number.is_integer() else number)
+        return _parse_text(text)
+    if text is None:
+        raise _fail("empty", "")
+    if isinstance(text, bool):
+        raise _fail("wrong_type", text, "bool")
+    if isinstance(text, int):
+        return ParsedNumber(int(text))
+    if isinstance(text, float):
+        if math.isnan(text):
+            raise _fail("missing_value", "NaN")
+        if math.isinf(text):
+            raise _fail("not_finite", text)
+        return ParsedNumber(text)
+    if isinstance(text, Decimal):
+        if text.is_nan():
+            raise _fail("missing_value", "NaN")
+        if not text.is_finite():
+            raise _fail("not_finite", text)
+        return ParsedNumber(_to_plain(text))
+    if hasattr(text, "__index__"):  # numpy integers
+        return ParsedNumber(int(text.__index__()))
+    if type(text).__module__ == "numpy" and hasattr(text, "__float__"):  # numpy floats
+        return parse_number(float(text))
+    raise _fail("wrong_type", text, type(text).__name__)
+
+
+def _to_plain(number: Decimal) -> int | float:
+    if number == number.to_integral_value():
+        return int(number)
+    return float(number)
+
+
+def _parse_text(raw: str) -> ParsedNumber:
+    stripped = raw.strip()
+    if not stripped:
+        raise _fail("empty", raw)
+    if len(stripped) != len(raw):
+        return parse_number(stripped)  # back through the fast path
+    if len(stripped) > MAX_TEXT_LENGTH:
+        raise _fail("too_long", stripped, str(len(stripped)))
+    if stripped.upper() in EXCEL_ERRORS:
+        raise _fail("excel_error", stripped)
+    text = stripped
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).translate(_EXTRA_TRANSLATION).strip()
+    if text.casefold() in MISSING_MARKERS or stripped in MISSING_MARKERS:
+        raise _fail("missing_value", stripped)
+    if " " in text:
+        text = _SPACE_NOT_BETWEEN_DIGITS_RE.sub("", _SPACES_RE.sub(" ", text))
+    if _SCIENTIFIC_RE.fullmatch(text):
+        raise _fail("scientific_notation", stripped)
+
+    head = _HEAD_RE.match(text)
+    number, scale = head["number"], head["scale"]
+    if number is None and scale is None:
+        raise _explain_no_number(stripped, text)
+
+    qualifiers = []
+    if head["prefix"]:
+        qualifiers.append(PREFIX_QUALIFIERS[head["prefix"]])
+    for inner in (head["q1"], head["q2"]):
+        if inner:
+            qualifiers.append(INNER_QUALIFIERS[inner])
+
+    tail = text[head.end():]
+    unit = "元" if head["currency"] else None
+    if tail:
+        unit_match = _UNIT_RE.match(tail)
+        if unit_match:
+            if unit is not None and unit_match.group() != unit:
+                raise _fail("unknown_unit", stripped, unit_match.group())
+            unit = unit_match.group()
+            tail = tail[unit_match.end():]
+        if tail:
+            suffix = _SUFFIX_RE.match(tail)
+            if suffix is None:
+                raise _explain_leftover(stripped, tail)
+            qualifiers.append(SUFFIX_QUALIFIERS[suffix.group()])
+
+    distinct = set(qualifiers)
+    if len(distinct) > 1:
+        raise _fail("conflicting_qualifiers", stripped)
+    qualifier = distinct.pop() if distinct else "exact"
+
+    if number is None:
+        # 过亿, 近万, 万余: the scale word stands for the number, but only with a qualifier.
+        if qualifier == "exact" or head["sign"]:
+            raise _fail("not_a_number", stripped)
+        magnitude = Decimal(1)
+    else:
+        magnitude = _read_digits(number, stripped)
+    if scale:
+        magnitude *= SCALES[scale]
+    if head["sign"] == "-":
+        magnitude = -magnitude
+    return ParsedNumber(_to_plain(magnitude), qualifier, unit, unit == "%", scale)
+
+
+def _read_digits(number: str, original: str) -> Decimal:
+    for separator in ", ":
+        if separator in number:
+            if _GROUPED_RE[separator].fullmatch(number) is None:
+                raise _fail("bad_separator" if separator == "," else "multiple_numbers", original)
+            number = number.replace(separator, "")
+    try:
+        return Decimal(number)
+    except InvalidOperation:  # pragma: no cover - the regex only lets digits through
+        raise _fail("not_a_number", original) from None
+
+
+def _explain_no_number(original: str, text: str) -> NumberParseError:
+    words = text
+    prefix = _HEAD_RE.match(text)["prefix"]
+    if prefix:
+        words = text[len(prefix):]
+    if words.startswith(_VAGUE_WORDS):
+        return _fail("vague", original)
+    core = _SUFFIX_RE.sub("", _TRAILING_UNIT_RE.sub("", _SUFFIX_RE.sub("", words)))
+    if core and _CHINESE_NUMERAL_RE.fullmatch(core):
+        return _fail("chinese_numerals", original)
+    digit = _DIGIT_RE.search(text)
+    if digit is None:
+        return _fail("not_a_number", original)
+    return _fail("unexpected_text", original, text[: digit.start()].strip() or text[:1])
+
+
+def _explain_leftover(original: str, leftover: str) -> NumberParseError:
+    if _DIGIT_RE.search(leftover):
+        if leftover[0] in _RANGE_SEPARATORS:
+            return _fail("range", original)
+        if leftover[0] in ".,":
+            return _fail("not_a_number", original)
+        return _fail("multiple_numbers", original)
+    if leftover.strip(_RANGE_SEPARATORS) == "":
+        return _fail("not_a_number", original)
+    return _fail("unknown_unit", original, leftover)
