@@ -95,24 +95,30 @@ def test_every_evidence_phrase_occurs_in_its_source(curated, seeds_dir):
     assert missing_policies == []
 
 
-NUMBER_IN_TEXT = re.compile(r"(?:约|不足|过|突破)?\d[\d,.]*\s*(?:万|亿)?(?:余|多)?|过亿")
+NUMBER_IN_TEXT = re.compile(r"(?:约|不足|过|突破)?\d[\d,.]*\s*(?:余|多)?(?:万|亿)?(?:余|多)?|过亿")
 
 
-def _numbers_in(evidence: str) -> list[float]:
+def _numbers_in(evidence: str) -> list[tuple[float, str]]:
     from loaders.numbers import NumberParseError, parse_number
 
     found = []
     for token in NUMBER_IN_TEXT.findall(evidence):
         try:
-            found.append(float(parse_number(token.replace(" ", "")).value))
+            parsed = parse_number(token.replace(" ", ""))
         except NumberParseError:
             continue
+        found.append((float(parsed.value), parsed.qualifier))
     return found
 
 
-def test_every_value_is_stated_in_its_evidence(curated):
+def test_every_value_and_qualifier_is_stated_in_its_evidence(curated):
+    """The number parser, run on the evidence phrase, finds the curated value with its qualifier."""
     pytest.importorskip("loaders.numbers")
-    wrong = [(r.figure_id, r.value, r.evidence) for r in curated.itertuples() if r.value not in _numbers_in(r.evidence)]
+    wrong = [
+        (r.figure_id, r.value, r.qualifier, r.evidence)
+        for r in curated.itertuples()
+        if (r.value, r.qualifier) not in _numbers_in(r.evidence)
+    ]
     assert wrong == []
 
 
