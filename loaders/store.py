@@ -1,0 +1,832 @@
+"""The durable store of uploaded tables: SQLAlchemy Core, SQLite by default.
+
+The database is named by the SQLAlchemy URL in the environment variable `ANTIFRAUD_DB_URL`, read at
+call time; without it, `sqlite:///<repo>/data/antifraud.db` (the folder is created). The SQL is kept
+portable so a PostgreSQL server can replace the file without code changes.
+
+Tables:
+
+- `uploads`: one row per stored file: original bytes, sha256, display file name (never used as a
+  path), encoding, sheet, row and figure counts, UTC time, uploader label, status active/removed.
+- `upload_figures`: the figures of each upload, in the curated figure shape, pointing to their upload.
+  `hidden_by` records a conflict choice: the figure is shown only while its own upload is active and
+  the upload named in `hidden_by` (if any) is not.
+- `upload_metrics`: metrics first created by an upload (headers the catalogue did not know).
+- `upload_events`: audit trail: saved, removed, restored, with who and when.
+
+Every save is ONE transaction (all figures or none). On SQLite it runs in WAL mode and starts with
+`BEGIN IMMEDIATE`, so two writers queue on the write lock (up to `busy_timeout`) instead of failing,
+while readers keep reading the last committed state.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import re
+import threading
+import uuid
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+import pandas as pd
+import sqlalchemy as sa
+from sqlalchemy.engine import Connection, Engine
+
+from loaders.figures import FIGURE_COLUMNS
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+ENV_URL = "ANTIFRAUD_DB_URL"
+
+# Rows per executemany call: large enough to amortise the round trip, small enough to keep the
+# parameter lists (and the memory of one chunk) modest at a million figures.
+CHUNK_SIZE = 5_000
+# Milliseconds a writer waits for another writer's transaction before giving up (SQLite only).
+# A million-figure save takes tens of seconds, so the wait is generous.
+BUSY_TIMEOUT_MS = 120_000
+
+# Longest list of values bound into one IN (...) filter (SQLite allows 32,766 parameters).
+MAX_IN_LIST = 2_000
+KEY_COLUMNS = ["region_code", "metric_id", "breakdown", "period_start", "period_end", "measure"]
+TEXT_COLUMNS = [c for c in FIGURE_COLUMNS if c != "value"] + ["metric_zh", "metric_en", "formula"]
+READ_COLUMNS = FIGURE_COLUMNS + ["derived", "formula", "upload_id", "metric_zh", "metric_en"]
+CHOICES = ("existing", "new")
+ACTIVE, REMOVED = "active", "removed"
+
+# Characters that must not reach a display name: C0/C1 controls (NUL breaks PostgreSQL text) and the
+# bidirectional overrides that let `数据\u202excsl.csv` pose as `数据lscx.csv`.
+_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+MAX_NAME = 255
+
+metadata = sa.MetaData()
+
+uploads = sa.Table(
+    "uploads",
+    metadata,
+    sa.Column("upload_id", sa.String(32), primary_key=True),
+    sa.Column("sha256", sa.String(64), nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("encoding", sa.String(32)),
+    sa.Column("sheet", sa.Text),
+    sa.Column("row_count", sa.Integer, nullable=False),
+    sa.Column("figure_count", sa.Integer, nullable=False),
+    sa.Column("byte_count", sa.Integer, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("uploader", sa.Text, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("removed_at", sa.DateTime(timezone=True)),
+    sa.Column("removed_by", sa.Text),
+    sa.Column("check_status", sa.String(32), nullable=False),
+    sa.Column("check_messages", sa.Text, nullable=False),  # JSON list of Message.to_dict()
+    sa.Column("content", sa.LargeBinary, nullable=False),
+    sa.CheckConstraint("status IN ('active', 'removed')", name="ck_uploads_status"),
+)
+# The same file may be stored again only after its earlier upload was removed.
+sa.Index(
+    "ux_uploads_active_sha256",
+    uploads.c.sha256,
+    unique=True,
+    sqlite_where=uploads.c.status == ACTIVE,
+    postgresql_where=uploads.c.status == ACTIVE,
+)
+
+upload_figures = sa.Table(
+    "upload_figures",
+    metadata,
+    sa.Column("row_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), nullable=False, index=True),
+    *[sa.Column(c, sa.Double if c == "value" else sa.Text, nullable=False) for c in FIGURE_COLUMNS],
+    sa.Column("metric_zh", sa.Text, nullable=False),
+    sa.Column("metric_en", sa.Text, nullable=False),
+    sa.Column("source_row", sa.Integer),
+    sa.Column("derived", sa.Boolean, nullable=False),
+    sa.Column("formula", sa.Text, nullable=False),
+    sa.Column("hidden_by", sa.String(32), sa.ForeignKey("uploads.upload_id")),
+)
+sa.Index("ix_upload_figures_key", upload_figures.c.region_code, upload_figures.c.metric_id, upload_figures.c.period_end)
+
+upload_metrics = sa.Table(
+    "upload_metrics",
+    metadata,
+    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), primary_key=True),
+    sa.Column("metric_id", sa.Text, primary_key=True),
+    sa.Column("label_zh", sa.Text, nullable=False),
+    sa.Column("label_en", sa.Text, nullable=False),
+    sa.Column("unit", sa.Text, nullable=False),
+    sa.Column("category", sa.Text, nullable=False),
+    sa.Column("details", sa.Text, nullable=False),  # the whole dict the checker gave, as JSON
+)
+
+upload_events = sa.Table(
+    "upload_events",
+    metadata,
+    sa.Column("event_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), nullable=False, index=True),
+    sa.Column("event", sa.String(16), nullable=False),
+    sa.Column("who", sa.Text, nullable=False),
+    sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("detail", sa.Text, nullable=False),  # JSON
+    sa.CheckConstraint("event IN ('saved', 'removed', 'restored')", name="ck_upload_events_event"),
+)
+
+METRIC_COLUMNS = ["metric_id", "label_zh", "label_en", "unit", "category", "upload_id"]
+UPLOAD_COLUMNS = [
+    "upload_id",
+    "file_name",
+    "uploader",
+    "uploaded_at",
+    "row_count",
+    "figure_count",
+    "byte_count",
+    "encoding",
+    "sheet",
+    "status",
+    "removed_at",
+    "removed_by",
+    "check_status",
+    "sha256",
+]
+CONFLICT_COLUMNS = [
+    "conflict_key",
+    *KEY_COLUMNS,
+    "metric_zh",
+    "existing_value",
+    "new_value",
+    "existing_unit",
+    "new_unit",
+    "existing_qualifier",
+    "new_qualifier",
+    "same_value",
+    "existing_figure_id",
+    "existing_upload_id",
+    "existing_file_name",
+    "existing_uploader",
+    "existing_uploaded_at",
+    "new_figure_id",
+    "new_source_row",
+]
+
+
+class CheckReportLike(Protocol):
+    """What the store reads from `loaders.tables.CheckReport`."""
+
+    status: str
+    encoding: str | None
+    sheet: str | None
+    rows: int
+    messages: list
+    figures: pd.DataFrame
+    new_metrics: list[dict]
+
+
+class StoreError(Exception):
+    """A store operation that cannot be done; says why in both languages."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(message_en)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+class DuplicateUploadError(StoreError):
+    """The same bytes are already stored in an active upload."""
+
+    def __init__(self, upload_id: str, file_name: str, uploader: str, uploaded_at: datetime):
+        self.upload_id = upload_id
+        self.file_name = file_name
+        self.uploader = uploader
+        self.uploaded_at = uploaded_at
+        when = _utc(uploaded_at).strftime("%Y-%m-%d %H:%M UTC")
+        super().__init__(
+            f"同一文件已于 {when} 由“{uploader}”上传（上传编号 {upload_id}，文件名“{file_name}”），未重复保存",
+            f"the same file was already uploaded by “{uploader}” at {when} "
+            f"(upload {upload_id}, file “{file_name}”); not stored again",
+        )
+
+
+class UnknownUploadError(StoreError, KeyError):
+    def __init__(self, upload_id: str):
+        self.upload_id = upload_id
+        StoreError.__init__(self, f"没有编号为 {upload_id} 的上传", f"no upload with id {upload_id}")
+
+    def __str__(self) -> str:
+        return self.message_en
+
+
+class RefusedUploadError(StoreError):
+    """A report that must not be stored (rejected, or holding no figures)."""
+
+
+def _utc(moment: datetime) -> datetime:
+    """Drivers without time zones (SQLite) give naive datetimes back: they were stored as UTC."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_url() -> str:
+    return f"sqlite:///{PACKAGE_ROOT / 'data' / 'antifraud.db'}"
+
+
+def database_url() -> str:
+    """The store's SQLAlchemy URL: `ANTIFRAUD_DB_URL`, read now, or the default SQLite file."""
+    return os.environ.get(ENV_URL) or default_url()
+
+
+def display_name(file_name: str) -> str:
+    """A file name fit to show: control and bidi-override characters dropped, length capped."""
+    name = _UNSAFE_NAME.sub("", str(file_name)).strip()
+    if len(name) > MAX_NAME:
+        name = name[: MAX_NAME - 1] + "…"
+    return name or "(unnamed)"
+
+
+def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # SQLAlchemy, not the sqlite3 module, emits BEGIN (see _on_sqlite_begin).
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    # busy_timeout first: switching an existing file to WAL needs a lock another process may hold.
+    cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode = WAL")
+    # FULL: in WAL mode this is one extra fsync of the WAL per commit, negligible for one commit per
+    # upload, and it makes a commit durable across power loss (NORMAL is only safe against process
+    # crashes: the last commits may roll back on power loss). An analyst told "stored" must find it.
+    cursor.execute("PRAGMA synchronous = FULL")
+    cursor.execute("PRAGMA foreign_keys = ON")
+    cursor.close()
+
+
+def _on_sqlite_begin(conn: Connection) -> None:
+    # Writers take the write lock up front: a deferred transaction that reads, then writes, can fail
+    # with SQLITE_BUSY at once (without waiting) when another writer committed in between.
+    mode = conn.get_execution_options().get("antifraud_begin", "")
+    conn.exec_driver_sql(f"BEGIN {mode}".strip())
+
+
+def _sqlite_path(url: sa.URL) -> Path | None:
+    if url.get_backend_name() != "sqlite":
+        return None
+    database = url.database or ""
+    if database in ("", ":memory:") or database.startswith("file:"):
+        return None
+    return Path(database)
+
+
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def _engine(url: str) -> Engine:
+    """One engine per URL per process, with the schema created on first use."""
+    with _engines_lock:
+        engine = _engines.get(url)
+        if engine is not None:
+            return engine
+        parsed = sa.make_url(url)
+        path = _sqlite_path(parsed)
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        engine = sa.create_engine(parsed)
+        if parsed.get_backend_name() == "sqlite":
+            sa.event.listen(engine, "connect", _on_sqlite_connect)
+            sa.event.listen(engine, "begin", _on_sqlite_begin)
+        with _write_transaction(engine, lock=False) as conn:
+            metadata.create_all(conn, checkfirst=True)
+        _engines[url] = engine
+        return engine
+
+
+@contextmanager
+def _write_transaction(engine: Engine, lock: bool = True) -> Iterator[Connection]:
+    """A transaction that holds the database's write lock from its first statement."""
+    with engine.connect() as conn:
+        conn = conn.execution_options(antifraud_begin="IMMEDIATE")
+        with conn.begin():
+            if lock and conn.dialect.name == "postgresql":
+                # Serialise writers (conflict checks read, then write); readers are not blocked.
+                conn.exec_driver_sql("LOCK TABLE uploads IN EXCLUSIVE MODE")
+            yield conn
+
+
+def _chunks(rows: list, size: int) -> Iterable[list]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+def _bulk_insert(conn: Connection, table: sa.Table, columns: list[str]) -> Callable[[list[tuple]], None]:
+    """An executemany of plain tuples through the driver, with the INSERT compiled by the dialect.
+
+    SQLAlchemy's own executemany builds and type-processes a parameter dict per row, which is
+    two thirds of a large save; the values here are already plain str/float/int/bool/None, which
+    every DBAPI driver binds as is. The statement text and parameter style still come from the
+    dialect, so this stays portable.
+    """
+    compiled = table.insert().compile(dialect=conn.dialect, column_keys=columns)
+    sql = str(compiled)
+    if compiled.positional:
+        order = [columns.index(name) for name in compiled.positiontup]
+
+        def insert(chunk: list[tuple]) -> None:
+            if order != list(range(len(columns))):
+                chunk = [tuple(row[i] for i in order) for row in chunk]
+            conn.exec_driver_sql(sql, chunk)
+    else:
+
+        def insert(chunk: list[tuple]) -> None:
+            conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in chunk])
+
+    return insert
+
+
+def _iso_date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The checker's figure frame with every stored column present: text as str, value as float."""
+    missing = [c for c in FIGURE_COLUMNS if c not in figures.columns]
+    if missing:
+        raise ValueError(f"figure frame lacks column(s): {', '.join(missing)}")
+    out = figures.copy()
+    for column in ("metric_zh", "metric_en", "formula"):
+        if column not in out.columns:
+            out[column] = ""
+    if "derived" not in out.columns:
+        out["derived"] = False
+    if "source_row" not in out.columns:
+        out["source_row"] = None
+    for column in ("period_start", "period_end"):
+        out[column] = out[column].map(_iso_date)
+    out[TEXT_COLUMNS] = out[TEXT_COLUMNS].fillna("").astype(str)
+    out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
+    bad = out.index[~out["value"].map(math.isfinite)]
+    if len(bad):
+        raise ValueError(f"figure {out.at[bad[0], 'figure_id']} has no finite value")
+    out["derived"] = out["derived"].fillna(False).astype(bool)
+    out["source_row"] = [None if pd.isna(v) else int(v) for v in out["source_row"]]
+    return out.reset_index(drop=True)
+
+
+def conflict_key(row: Any) -> str:
+    """The text naming one (region, metric, breakdown, period, measure) slot, used to choose."""
+    return "|".join(str(row[c]) for c in KEY_COLUMNS)
+
+
+def _keys(frame: pd.DataFrame) -> list[str]:
+    return ["|".join(map(str, values)) for values in zip(*(frame[c] for c in KEY_COLUMNS), strict=True)]
+
+
+def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
+    """A frame from result rows, built column by column (much faster than from_records on Row)."""
+    data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
+    return pd.DataFrame({c: list(v) for c, v in zip(columns, data, strict=True)}, columns=columns)
+
+
+def _visible_figures(conn: Connection, within: pd.DataFrame) -> pd.DataFrame:
+    """Figures the store shows now that may share a key with a row of `within`.
+
+    Narrowed in SQL by the regions, metrics and period ends of `within` (each list only when short
+    enough to bind); the exact key match is done by the caller.
+    """
+    hider = uploads.alias("hider")
+    f = upload_figures.c
+    query = (
+        sa.select(
+            f.row_id,
+            f.figure_id,
+            f.upload_id,
+            *[f[c] for c in KEY_COLUMNS],
+            f.value,
+            f.unit,
+            f.qualifier,
+            uploads.c.file_name,
+            uploads.c.uploader,
+            uploads.c.uploaded_at,
+        )
+        .select_from(
+            upload_figures.join(uploads, uploads.c.upload_id == f.upload_id).outerjoin(
+                hider, hider.c.upload_id == f.hidden_by
+            )
+        )
+        .where(uploads.c.status == ACTIVE)
+        .where(sa.or_(f.hidden_by.is_(None), hider.c.status != ACTIVE))
+    )
+    for column in ("region_code", "metric_id", "period_end"):
+        values = sorted(set(within[column]))
+        if len(values) <= MAX_IN_LIST:
+            query = query.where(f[column].in_(values))
+    rows = conn.execute(query).all()
+    columns = [
+        "row_id",
+        "figure_id",
+        "upload_id",
+        *KEY_COLUMNS,
+        "value",
+        "unit",
+        "qualifier",
+        "file_name",
+        "uploader",
+        "uploaded_at",
+    ]
+    return _frame(rows, columns=columns)
+
+
+def _conflicts(conn: Connection, figures: pd.DataFrame) -> pd.DataFrame:
+    """Pairs (new figure, visible stored figure) sharing the same key; `figures` is normalised."""
+    if figures.empty:
+        return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
+    existing = _visible_figures(conn, figures)
+    new = figures[KEY_COLUMNS + ["figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"]].copy()
+    new["new_index"] = figures.index
+    pairs = new.merge(existing, on=KEY_COLUMNS, suffixes=("_new", "_existing"))
+    if pairs.empty:
+        return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
+    out = pd.DataFrame(
+        {
+            "conflict_key": _keys(pairs),
+            **{c: pairs[c] for c in KEY_COLUMNS},
+            "metric_zh": pairs["metric_zh"],
+            "existing_value": pairs["value_existing"].astype(float),
+            "new_value": pairs["value_new"].astype(float),
+            "existing_unit": pairs["unit_existing"],
+            "new_unit": pairs["unit_new"],
+            "existing_qualifier": pairs["qualifier_existing"],
+            "new_qualifier": pairs["qualifier_new"],
+            "existing_figure_id": pairs["figure_id_existing"],
+            "existing_upload_id": pairs["upload_id"],
+            "existing_file_name": pairs["file_name"],
+            "existing_uploader": pairs["uploader"],
+            "existing_uploaded_at": [_utc(t) for t in pairs["uploaded_at"]],
+            "new_figure_id": pairs["figure_id_new"],
+            "new_source_row": pairs["source_row"],
+            "existing_row_id": pairs["row_id"],
+            "new_index": pairs["new_index"],
+        }
+    )
+    out["same_value"] = (
+        (out.existing_value == out.new_value)
+        & (out.existing_unit == out.new_unit)
+        & (out.existing_qualifier == out.new_qualifier)
+    )
+    return out[CONFLICT_COLUMNS + ["existing_row_id", "new_index"]].reset_index(drop=True)
+
+
+def _choice(replace: dict | None, key: str) -> str:
+    replace = replace or {}
+    choice = replace.get(key, replace.get("*", "existing"))
+    if choice not in CHOICES:
+        raise ValueError(f"conflict choice must be one of {CHOICES}, got {choice!r} for {key}")
+    return choice
+
+
+def _messages_json(report: CheckReportLike) -> str:
+    messages = []
+    for m in getattr(report, "messages", None) or []:
+        messages.append(m.to_dict() if hasattr(m, "to_dict") else str(m))
+    return json.dumps(messages, ensure_ascii=False)
+
+
+def _metric_row(upload_id: str, metric: dict) -> dict:
+    return {
+        "upload_id": upload_id,
+        "metric_id": str(metric["metric_id"]),
+        "label_zh": str(metric.get("label_zh") or ""),
+        "label_en": str(metric.get("label_en") or ""),
+        "unit": str(metric.get("unit") or ""),
+        "category": str(metric.get("category") or ""),
+        "details": json.dumps(metric, ensure_ascii=False, default=str),
+    }
+
+
+class Store:
+    """The upload store at `url` (default: `database_url()`, read when the Store is made)."""
+
+    def __init__(self, url: str | None = None):
+        self.url = url or database_url()
+        self.engine = _engine(self.url)
+
+    # ----- reading -------------------------------------------------------------------------
+
+    def find_duplicate(self, data: bytes) -> DuplicateUploadError | None:
+        """The error a save of these bytes would raise, or None when they are not stored yet."""
+        with self.engine.connect() as conn:
+            return self._duplicate(conn, hashlib.sha256(data).hexdigest())
+
+    @staticmethod
+    def _duplicate(conn: Connection, sha256: str, besides: str | None = None) -> DuplicateUploadError | None:
+        query = sa.select(uploads.c.upload_id, uploads.c.file_name, uploads.c.uploader, uploads.c.uploaded_at).where(
+            uploads.c.sha256 == sha256, uploads.c.status == ACTIVE
+        )
+        if besides is not None:
+            query = query.where(uploads.c.upload_id != besides)
+        row = conn.execute(query).first()
+        return DuplicateUploadError(*row) if row else None
+
+    def find_conflicts(self, figures: pd.DataFrame) -> pd.DataFrame:
+        """Stored figures (of active uploads, as shown now) for the same region, metric, breakdown,
+        period and measure as a new figure, with both values side by side.
+
+        One row per pair; `conflict_key` is what `save_upload(replace={key: "new"|"existing"})` takes.
+        """
+        normalised = normalise_figures(figures)
+        with self.engine.connect() as conn:
+            found = _conflicts(conn, normalised)
+        return found[CONFLICT_COLUMNS]
+
+    def read_figures(self) -> pd.DataFrame:
+        """Figures of active uploads, as `build_all_figures` expects them (values float, text str)."""
+        hider = uploads.alias("hider")
+        f = upload_figures.c
+        query = (
+            sa.select(*[f[c] for c in FIGURE_COLUMNS], f.derived, f.formula, f.upload_id, f.metric_zh, f.metric_en)
+            .select_from(
+                upload_figures.join(uploads, uploads.c.upload_id == f.upload_id).outerjoin(
+                    hider, hider.c.upload_id == f.hidden_by
+                )
+            )
+            .where(uploads.c.status == ACTIVE)
+            .where(sa.or_(f.hidden_by.is_(None), hider.c.status != ACTIVE))
+            .order_by(uploads.c.uploaded_at, f.row_id)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = _frame(rows, columns=READ_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        frame["derived"] = frame["derived"].astype(bool)
+        text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
+        frame[text] = frame[text].astype(str)
+        return frame
+
+    def read_metrics(self) -> pd.DataFrame:
+        """Metrics created by active uploads, one row per metric_id (the earliest upload's wording)."""
+        query = (
+            sa.select(*[upload_metrics.c[c] for c in METRIC_COLUMNS])
+            .join(uploads, uploads.c.upload_id == upload_metrics.c.upload_id)
+            .where(uploads.c.status == ACTIVE)
+            .order_by(uploads.c.uploaded_at)
+        )
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = _frame(rows, columns=METRIC_COLUMNS).astype(str)
+        return frame.drop_duplicates("metric_id").reset_index(drop=True)
+
+    def list_uploads(self, include_removed: bool = True) -> pd.DataFrame:
+        """Past uploads, newest first: who, when, file name, rows, status (no bytes)."""
+        query = sa.select(*[uploads.c[c] for c in UPLOAD_COLUMNS]).order_by(uploads.c.uploaded_at.desc())
+        if not include_removed:
+            query = query.where(uploads.c.status == ACTIVE)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = _frame(rows, columns=UPLOAD_COLUMNS)
+        for column in ("uploaded_at", "removed_at"):
+            frame[column] = pd.to_datetime([None if t is None else _utc(t) for t in frame[column]], utc=True)
+        return frame
+
+    def read_events(self, upload_id: str | None = None) -> pd.DataFrame:
+        """The audit trail, oldest first."""
+        columns = ["event_id", "upload_id", "event", "who", "at", "detail"]
+        query = sa.select(*[upload_events.c[c] for c in columns]).order_by(upload_events.c.event_id)
+        if upload_id is not None:
+            query = query.where(upload_events.c.upload_id == upload_id)
+        with self.engine.connect() as conn:
+            rows = conn.execute(query).all()
+        frame = _frame(rows, columns=columns)
+        frame["at"] = pd.to_datetime([_utc(t) for t in frame["at"]], utc=True)
+        return frame
+
+    def original_bytes(self, upload_id: str) -> bytes:
+        with self.engine.connect() as conn:
+            content = conn.execute(sa.select(uploads.c.content).where(uploads.c.upload_id == upload_id)).scalar()
+        if content is None:
+            raise UnknownUploadError(upload_id)
+        return bytes(content)
+
+    def version(self) -> int:
+        """A number that changes whenever what the store shows changes (the last event id).
+
+        Cached readers (the dashboard caches `build_all_figures`) can take it as a cache key so a
+        save, removal or restore in any process is seen at the next rerun.
+        """
+        with self.engine.connect() as conn:
+            return int(conn.execute(sa.select(sa.func.max(upload_events.c.event_id))).scalar() or 0)
+
+    # ----- writing -------------------------------------------------------------------------
+
+    def save_upload(
+        self,
+        report: CheckReportLike,
+        data: bytes,
+        filename: str,
+        uploader: str,
+        *,
+        replace: dict | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> str:
+        """Store one checked file and its figures in ONE transaction; returns the new upload id.
+
+        `replace` chooses per conflict (see `find_conflicts`): `{conflict_key: "new" | "existing"}`,
+        with `"*"` as the default for keys not named; unnamed conflicts keep the existing figure.
+        Conflicts are looked up again inside the transaction, so a save made by someone else since
+        the preview is taken into account. Either way every figure of the file is stored; the one
+        not chosen is hidden (and shown again if the upload that hides it is removed).
+        `progress(done, total)` is called after each chunk of figures is written.
+        Raises DuplicateUploadError when the same bytes are already in an active upload, and
+        RefusedUploadError for a rejected report or one without figures.
+        """
+        if report.status == "rejected":
+            raise RefusedUploadError("校验未通过的文件不能保存", "a rejected file cannot be stored")
+        figures = normalise_figures(report.figures)
+        if figures.empty:
+            raise RefusedUploadError("文件中没有可保存的数字", "the file holds no figures to store")
+        for key in replace or {}:
+            _choice(replace, key)
+        sha256 = hashlib.sha256(data).hexdigest()
+        upload_id = "u" + uuid.uuid4().hex[:12]
+
+        # Figure ids must be unique across uploads: renumber in file order, keep facts together.
+        new_ids = [f"{upload_id}-{n:03d}" for n in range(1, len(figures) + 1)]
+        id_map = dict(zip(figures.figure_id, new_ids, strict=False))
+        figures["fact_id"] = [id_map.get(fact, own) for fact, own in zip(figures.fact_id, new_ids, strict=True)]
+        figures["figure_id"] = new_ids
+        figures["upload_id"] = upload_id
+        figures["hidden_by"] = None
+
+        now = _now()
+        with _write_transaction(self.engine) as conn:
+            duplicate = self._duplicate(conn, sha256)
+            if duplicate is not None:
+                raise duplicate
+            conn.execute(
+                uploads.insert().values(
+                    upload_id=upload_id,
+                    sha256=sha256,
+                    file_name=display_name(filename),
+                    encoding=report.encoding,
+                    sheet=report.sheet,
+                    row_count=int(report.rows or 0),
+                    figure_count=len(figures),
+                    byte_count=len(data),
+                    uploaded_at=now,
+                    uploader=str(uploader),
+                    status=ACTIVE,
+                    check_status=report.status,
+                    check_messages=_messages_json(report),
+                    content=data,
+                )
+            )
+            conflicts = _conflicts(conn, figures)
+            hide_existing: list[dict] = []
+            kept = {"existing": 0, "new": 0}
+            for c in conflicts.itertuples(index=False):
+                choice = _choice(replace, c.conflict_key)
+                kept[choice] += 1
+                if choice == "new":
+                    hide_existing.append({"rid": int(c.existing_row_id), "by": upload_id})
+                else:
+                    figures.at[c.new_index, "hidden_by"] = c.existing_upload_id
+
+            columns = [
+                "upload_id",
+                *FIGURE_COLUMNS,
+                "metric_zh",
+                "metric_en",
+                "source_row",
+                "derived",
+                "formula",
+                "hidden_by",
+            ]
+            rows = list(zip(*(figures[c].tolist() for c in columns), strict=True))
+            insert = _bulk_insert(conn, upload_figures, columns)
+            done = 0
+            if progress:
+                progress(0, len(rows))
+            for chunk in _chunks(rows, CHUNK_SIZE):
+                insert(chunk)
+                done += len(chunk)
+                if progress:
+                    progress(done, len(rows))
+            if hide_existing:
+                conn.execute(
+                    upload_figures.update()
+                    .where(upload_figures.c.row_id == sa.bindparam("rid"))
+                    .values(hidden_by=sa.bindparam("by")),
+                    hide_existing,
+                )
+            metrics = {}
+            for metric in getattr(report, "new_metrics", None) or []:
+                metrics[str(metric["metric_id"])] = _metric_row(upload_id, metric)
+            if metrics:
+                conn.execute(upload_metrics.insert(), list(metrics.values()))
+            detail = {
+                "figures": len(rows),
+                "conflicts_kept_existing": kept["existing"],
+                "conflicts_used_new": kept["new"],
+            }
+            self._event(conn, upload_id, "saved", uploader, now, detail)
+        return upload_id
+
+    @staticmethod
+    def _event(conn: Connection, upload_id: str, event: str, who: str, at: datetime, detail: dict) -> None:
+        conn.execute(
+            upload_events.insert().values(
+                upload_id=upload_id, event=event, who=str(who), at=at, detail=json.dumps(detail, ensure_ascii=False)
+            )
+        )
+
+    def _status(self, conn: Connection, upload_id: str) -> str:
+        status = conn.execute(sa.select(uploads.c.status).where(uploads.c.upload_id == upload_id)).scalar()
+        if status is None:
+            raise UnknownUploadError(upload_id)
+        return status
+
+    def remove_upload(self, upload_id: str, who: str) -> bool:
+        """Hide an upload and its figures (kept, restorable). False when it was already removed."""
+        now = _now()
+        with _write_transaction(self.engine) as conn:
+            if self._status(conn, upload_id) == REMOVED:
+                return False
+            conn.execute(
+                uploads.update()
+                .where(uploads.c.upload_id == upload_id)
+                .values(status=REMOVED, removed_at=now, removed_by=str(who))
+            )
+            self._event(conn, upload_id, "removed", who, now, {})
+        return True
+
+    def restore_upload(self, upload_id: str, who: str) -> bool:
+        """Show a removed upload again. False when it was already active.
+
+        Raises DuplicateUploadError when the same file was stored again meanwhile. Where a figure now
+        shown by another upload has the same key, the shown one stays (the restored one is hidden by
+        it), so no slot ever shows two values.
+        """
+        now = _now()
+        with _write_transaction(self.engine) as conn:
+            if self._status(conn, upload_id) == ACTIVE:
+                return False
+            sha256 = conn.execute(sa.select(uploads.c.sha256).where(uploads.c.upload_id == upload_id)).scalar()
+            duplicate = self._duplicate(conn, sha256, besides=upload_id)
+            if duplicate is not None:
+                raise duplicate
+            own = conn.execute(
+                sa.select(
+                    upload_figures.c.row_id,
+                    *[upload_figures.c[c] for c in KEY_COLUMNS],
+                    upload_figures.c.figure_id,
+                    upload_figures.c.value,
+                    upload_figures.c.unit,
+                    upload_figures.c.qualifier,
+                    upload_figures.c.metric_zh,
+                    upload_figures.c.source_row,
+                ).where(upload_figures.c.upload_id == upload_id)
+            ).all()
+            own_frame = _frame(
+                own,
+                columns=["row_id", *KEY_COLUMNS, "figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"],
+            )
+            conflicts = _conflicts(conn, own_frame)
+            hidden = [
+                {"rid": int(own_frame.at[c.new_index, "row_id"]), "by": c.existing_upload_id}
+                for c in conflicts.itertuples(index=False)
+            ]
+            conn.execute(
+                uploads.update()
+                .where(uploads.c.upload_id == upload_id)
+                .values(status=ACTIVE, removed_at=None, removed_by=None)
+            )
+            if hidden:
+                conn.execute(
+                    upload_figures.update()
+                    .where(upload_figures.c.row_id == sa.bindparam("rid"))
+                    .values(hidden_by=sa.bindparam("by")),
+                    hidden,
+                )
+            self._event(conn, upload_id, "restored", who, now, {"conflicts_kept_existing": len(hidden)})
+        return True
+
+
+def read_figures() -> pd.DataFrame:
+    """Figures of active uploads in the store named by `ANTIFRAUD_DB_URL` (created when missing)."""
+    return Store().read_figures()
+
+
+def read_metrics() -> pd.DataFrame:
+    return Store().read_metrics()
+
+
+def store_version() -> int:
+    return Store().version()
