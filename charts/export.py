@@ -1,0 +1,520 @@
+"""Slide-ready images of a Chart: PNG, SVG and PDF with title, subtitle, footnotes and source burned in.
+
+Sizes. The layout is drawn at 960×540 CSS pixels (16:9) or 720×540 (4:3, the same height, as a
+PowerPoint 4:3 slide has the same height as a 16:9 one) and rasterised at `scale` (2 by default), so
+the default PNG is 1920×1080 pixels and the 4:3 one 1440×1080: "1920×1080 at 2×" reads as the pixel
+size a presenter drops on a slide, with text drawn at the size it has on a 960-pixel-wide screen.
+SVG and PDF are vector: their page is the layout size.
+
+Fonts. Every text uses the family `FONT_FAMILY`, which names the installed CJK font (Noto Sans CJK SC
+from Debian's fonts-noto-cjk) first. PDF: Chromium embeds the glyphs it draws (as Type 3 fonts), so
+the file renders anywhere. SVG: the text stays text (searchable, editable); a subset of the font
+holding exactly the characters used is embedded as a base64 WOFF `@font-face` in the SVG's <style>,
+so a browser without the font still shows Chinese (desktop tools that ignore CSS web fonts fall back
+to their own CJK font).
+
+Browser. One headless Chromium (kaleido's `Kaleido`) per process, started on first use on its own
+event-loop thread and reused by every export. Each export waits at most `export_timeout()` seconds
+(env `ANTIFRAUD_EXPORT_TIMEOUT`, read at call time); a missing browser, a browser that does not start
+or an export that does not answer raises `ExportError`, never hangs.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import atexit
+import base64
+import concurrent.futures
+import html
+import io
+import os
+import re
+import shutil
+import subprocess
+import threading
+import time
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+from charts.spec import Chart
+
+CJK_FONT = "Noto Sans CJK SC"
+FONT_FAMILY = f"{CJK_FONT}, sans-serif"
+FORMATS = ("png", "svg", "pdf")
+ASPECTS = {"16:9": (960, 540), "4:3": (720, 540)}
+DEFAULT_SCALE = 2
+DEFAULT_TIMEOUT = 60.0
+BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+TITLE_SIZE = 22
+SUBTITLE_SIZE = 14
+BODY_SIZE = 13
+FOOTER_SIZE = 11
+FOOTER_COLOR = "#4a5863"
+SUBTITLE_COLOR = "#5b6770"
+PAD = 24
+LINE = 1.45  # line height as a multiple of the font size
+QUALIFIER_SYMBOLS = {"at_least": "≥", "about": "≈", "less_than": "<"}
+
+
+class ExportError(RuntimeError):
+    """An export that cannot be made: no browser, a browser that does not start, a timeout."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(message_en)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en
+
+
+def export_timeout() -> float:
+    """Seconds one export (including a first browser start) may take."""
+    try:
+        return max(0.1, float(os.environ.get("ANTIFRAUD_EXPORT_TIMEOUT", DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+def find_browser() -> str:
+    """The Chromium to use: `BROWSER_PATH` when set, else the first one installed; ExportError if none."""
+    wanted = os.environ.get("BROWSER_PATH")
+    candidates = (wanted,) if wanted else BROWSER_CANDIDATES
+    for candidate in candidates:
+        path = candidate if os.path.isabs(candidate) else shutil.which(candidate)
+        if path and os.path.isfile(path) and os.access(path, os.X_OK):
+            return path
+    where = wanted or "/usr/bin/chromium"
+    raise ExportError(
+        f"找不到 Chromium 浏览器（{where}），无法导出图片。请安装 Debian 的 chromium 软件包，或用环境变量 BROWSER_PATH 指定浏览器。",
+        f"No Chromium browser found ({where}), so images cannot be exported. Install Debian's chromium "
+        "package, or point BROWSER_PATH at a browser.",
+    )
+
+
+class BrowserServer:
+    """One kaleido browser on a private event-loop thread, shared by every thread of the process.
+
+    kaleido's own `start_sync_server` is not used: its call queue is not safe for Streamlit's many
+    script threads (results can cross), and a browser that fails to start leaves calls waiting
+    forever. Here each call is a future with a deadline, and a failed browser is dropped and
+    restarted on the next call.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._kaleido = None
+        self._browser: str | None = None
+
+    def is_running(self) -> bool:
+        return self._kaleido is not None
+
+    def _ensure_loop(self) -> asyncio.AbstractEventLoop:
+        if self._loop is None or not self._loop.is_running():
+            loop = asyncio.new_event_loop()
+            threading.Thread(target=loop.run_forever, name="chart-export-browser", daemon=True).start()
+            self._loop = loop
+        return self._loop
+
+    def _start(self, deadline: float) -> None:
+        import kaleido
+
+        browser = find_browser()
+        loop = self._ensure_loop()
+        # mathjax=False: no CDN fetch (there is no internet at run time); plotly.js comes from plotly.py.
+        k = kaleido.Kaleido(n=1, timeout=deadline, mathjax=False, path=browser)
+        future = asyncio.run_coroutine_threadsafe(_settled(k.open()), loop)
+        try:
+            _outcome(future.result(timeout=deadline))
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            self._abandon(k)
+            raise ExportError(
+                f"浏览器（{browser}）在 {deadline:g} 秒内没有启动，无法导出图片。",
+                f"The browser ({browser}) did not start within {deadline:g} s, so the image cannot be exported.",
+            ) from None
+        except Exception as exc:  # choreographer raises several kinds; all mean "no browser"
+            self._abandon(k)
+            raise ExportError(
+                f"无法启动浏览器（{browser}）：{exc}",
+                f"Could not start the browser ({browser}): {exc}",
+            ) from exc
+        self._kaleido = k
+        self._browser = browser
+
+    def _abandon(self, k, wait: float = 0) -> None:
+        """Close a browser that failed or is no longer wanted; the loop thread finishes it in the background."""
+        if self._loop is None or not self._loop.is_running():
+            return
+        future = asyncio.run_coroutine_threadsafe(_settled(k.close()), self._loop)
+        if wait:
+            try:
+                future.result(timeout=wait)
+            except concurrent.futures.TimeoutError:
+                future.cancel()
+
+    def render(self, figure: dict, opts: dict) -> bytes:
+        deadline = export_timeout()
+        ends = time.monotonic() + deadline
+        if not self._lock.acquire(timeout=deadline):
+            raise _timeout_error(deadline)
+        try:
+            if self._kaleido is None:
+                self._start(deadline)
+            k, loop = self._kaleido, self._loop
+        finally:
+            self._lock.release()
+        future = asyncio.run_coroutine_threadsafe(_settled(k.calc_fig(figure, opts=opts)), loop)
+        try:
+            return _outcome(future.result(timeout=max(ends - time.monotonic(), 1.0)))
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            self.stop()  # a browser that does not answer is replaced on the next export
+            raise _timeout_error(deadline) from None
+        except Exception as exc:
+            raise ExportError(f"导出失败：{exc}", f"Export failed: {exc}") from exc
+
+    def stop(self, wait: float = 0) -> None:
+        with self._lock:
+            k, self._kaleido = self._kaleido, None
+        if k is not None:
+            self._abandon(k, wait)
+
+
+async def _settled(coroutine):
+    """Run a coroutine and hand back (ok, result or exception), so a cancelled caller leaves no stray error."""
+    try:
+        return True, await coroutine
+    except Exception as exc:  # noqa: BLE001 - handed to the caller by _outcome
+        return False, exc
+
+
+def _outcome(settled: tuple[bool, object]):
+    ok, value = settled
+    if not ok:
+        raise value
+    return value
+
+
+def _timeout_error(deadline: float) -> ExportError:
+    return ExportError(
+        f"导出在 {deadline:g} 秒内没有完成，已停止。请稍后重试。",
+        f"The export did not finish within {deadline:g} s and was stopped. Please try again.",
+    )
+
+
+SERVER = BrowserServer()
+atexit.register(SERVER.stop, wait=5)
+
+
+# ---------------------------------------------------------------------------------------------
+# The exported figure
+
+
+def plot_text(text: object) -> str:
+    """Text for plotly's pseudo-HTML: "<5%" or "<b>" in data shows as typed."""
+    return html.escape(str(text), quote=False)
+
+
+def _text_width(text: str, size: float) -> float:
+    """Rough drawn width in pixels: wide (CJK) characters are one em, others about half."""
+    return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.56 * size for c in text)
+
+
+def wrap_text(text: str, max_width: float, size: float) -> list[str]:
+    """Break a line so it fits `max_width` pixels, at spaces for Latin text, anywhere between CJK."""
+    lines: list[str] = []
+    for paragraph in str(text).split("\n"):
+        line = ""
+        for token in re.findall(r"[^\s\u2E80-\u9FFF\uFF00-\uFFEF]+\s*|[\u2E80-\u9FFF\uFF00-\uFFEF]\s*|\s+", paragraph):
+            if line and _text_width(line + token.rstrip(), size) > max_width:
+                lines.append(line.rstrip())
+                line = token.lstrip()
+            else:
+                line += token
+        lines.append(line.rstrip())
+    return lines
+
+
+def export_footnotes(chart: Chart, lang: str) -> list[str]:
+    """The chart's footnotes, plus a note for any qualifier symbol or derived figure they leave out."""
+    notes = list(chart.footnotes)
+    joined = " ".join(notes)
+    data = chart.data
+    if "qualifier" in data.columns:
+        for qualifier in ("at_least", "about", "less_than"):
+            symbol = QUALIFIER_SYMBOLS[qualifier]
+            if (data["qualifier"] == qualifier).any() and symbol not in joined:
+                notes.append(_QUALIFIER_NOTES[qualifier][0 if lang == "zh" else 1])
+    if "derived" in data.columns and "formula" in data.columns:
+        derived = data[data["derived"].astype(bool)]
+        for row in derived.itertuples(index=False):
+            if str(row.formula) not in joined:
+                figure_id = getattr(row, "figure_id", "")
+                notes.append(
+                    f"推算值 {figure_id}：{row.formula}" if lang == "zh" else f"Derived {figure_id}: {row.formula}"
+                )
+    return notes
+
+
+_QUALIFIER_NOTES = {
+    "at_least": ("≥：原文为“余/多/过/突破”，是下限。", "≥: the source says “more than”; a lower bound."),
+    "about": ("≈：原文为“约”，是约数。", "≈: the source says “about”; an approximate figure."),
+    "less_than": ("<：原文为“不足”，是上限。", "<: the source says “less than”; an upper bound."),
+}
+
+
+def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None = None) -> go.Figure:
+    """A copy of the chart's figure laid out for a slide: title, subtitle, footnotes and source inside."""
+    if aspect not in ASPECTS:
+        raise ValueError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
+    lang = lang or chart.lang
+    width, height = ASPECTS[aspect]
+    text_width = width - 2 * PAD
+
+    title_lines = wrap_text(chart.title, text_width, TITLE_SIZE)
+    subtitle_lines = wrap_text(chart.subtitle, text_width, SUBTITLE_SIZE) if chart.subtitle else []
+    footer_lines: list[str] = []
+    for note in export_footnotes(chart, lang):
+        footer_lines += wrap_text(note, text_width, FOOTER_SIZE)
+    footer_lines += wrap_text(chart.source_line, text_width, FOOTER_SIZE)
+
+    title_height = len(title_lines) * TITLE_SIZE * LINE + len(subtitle_lines) * SUBTITLE_SIZE * LINE
+    footer_height = len(footer_lines) * FOOTER_SIZE * LINE
+    figure = go.Figure(chart.figure)  # a deep copy: the screen's figure is left as it is
+    margin = figure.layout.margin
+    left = max(margin.l if margin.l is not None else 60, 40)
+    right = max(margin.r if margin.r is not None else 40, 30)
+    plot_width = width - left - right
+    legend_height = _legend_height(figure, plot_width)
+    axis_space = _fit_bottom_axis(figure, plot_width)
+    top = PAD + title_height + 12 + legend_height
+    bottom = axis_space + footer_height + PAD / 2
+
+    title = "<br>".join(f"<b>{plot_text(line)}</b>" for line in title_lines)
+    subtitle = "<br>".join(plot_text(line) for line in subtitle_lines)
+    figure.update_layout(
+        width=width,
+        height=height,
+        autosize=False,
+        font={"family": FONT_FAMILY, "size": BODY_SIZE},
+        title={
+            "text": title,
+            "subtitle": {"text": subtitle, "font": {"family": FONT_FAMILY, "size": SUBTITLE_SIZE, "color": SUBTITLE_COLOR}},
+            "font": {"family": FONT_FAMILY, "size": TITLE_SIZE},
+            "x": PAD / width,
+            "xanchor": "left",
+            "xref": "container",
+            "y": 1 - PAD / height,
+            "yanchor": "top",
+            "yref": "container",
+            "automargin": False,
+        },
+        margin={"t": top, "b": bottom, "l": left, "r": right, "autoexpand": True},
+        paper_bgcolor="white",
+    )
+    if legend_height:
+        figure.update_layout(
+            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "yref": "paper"}
+        )
+    # The footer hangs a fixed distance below the plot area (yshift in pixels), so automargin on tick
+    # labels moves it with the plot instead of scaling it into them.
+    figure.add_annotation(
+        text="<br>".join(plot_text(line) for line in footer_lines),
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=0,
+        xanchor="left",
+        yanchor="top",
+        xshift=PAD - left,
+        yshift=-axis_space,
+        align="left",
+        showarrow=False,
+        font={"family": FONT_FAMILY, "size": FOOTER_SIZE, "color": FOOTER_COLOR},
+    )
+    _set_font_everywhere(figure)
+    return figure
+
+
+def _shows_legend(figure: go.Figure) -> bool:
+    if figure.layout.showlegend is False:
+        return False
+    shown = [t for t in figure.data if t.showlegend is not False]
+    return len(shown) > 1 or any(t.type in ("pie", "funnelarea", "sunburst", "treemap") for t in shown)
+
+
+def _legend_height(figure: go.Figure, plot_width: float) -> float:
+    """Room for a one-or-more-row horizontal legend above the plot, 0 when no legend shows."""
+    if not _shows_legend(figure):
+        return 0
+    names: list[str] = []
+    for trace in figure.data:
+        if trace.type == "pie" and trace.labels is not None:
+            names += [str(label) for label in trace.labels]
+        elif trace.showlegend is not False:
+            names.append(str(trace.name or ""))
+    item_widths = [_text_width(name, BODY_SIZE) + 46 for name in names]
+    rows, used = 1, 0.0
+    for item in item_widths:
+        if used and used + item > plot_width:
+            rows, used = rows + 1, 0.0
+        used += item
+    return rows * BODY_SIZE * 1.9 + 6
+
+
+def _category_labels(figure: go.Figure) -> list[str] | None:
+    """The bottom x axis's category labels, or None when it is not a category axis."""
+    axis = figure.layout.xaxis
+    if axis.ticktext is not None:
+        return [str(t) for t in axis.ticktext]
+    values: list[object] = []
+    for trace in figure.data:
+        if getattr(trace, "xaxis", "x") not in (None, "x") or trace.type not in ("bar", "scatter", "box", "histogram"):
+            continue
+        if trace.x is not None:
+            values += list(trace.x)
+    if not values or axis.type not in (None, "-", "category") or not all(isinstance(v, str) for v in values):
+        return None
+    return list(dict.fromkeys(values))
+
+
+def _fit_bottom_axis(figure: go.Figure, plot_width: float) -> float:
+    """Lay out the bottom axis's tick labels predictably and return the pixels they take below the plot.
+
+    Category labels that fit are wrapped onto at most three lines; labels that still do not fit are
+    turned 45°, so the footer can be placed below them instead of on top of them.
+    """
+    if not any(t.type in ("bar", "scatter", "box", "histogram", "waterfall", "funnel") for t in figure.data):
+        return 16  # pies and the like: no axis below the plot
+    tick_size = BODY_SIZE
+    title_space = 0.0
+    axis = figure.layout.xaxis
+    if axis.title.text:
+        title_space = BODY_SIZE * LINE * (1 + str(axis.title.text).count("<br>")) + 10
+    labels = _category_labels(figure)
+    if not labels:
+        return tick_size * LINE + 14 + title_space
+    slot = plot_width / len(labels) - 8
+    wrapped = [wrap_text(label.replace("<br>", "\n"), slot, tick_size) for label in labels]
+    if all(len(lines) <= 3 for lines in wrapped) and all(_text_width(w, tick_size) <= slot for lines in wrapped for w in lines):
+        if axis.ticktext is None:
+            axis.update(
+                tickmode="array",
+                tickvals=labels,
+                ticktext=["<br>".join(lines) for lines in wrapped],
+                tickangle=0,
+            )
+        else:
+            axis.tickangle = 0
+        rows = max(len(lines) for lines in wrapped)
+        return rows * tick_size * LINE + 14 + title_space
+    widest = max(_text_width(label, tick_size) for label in labels)
+    axis.tickangle = -45
+    return widest * 0.71 + tick_size * 1.2 + 14 + title_space
+
+
+def _set_font_everywhere(figure: go.Figure) -> None:
+    """Name the CJK family on every text a trace or annotation may carry its own font for."""
+    figure.update_annotations(font_family=FONT_FAMILY)
+    figure.update_layout(legend_font_family=FONT_FAMILY, hoverlabel_font_family=FONT_FAMILY)
+    for trace in figure.data:
+        for attribute in ("textfont", "insidetextfont", "outsidetextfont"):
+            if attribute in trace:
+                trace[attribute].family = FONT_FAMILY
+
+
+def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: float = DEFAULT_SCALE, lang: str | None = None) -> bytes:
+    """The chart as PNG, SVG or PDF bytes; PNG is (layout × scale) pixels: 1920×1080 by default."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    figure = build_export_figure(chart, aspect=aspect, lang=lang)
+    width, height = ASPECTS[aspect]
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
+    data = SERVER.render(figure.to_dict(), opts)
+    if fmt == "svg":
+        data = embed_svg_font(data if isinstance(data, bytes) else str(data).encode("utf-8"))
+    return data
+
+
+# ---------------------------------------------------------------------------------------------
+# SVG font embedding
+
+
+@lru_cache(maxsize=4)
+def font_file(family: str = CJK_FONT, style: str = "Regular") -> tuple[str, int]:
+    """(path, index in a collection) of an installed font, from fontconfig."""
+    try:
+        out = subprocess.run(
+            ["fc-match", "-f", "%{file}\t%{index}\t%{family}", f"{family}:style={style}"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.SubprocessError) as exc:
+        raise ExportError(f"找不到字体 {family}：{exc}", f"Font {family} not found: {exc}") from exc
+    path, index, families = out.split("\t")
+    if family not in families.split(","):
+        raise ExportError(
+            f"未安装字体 {family}（请安装 fonts-noto-cjk）。",
+            f"Font {family} is not installed (install fonts-noto-cjk).",
+        )
+    return path, int(index or 0)
+
+
+def font_subset(characters: str, style: str = "Regular") -> bytes:
+    """A WOFF holding only the glyphs of `characters` from the CJK font."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    path, index = font_file(CJK_FONT, style)
+    font = TTFont(path, fontNumber=index, lazy=True) if Path(path).suffix.lower() in (".ttc", ".otc") else TTFont(path)
+    options = subset.Options()
+    options.flavor = "woff"
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.layout_features = ["*"]
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=characters)
+    subsetter.subset(font)
+    out = io.BytesIO()
+    font.save(out)
+    return out.getvalue()
+
+
+def svg_characters(svg: str) -> str:
+    """Every character drawn as text in an SVG (text between tags, entities decoded)."""
+    texts = re.findall(r">([^<>]+)<", svg)
+    chars = set(html.unescape("".join(texts)))
+    chars |= set("0123456789.,%≥≈<-+ ")
+    return "".join(sorted(c for c in chars if not c.isspace() or c == " "))
+
+
+def embed_svg_font(svg_bytes: bytes) -> bytes:
+    """Insert `@font-face` rules carrying subsets of the CJK font (regular and bold) into the SVG."""
+    svg = svg_bytes.decode("utf-8")
+    characters = svg_characters(svg)
+    rules = []
+    for style, weight in (("Regular", "normal"), ("Bold", "bold")):
+        try:
+            woff = font_subset(characters, style)
+        except ExportError:
+            if style == "Regular":
+                raise
+            continue
+        encoded = base64.b64encode(woff).decode("ascii")
+        rules.append(
+            f"@font-face{{font-family:'{CJK_FONT}';font-weight:{weight};"
+            f"src:url(data:font/woff;base64,{encoded}) format('woff');}}"
+        )
+    style_element = f"<style>{''.join(rules)}</style>"
+    match = re.search(r"<svg\b[^>]*>", svg)
+    if not match:
+        raise ExportError("导出的 SVG 无法识别。", "The exported SVG could not be read.")
+    return (svg[: match.end()] + style_element + svg[match.end() :]).encode("utf-8")
