@@ -1,0 +1,143 @@
+"""Metric cards of the overview: the headline figures of each region and period, in words."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from charts.changes import change_tone
+from charts.provenance import text_column
+from i18n import format_change, format_number, format_period, t
+from loaders.catalog import Catalog
+
+# The figures an official asks for first; any other stated figure follows in document order.
+HEADLINE_METRICS = (
+    "fraud_cases",
+    "cases_filed",
+    "fraud_losses",
+    "losses_recovered",
+    "two_card_suspects",
+    "suspects_struck",
+    "gangs_dismantled",
+    "dens_destroyed",
+    "cases_solved",
+    "funds_frozen",
+    "calls_intercepted",
+    "phone_numbers_shut_down",
+    "victims_prevented",
+    "clearance_rate",
+)
+HEADLINE_COUNT = 8
+
+
+@dataclass(frozen=True)
+class Card:
+    """One st.metric: every text already in the language; nothing here is Markdown yet."""
+
+    figure_id: str
+    region_code: str
+    group: str
+    label: str
+    value: str
+    delta: str | None
+    delta_arrow: str  # "up" | "down" | "off"
+    delta_color: str  # "green" | "red" | "gray"
+    help: str
+
+
+TONE_TO_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
+
+
+def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = None, show_all: bool = False) -> pd.DataFrame:
+    """Stated, whole-region figures (levels and changes), headline ones first, each fact once."""
+    rows = figures[
+        ~figures["derived"].astype(bool)
+        & (figures["breakdown"] == "")
+        & (figures["phase"] == "")
+        & figures["measure"].isin(["level", "change"])
+    ]
+    if region_codes:
+        rows = rows[rows["region_code"].isin(region_codes)]
+    rows = rows.drop_duplicates("fact_id")
+    rank = {m: i for i, m in enumerate(HEADLINE_METRICS)}
+    rows = rows.assign(
+        _rank=[rank.get(m, len(rank)) for m in rows["metric_id"]],
+        _measure=[0 if m == "change" else 1 for m in rows["measure"]],
+        _order=range(len(rows)),
+    )
+    rows = rows.sort_values(["_rank", "_measure", "_order"])
+    if not show_all:
+        rows = rows.groupby("region_code", sort=False).head(HEADLINE_COUNT)
+    return rows.sort_values(["region_code", "period_end", "period_start", "_rank", "_order"], ascending=[True, False, True, True, True]).drop(columns=["_rank", "_measure", "_order"])
+
+
+def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes: list[str] | None = None, show_all: bool = False) -> list[Card]:
+    """Cards for the selected regions, grouped by region and period (the `group` heading)."""
+    cards = []
+    for _, row in select_card_figures(figures, region_codes, show_all).iterrows():
+        period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
+        group = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
+        label = row[text_column("metric", lang)]
+        help_text = t("overview.card_help", lang, evidence=row["evidence"], period=period, figure_id=row["figure_id"])
+        if row["measure"] == "change":
+            tone = change_tone(row["metric_id"], row["direction"], catalog)
+            sign = "−" if row["direction"] == "decrease" else "+"
+            cards.append(
+                Card(
+                    figure_id=row["figure_id"],
+                    region_code=row["region_code"],
+                    group=group,
+                    label=label,
+                    value=f"{sign}{format_number(row['value'], 'percent', row['qualifier'], lang)}",
+                    delta=format_change(row["value"], row["direction"], row["basis"], lang),
+                    delta_arrow="down" if row["direction"] == "decrease" else "up",
+                    delta_color=TONE_TO_COLOR[tone],
+                    help=help_text,
+                )
+            )
+        else:
+            cards.append(
+                Card(
+                    figure_id=row["figure_id"],
+                    region_code=row["region_code"],
+                    group=group,
+                    label=label,
+                    value=format_number(row["value"], row["unit"], row["qualifier"], lang),
+                    delta=None,
+                    delta_arrow="off",
+                    delta_color="gray",
+                    help=help_text,
+                )
+            )
+    return cards
+
+
+def build_source_sentences(figures: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:
+    """One sentence per source: who reported what, when (uploads named by their upload)."""
+    sentences = []
+    sep = t("list.separator", lang)
+    stated = figures[~figures["derived"].astype(bool)]
+    for (source_id, upload_id), group in stated.groupby(["source_id", "upload_id"], sort=False):
+        regions = sep.join(dict.fromkeys(group[text_column("region", lang)]))
+        if source_id in catalog.sources.index and not upload_id:
+            source = catalog.sources.loc[source_id]
+            agencies = sep.join(dict.fromkeys(group[text_column("agency", lang)]))
+            periods = sep.join(dict.fromkeys(format_period(r.period_start, r.period_end, "", lang) for r in group.itertuples()))
+            sentences.append(
+                t(
+                    "overview.source_line",
+                    lang,
+                    producer=source["producer"],
+                    citation=source["citation_zh" if lang == "zh" else "citation_en"],
+                    date=source["date_published"],
+                    title=source["title"],
+                    region=regions,
+                    count=len(group),
+                    agencies=agencies,
+                    periods=periods,
+                )
+            )
+        else:
+            sentences.append(t("overview.upload_line", lang, upload=upload_id or "?", region=regions, count=len(group), source=source_id))
+    return sentences

@@ -1,0 +1,104 @@
+"""Numbers as a person reads them: 万/亿 in Chinese, thousands separators and million/billion in English.
+
+Exact digits are never lost: 1427 stays 1427, 544000000 is "5.44亿" (never "5.4亿"), 13020000 is
+"1302万". A qualifier is shown as a symbol before the number: ≥ at_least (余/多/过), ≈ about (约),
+< less_than (不足).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥", "about": "≈", "less_than": "<"}
+UNITS_WITHOUT_SPACE_EN = {"percent"}
+
+
+def _decimal(value: float | int | str | Decimal) -> Decimal:
+    """The shortest decimal that round-trips the value (31.2 stays 31.2, not 31.19999…)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    return Decimal(str(value))
+
+
+def _plain(number: Decimal, grouping: bool) -> str:
+    text = format(number.normalize(), ",f" if grouping else "f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def scale_zh(value: float | int | Decimal) -> str:
+    """1.2亿, 15万, 1302万, 5.44亿, 1427 (no rounding, no grouping)."""
+    number = _decimal(value)
+    size = abs(number)
+    if size >= Decimal(10) ** 8:
+        return _plain(number / Decimal(10) ** 8, grouping=False) + "亿"
+    if size >= Decimal(10) ** 4:
+        return _plain(number / Decimal(10) ** 4, grouping=False) + "万"
+    return _plain(number, grouping=False)
+
+
+def scale_en(value: float | int | Decimal) -> str:
+    """120 million, 1.2 billion, 150,000, 1,427 (no rounding)."""
+    number = _decimal(value)
+    size = abs(number)
+    if size >= Decimal(10) ** 9:
+        return _plain(number / Decimal(10) ** 9, grouping=True) + " billion"
+    if size >= Decimal(10) ** 6:
+        return _plain(number / Decimal(10) ** 6, grouping=True) + " million"
+    return _plain(number, grouping=True)
+
+
+def unit_label(unit_id: str | None, lang: str) -> str:
+    """The unit's label from units.csv ("人", "元", "persons"); unknown units read as their id."""
+    if not unit_id:
+        return ""
+    from loaders.catalog import load_catalog
+
+    units = load_catalog().units
+    if unit_id in units.index:
+        return str(units.at[unit_id, "label_zh" if lang == "zh" else "label_en"])
+    return unit_id
+
+
+def format_number(
+    value: float | int | Decimal | None,
+    unit_id: str | None = None,
+    qualifier: str = "exact",
+    lang: str = "zh",
+) -> str:
+    """A value with its qualifier symbol and unit, for the language.
+
+    >>> format_number(544000000, "yuan", "exact", "zh")
+    '5.44亿元'
+    >>> format_number(120000000, None, "at_least", "en")
+    '≥120 million'
+    """
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    symbol = QUALIFIER_SYMBOLS.get(qualifier or "exact", "")
+    unit = unit_label(unit_id, lang)
+    if lang == "zh":
+        return f"{symbol}{scale_zh(value)}{unit}"
+    number = scale_en(value)
+    if not unit:
+        return f"{symbol}{number}"
+    if unit_id in UNITS_WITHOUT_SPACE_EN or unit == "%":
+        return f"{symbol}{number}{unit}"
+    return f"{symbol}{number} {unit}"
+
+
+def signed_change(value: float, direction: str) -> float:
+    """A stated change as a signed number: a decrease of 44.5 is −44.5."""
+    return -abs(value) if direction == "decrease" else abs(value)
+
+
+def round_significant(value: float, digits: int = 3) -> float:
+    """Round a computed (derived) value for display; curated values are never rounded."""
+    if value == 0 or not math.isfinite(value):
+        return value
+    places = digits - 1 - math.floor(math.log10(abs(value)))
+    return round(value, max(places, 0))
