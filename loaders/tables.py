@@ -127,8 +127,7 @@ _BRACKET = re.compile(r"[（(\[【]([^（）()\[\]【】]{0,16})[）)\]】]")
 _FORMULA = re.compile(r"^=\s*[A-Za-z_(]")
 ESCALATED_READ_WARNINGS = frozenset({"control_characters"})
 FATAL_HEADER_CODES = frozenset(
-    {"duplicate_header", "no_region_column", "no_metric_columns", "no_metric_column", "unit_mismatch",
-     "money_unit_missing", "unknown_unit"}
+    {"duplicate_header", "no_region_column", "no_metric_columns", "no_metric_column", "unit_mismatch", "unknown_unit"}
 )
 
 
@@ -635,6 +634,9 @@ class _Checker:
     def _read_header(self, h: int) -> None:
         two_rows = self._is_subheader(h)
         self.header_rows = [h, h + 1] if two_rows else [h]
+        if self.kind == "csv":
+            # CSV rows keep their own length: values beyond the header's are extra cells.
+            self.width = max(len(self.rows[r]) for r in self.header_rows)
         merged = self._merged_top()
         title_cells = []
         for r in range(h):
@@ -797,17 +799,9 @@ class _Checker:
                 spec.unit, spec.kind = unit.unit_id, unit.kind
         elif spec.kind == "money":
             money_unit = self._title_money_unit()
-            if money_unit is None:
-                self.add(
-                    "error",
-                    "money_unit_missing",
-                    "金额列没有注明单位，请写成“涉案金额(万元)”或“涉案金额(元)”",
-                    "the amount column does not state its unit; write e.g. 涉案金额(万元) or 涉案金额(元)",
-                    row=where_row,
-                    column=where_col,
-                )
-                return None
-            spec.scale, spec.scale_stated = money_unit, True
+            if money_unit is not None:
+                spec.scale, spec.scale_stated = money_unit, True
+            # else each cell must carry its unit (2230余万元); bare numbers are refused in _scaled
         return spec
 
     def _unit_conflict(self, text: str, row: int | None, column: str | None) -> None:
@@ -839,6 +833,30 @@ class _Checker:
 
     def _resolve_figure_columns(self, header_row: int) -> None:
         previous: Column | None = None
+        roles = [c.role for c in self.columns]
+        if "region" not in roles and "region_code" not in roles:
+            title_region = self._title_region()
+            if title_region is None:
+                unknown = [c.header for c in self.columns if c.role == "text" and c.header]
+                listed_zh = f"；无法识别的列：{'、'.join(echo(u) for u in unknown[:5])}" if unknown else ""
+                listed_en = f"; unrecognised columns: {', '.join(echo(u) for u in unknown[:5])}" if unknown else ""
+                self.add(
+                    "error",
+                    "no_region_column",
+                    f"找不到“地区”列（列名应为地区、地市、单位或行政区划代码）{listed_zh}",
+                    f"no region column found (name it 地区, 地市, 单位 or 行政区划代码){listed_en}",
+                    row=header_row,
+                )
+                return
+            self.title_region = title_region
+            self.add(
+                "info",
+                "region_from_title",
+                f"表中没有“地区”列，地区取自标题：{title_region.name_zh}",
+                f"no region column; the region is taken from the title: {title_region.name_en}",
+            )
+        else:
+            self.title_region = None
         for c in self.columns:
             if c.role == "period_value":
                 try:
@@ -859,7 +877,9 @@ class _Checker:
             if c.role == "figure":
                 label = parse_label(spec_text)
                 c.label = label
-                if label.measure == "change" and not label.base:
+                if label.measure == "change" and not label.base and "metric_name" in roles:
+                    pass  # a tidy table's 同比 column: the change of each row's own metric
+                elif label.measure == "change" and not label.base:
                     # 同比 right after a count or amount is that metric's change (立案数 | 同比).
                     if (
                         previous is not None
@@ -922,29 +942,6 @@ class _Checker:
                 row=header_row,
             )
             return
-        if "region" not in roles and "region_code" not in roles:
-            title_region = self._title_region()
-            if title_region is None:
-                unknown = [c.header for c in self.columns if c.role == "text" and c.header]
-                listed_zh = f"；无法识别的列：{'、'.join(echo(u) for u in unknown[:5])}" if unknown else ""
-                listed_en = f"; unrecognised columns: {', '.join(echo(u) for u in unknown[:5])}" if unknown else ""
-                self.add(
-                    "error",
-                    "no_region_column",
-                    f"找不到“地区”列（列名应为地区、地市、单位或行政区划代码）{listed_zh}",
-                    f"no region column found (name it 地区, 地市, 单位 or 行政区划代码){listed_en}",
-                    row=header_row,
-                )
-                return
-            self.title_region = title_region
-            self.add(
-                "info",
-                "region_from_title",
-                f"表中没有“地区”列，地区取自标题：{title_region.name_zh}",
-                f"no region column; the region is taken from the title: {title_region.name_en}",
-            )
-        else:
-            self.title_region = None
         for c in self.columns:
             if c.role == "period_value" and c.period_error is not None:
                 self.add("error", c.period_error.code, c.period_error.message_zh, c.period_error.message_en,
@@ -1369,6 +1366,16 @@ class _Checker:
             )
             return None
         own_scale = bool(parsed.scale_text) or (cell_unit is not None and cell_unit.kind == "money")
+        if spec.kind == "money" and not spec.scale_stated and not (cell_unit is not None and cell_unit.kind == "money"):
+            self.add(
+                "error",
+                "money_unit_missing",
+                f"{cell} 金额没有注明单位：请在表头写明（如“涉案金额(万元)”）或在单元格中写“2230万元”",
+                f"{cell}: the amount has no unit; state it in the header (e.g. 涉案金额(万元)) or in the cell (2230万元)",
+                row=row_no,
+                column=where,
+            )
+            return None
         if not own_scale:
             number *= spec.scale
             if spec.kind == "money" and spec.scale > 1 and number >= MONEY_OUTLIER_YUAN:
@@ -1686,7 +1693,8 @@ def check_grid(grid, filename: str, sha256_hex: str, catalog: Catalog | None = N
     """Check a grid already read from a file (see `loaders.reading.Grid`)."""
     checker = _Checker(grid, filename, sha256_hex, catalog or load_catalog())
     checker.run()
-    messages = checker.messages + list(checker.formula_cells.values())
+    rank = {"error": 0, "warning": 1, "info": 2}
+    messages = sorted(checker.messages + list(checker.formula_cells.values()), key=lambda m: rank[m.level])
     if len(messages) > MAX_MESSAGES:
         hidden = len(messages) - MAX_MESSAGES
         levels = {m.level for m in messages[MAX_MESSAGES:]}
