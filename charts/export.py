@@ -34,12 +34,14 @@ import subprocess
 import threading
 import time
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
 
 from charts.spec import Chart
+from i18n import t
 
 CJK_FONT = "Noto Sans CJK SC"
 FONT_FAMILY = f"{CJK_FONT}, sans-serif"
@@ -49,10 +51,7 @@ DEFAULT_SCALE = 2
 DEFAULT_TIMEOUT = 60.0
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
-TITLE_SIZE = 22
-SUBTITLE_SIZE = 14
 BODY_SIZE = 13
-FOOTER_SIZE = 11
 FOOTER_COLOR = "#4a5863"
 SUBTITLE_COLOR = "#5b6770"
 PAD = 24
@@ -70,6 +69,10 @@ class ExportError(RuntimeError):
 
     def text(self, lang: str = "zh") -> str:
         return self.message_zh if lang == "zh" else self.message_en
+
+
+class RenderError(ExportError):
+    """The browser answered, but plotly.js could not draw the figure."""
 
 
 def export_timeout() -> float:
@@ -177,7 +180,7 @@ class BrowserServer:
             self.stop()  # a browser that does not answer is replaced on the next export
             raise _timeout_error(deadline) from None
         except Exception as exc:
-            raise ExportError(f"导出失败：{exc}", f"Export failed: {exc}") from exc
+            raise RenderError(f"导出失败：{exc}", f"Export failed: {exc}") from exc
 
     def stop(self, wait: float = 0) -> None:
         with self._lock:
@@ -226,12 +229,22 @@ def _text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(c) in "WF" else 0.56 * size for c in text)
 
 
+_WIDE = "\u2E80-\u9FFF\uFF00-\uFFEF\u3000-\u303F\u201C\u201D\u2018\u2019"
+_OPENING = "（《「『【〔“‘("
+_CLOSING = "）》」』】〕”’，。、；：！？),.;:!?%"
+# One unbreakable piece: opening punctuation + (a Latin word | one CJK character) + closing punctuation,
+# so no line starts with "）" or ends with "（" (kinsoku).
+_TOKEN = re.compile(
+    rf"[{re.escape(_OPENING)}]*(?:[^\s{_WIDE}]+|[{_WIDE}])[{re.escape(_CLOSING)}]*\s*|\s+"
+)
+
+
 def wrap_text(text: str, max_width: float, size: float) -> list[str]:
     """Break a line so it fits `max_width` pixels, at spaces for Latin text, anywhere between CJK."""
     lines: list[str] = []
     for paragraph in str(text).split("\n"):
         line = ""
-        for token in re.findall(r"[^\s\u2E80-\u9FFF\uFF00-\uFFEF]+\s*|[\u2E80-\u9FFF\uFF00-\uFFEF]\s*|\s+", paragraph):
+        for token in _TOKEN.findall(paragraph):
             if line and _text_width(line + token.rstrip(), size) > max_width:
                 lines.append(line.rstrip())
                 line = token.lstrip()
@@ -249,9 +262,11 @@ def export_footnotes(chart: Chart, lang: str) -> list[str]:
     if "qualifier" in data.columns:
         for qualifier in ("at_least", "about", "less_than"):
             symbol = QUALIFIER_SYMBOLS[qualifier]
-            if (data["qualifier"] == qualifier).any() and symbol not in joined:
+            names = {qualifier, t(f"qualifier.{qualifier}", "zh"), t(f"qualifier.{qualifier}", "en")}
+            if data["qualifier"].isin(names).any() and symbol not in joined:
                 notes.append(_QUALIFIER_NOTES[qualifier][0 if lang == "zh" else 1])
-    if "derived" in data.columns and "formula" in data.columns:
+    says_derived = any(word in joined.lower() for word in ("推算", "计算", "derived", "computed", "calculated"))
+    if "derived" in data.columns and "formula" in data.columns and not says_derived:
         derived = data[data["derived"].astype(bool)]
         for row in derived.itertuples(index=False):
             if str(row.formula) not in joined:
@@ -269,31 +284,63 @@ _QUALIFIER_NOTES = {
 }
 
 
+@dataclass(frozen=True)
+class TextSizes:
+    """Font sizes of one layout attempt; a crowded chart gets the next, smaller step."""
+
+    title: float
+    subtitle: float
+    tick: float
+    footer: float
+
+
+SIZE_STEPS = (TextSizes(22, 14, 13, 11), TextSizes(19, 13, 11, 10), TextSizes(17, 12, 10, 9))
+MAX_MARGIN_SHARE = 0.6  # title block + axis labels + footer may take at most this share of the height
+
+
 def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None = None) -> go.Figure:
-    """A copy of the chart's figure laid out for a slide: title, subtitle, footnotes and source inside."""
+    """A copy of the chart's figure laid out for a slide: title, subtitle, footnotes and source inside.
+
+    Text is set at the first size step whose title block, axis labels and footer leave the plot at
+    least 40% of the height.
+    """
     if aspect not in ASPECTS:
         raise ValueError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
     lang = lang or chart.lang
-    width, height = ASPECTS[aspect]
+    notes = export_footnotes(chart, lang)
+    for sizes in SIZE_STEPS:
+        figure, share = _lay_out(chart, notes, ASPECTS[aspect], sizes)
+        if share <= MAX_MARGIN_SHARE:
+            break
+    return figure
+
+
+def _lay_out(chart: Chart, notes: list[str], size: tuple[int, int], sizes: TextSizes) -> tuple[go.Figure, float]:
+    """The export figure at one size step, and the share of the height its margins take."""
+    width, height = size
     text_width = width - 2 * PAD
-
-    title_lines = wrap_text(chart.title, text_width, TITLE_SIZE)
-    subtitle_lines = wrap_text(chart.subtitle, text_width, SUBTITLE_SIZE) if chart.subtitle else []
+    title_lines = wrap_text(chart.title, text_width, sizes.title)
+    subtitle_lines = wrap_text(chart.subtitle, text_width, sizes.subtitle) if chart.subtitle else []
     footer_lines: list[str] = []
-    for note in export_footnotes(chart, lang):
-        footer_lines += wrap_text(note, text_width, FOOTER_SIZE)
-    footer_lines += wrap_text(chart.source_line, text_width, FOOTER_SIZE)
+    for note in [*notes, chart.source_line]:
+        footer_lines += wrap_text(note, text_width, sizes.footer)
 
-    title_height = len(title_lines) * TITLE_SIZE * LINE + len(subtitle_lines) * SUBTITLE_SIZE * LINE
-    footer_height = len(footer_lines) * FOOTER_SIZE * LINE
+    title_height = len(title_lines) * sizes.title * LINE + len(subtitle_lines) * sizes.subtitle * LINE
+    footer_height = len(footer_lines) * sizes.footer * LINE
     figure = go.Figure(chart.figure)  # a deep copy: the screen's figure is left as it is
+    if sizes != SIZE_STEPS[0]:
+        for update in (figure.update_xaxes, figure.update_yaxes):
+            update(tickfont_size=sizes.tick, title_font_size=sizes.tick + 1)
+        figure.update_annotations(font_size=sizes.tick + 1)
     margin = figure.layout.margin
-    left = max(margin.l if margin.l is not None else 60, 40)
-    right = max(margin.r if margin.r is not None else 40, 30)
+    left = max(margin.l if margin.l is not None else 0, _left_axis_width(figure), PAD)
+    right = max(margin.r if margin.r is not None else 0, 30)
     plot_width = width - left - right
     legend_height = _legend_height(figure, plot_width)
     axis_space = _fit_bottom_axis(figure, plot_width)
-    top = PAD + title_height + 12 + legend_height
+    above_plot = 24 if any(_above_plot(a) for a in figure.layout.annotations) else 0  # subplot titles
+    legend_top = PAD + title_height + 8
+    top = legend_top + legend_height + above_plot + 8
     bottom = axis_space + footer_height + PAD / 2
 
     title = "<br>".join(f"<b>{plot_text(line)}</b>" for line in title_lines)
@@ -305,8 +352,8 @@ def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None 
         font={"family": FONT_FAMILY, "size": BODY_SIZE},
         title={
             "text": title,
-            "subtitle": {"text": subtitle, "font": {"family": FONT_FAMILY, "size": SUBTITLE_SIZE, "color": SUBTITLE_COLOR}},
-            "font": {"family": FONT_FAMILY, "size": TITLE_SIZE},
+            "subtitle": {"text": subtitle, "font": {"family": FONT_FAMILY, "size": sizes.subtitle, "color": SUBTITLE_COLOR}},
+            "font": {"family": FONT_FAMILY, "size": sizes.title},
             "x": PAD / width,
             "xanchor": "left",
             "xref": "container",
@@ -319,8 +366,17 @@ def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None 
         paper_bgcolor="white",
     )
     if legend_height:
+        # Anchored to the image, under the subtitle, so it can clash with neither it nor subplot titles.
         figure.update_layout(
-            legend={"orientation": "h", "x": 0, "xanchor": "left", "y": 1.0, "yanchor": "bottom", "yref": "paper"}
+            legend={
+                "orientation": "h",
+                "x": PAD / width,
+                "xanchor": "left",
+                "xref": "container",
+                "y": 1 - legend_top / height,
+                "yanchor": "top",
+                "yref": "container",
+            }
         )
     # The footer hangs a fixed distance below the plot area (yshift in pixels), so automargin on tick
     # labels moves it with the plot instead of scaling it into them.
@@ -336,10 +392,10 @@ def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None 
         yshift=-axis_space,
         align="left",
         showarrow=False,
-        font={"family": FONT_FAMILY, "size": FOOTER_SIZE, "color": FOOTER_COLOR},
+        font={"family": FONT_FAMILY, "size": sizes.footer, "color": FOOTER_COLOR},
     )
     _set_font_everywhere(figure)
-    return figure
+    return figure, (top + bottom) / height
 
 
 def _shows_legend(figure: go.Figure) -> bool:
@@ -368,14 +424,46 @@ def _legend_height(figure: go.Figure, plot_width: float) -> float:
     return rows * BODY_SIZE * 1.9 + 6
 
 
-def _category_labels(figure: go.Figure) -> list[str] | None:
-    """The bottom x axis's category labels, or None when it is not a category axis."""
-    axis = figure.layout.xaxis
+def _above_plot(annotation) -> bool:
+    return annotation.yref == "paper" and annotation.y is not None and annotation.y >= 1 and annotation.yanchor == "bottom"
+
+
+def _left_axis_width(figure: go.Figure) -> float:
+    """Pixels the left axis's tick labels and title take, estimated a little generously.
+
+    The margin is set to at least this, so plotly's automargin keeps it and the footer, placed from
+    the left margin, lines up with the image's left edge.
+    """
+    if not any(t.type in ("bar", "scatter", "box", "histogram", "waterfall", "funnel") for t in figure.data):
+        return PAD
+    axis = figure.layout.yaxis
+    labels: list[str] = []
+    if axis.ticktext is not None:
+        labels = [str(t) for t in axis.ticktext]
+    else:
+        for trace in figure.data:
+            if getattr(trace, "yaxis", "y") in (None, "y") and trace.y is not None:
+                labels += [v for v in trace.y if isinstance(v, str)]
+    size = axis.tickfont.size or BODY_SIZE
+    if labels:
+        widest = max(_text_width(line, size) for label in labels for line in label.split("<br>"))
+    else:
+        widest = _text_width("−0000.0%", size)
+    title = 0.0
+    if axis.title.text:
+        title = (axis.title.font.size or BODY_SIZE) * LINE + 10
+    return widest * 1.08 + 18 + title
+
+
+def _category_labels(figure: go.Figure, axis_name: str) -> list[str] | None:
+    """An x axis's category labels, or None when it is not a category axis."""
+    axis = figure.layout[axis_name]
     if axis.ticktext is not None:
         return [str(t) for t in axis.ticktext]
+    trace_axis = "x" + axis_name.removeprefix("xaxis")
     values: list[object] = []
     for trace in figure.data:
-        if getattr(trace, "xaxis", "x") not in (None, "x") or trace.type not in ("bar", "scatter", "box", "histogram"):
+        if (getattr(trace, "xaxis", None) or "x") != trace_axis or trace.type not in ("bar", "scatter", "box", "histogram"):
             continue
         if trace.x is not None:
             values += list(trace.x)
@@ -385,38 +473,58 @@ def _category_labels(figure: go.Figure) -> list[str] | None:
 
 
 def _fit_bottom_axis(figure: go.Figure, plot_width: float) -> float:
-    """Lay out the bottom axis's tick labels predictably and return the pixels they take below the plot.
+    """Lay out the x axes' tick labels predictably and return the pixels they take below the plot.
 
     Category labels that fit are wrapped onto at most three lines; labels that still do not fit are
     turned 45°, so the footer can be placed below them instead of on top of them.
     """
     if not any(t.type in ("bar", "scatter", "box", "histogram", "waterfall", "funnel") for t in figure.data):
         return 16  # pies and the like: no axis below the plot
-    tick_size = BODY_SIZE
+    names = [name for name in figure.layout if name.startswith("xaxis")] or ["xaxis"]
+    return max(_fit_x_axis(figure, name, plot_width) for name in names)
+
+
+def _fit_x_axis(figure: go.Figure, axis_name: str, plot_width: float) -> float:
+    axis = figure.layout[axis_name]
+    tick_size = axis.tickfont.size or BODY_SIZE
     title_space = 0.0
-    axis = figure.layout.xaxis
     if axis.title.text:
-        title_space = BODY_SIZE * LINE * (1 + str(axis.title.text).count("<br>")) + 10
-    labels = _category_labels(figure)
+        title_space = (axis.title.font.size or BODY_SIZE) * LINE * (1 + str(axis.title.text).count("<br>")) + 10
+    labels = _category_labels(figure, axis_name)
     if not labels:
         return tick_size * LINE + 14 + title_space
-    slot = plot_width / len(labels) - 8
+    domain = axis.domain or (0, 1)
+    slot = plot_width * (domain[1] - domain[0]) / len(labels) - 8
     wrapped = [wrap_text(label.replace("<br>", "\n"), slot, tick_size) for label in labels]
-    if all(len(lines) <= 3 for lines in wrapped) and all(_text_width(w, tick_size) <= slot for lines in wrapped for w in lines):
+    fits = all(_text_width(line, tick_size) <= slot for lines in wrapped for line in lines)
+    if fits and all(len(lines) <= 3 for lines in wrapped):
         if axis.ticktext is None:
-            axis.update(
-                tickmode="array",
-                tickvals=labels,
-                ticktext=["<br>".join(lines) for lines in wrapped],
-                tickangle=0,
-            )
-        else:
-            axis.tickangle = 0
+            axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(lines) for lines in wrapped])
+        axis.tickangle = 0
         rows = max(len(lines) for lines in wrapped)
         return rows * tick_size * LINE + 14 + title_space
-    widest = max(_text_width(label, tick_size) for label in labels)
+    # Too narrow even wrapped: turn the labels 45°, each wrapped onto as few lines as its slot allows
+    # (a turned label of n lines is n × line height / sin 45° wide along the axis).
+    max_rows = max(1, int((slot + 8) / (tick_size * LINE * 1.42)))
+    wrapped = [_wrap_to_rows(label.replace("<br>", " "), max_rows, tick_size) for label in labels]
+    if axis.ticktext is None:
+        axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(lines) for lines in wrapped])
+    widest = max(_text_width(line, tick_size) for lines in wrapped for line in lines)
+    rows = max(len(lines) for lines in wrapped)
     axis.tickangle = -45
-    return widest * 0.71 + tick_size * 1.2 + 14 + title_space
+    return (widest + rows * tick_size * LINE) * 0.71 + 14 + title_space
+
+
+def _wrap_to_rows(text: str, rows: int, size: float) -> list[str]:
+    """`text` wrapped on at most `rows` lines, each as short as that allows."""
+    full = _text_width(text, size)
+    width = full / rows
+    while width < full:
+        lines = wrap_text(text, width, size)
+        if len(lines) <= rows:
+            return lines
+        width += size
+    return [text]
 
 
 def _set_font_everywhere(figure: go.Figure) -> None:
@@ -436,7 +544,13 @@ def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: flo
     figure = build_export_figure(chart, aspect=aspect, lang=lang)
     width, height = ASPECTS[aspect]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
-    data = SERVER.render(figure.to_dict(), opts)
+    try:
+        data = SERVER.render(figure.to_dict(), opts)
+    except RenderError:
+        # plotly.js gives up when automargin cannot settle ("axis scaling"); fixed margins always draw.
+        figure.update_xaxes(automargin=False)
+        figure.update_yaxes(automargin=False)
+        data = SERVER.render(figure.to_dict(), opts)
     if fmt == "svg":
         data = embed_svg_font(data if isinstance(data, bytes) else str(data).encode("utf-8"))
     return data
