@@ -3,7 +3,8 @@
 `match_region("百色")` finds 百色市 (451000). The reference is `datasets/divisions.csv` (every
 province- and prefecture-level division, see its metadata); names are matched after removing
 spaces and folding full-width characters, by full name, short form (甘肃, 广西, 恩施州),
-traditional-character form, a province name followed by one of its divisions (广西百色市), or a
+traditional-character form, a province name followed by one of its divisions (广西百色市), an
+office named after its region (百色市公安局), or a
 6-digit code. A name that matches nothing, or two divisions at once (吉林: the province or the
 city), is returned as a `RegionMatchError` naming the candidates, never guessed.
 """
@@ -20,6 +21,7 @@ from loaders.catalog import datasets_dir, load_catalog
 
 LEVELS = ("province", "prefecture", "county")
 MAX_ECHO = 40  # characters of the cell text repeated in a message
+ORG_SUFFIXES = ("公安局", "公安厅", "人民政府", "政府", "反诈中心", "反诈办")
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _CODE = re.compile(r"^\d{6}$")
@@ -210,6 +212,16 @@ def match_region(
         if len(narrowed) == 1:
             return _found(narrowed[0][0], narrowed[0][1], text)
         return RegionMatchError("ambiguous_region", text, tuple((d.region_code, d.name_zh) for d, _ in narrowed))
+
+    # An office named after its region: 百色市公安局, 甘肃省人民政府.
+    for suffix in ORG_SUFFIXES:
+        if key.endswith(suffix) and len(key) > len(suffix) + 1:
+            found = match_region(key[: -len(suffix)], parent_hint, level=level)
+            if isinstance(found, RegionMatch):
+                return RegionMatch(
+                    found.region_code, found.name_zh, found.name_en, found.level, found.parent_code, "office", text
+                )
+            break
 
     # A province written before one of its divisions: 广西百色市, 甘肃省兰州市.
     for prefix, province in index.provinces:

@@ -48,6 +48,8 @@ def divisions():
         ("广西百色市", "451000", "joined"),
         ("甘肃省兰州市", "620100", "joined"),
         ("仙桃市", "429004", "name"),
+        ("百色市公安局", "451000", "office"),
+        ("甘肃省人民政府", "620000", "office"),
     ],
 )
 def test_match_region_finds_the_division(text, code, matched_by):
