@@ -1,0 +1,335 @@
+"""The upload page's parts: access, templates, check and preview, conflicts, save, past uploads.
+
+Everything read from a file is shown through dataframes or escaped text, never as Markdown/HTML.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import i18n.upload  # noqa: F401 - registers the upload messages
+from i18n import format_number, t
+from loaders import access
+from loaders.catalog import Catalog
+from loaders.messages import Message
+from loaders.store import DuplicateUploadError, Store, StoreError, database_url
+from loaders.tables import CheckReport, check_bytes
+from loaders.template import build_template_csv, build_template_xlsx
+from ui.data import clear_data_cache
+from ui.markdown import escape_markdown
+
+FLASH_KEY = "upload_flash"
+
+
+@st.cache_resource(show_spinner=False)
+def get_store(url: str) -> Store:
+    """One store (and connection pool) per database URL for the whole server."""
+    return Store(url)
+
+
+def current_store() -> Store:
+    return get_store(database_url())
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def check_upload(data: bytes, filename: str) -> CheckReport:
+    """The validation report of an uploaded file (cached by content, so reruns don't re-check)."""
+    return check_bytes(data, filename)
+
+
+@st.cache_data(show_spinner=False)
+def template_bytes() -> tuple[bytes, bytes]:
+    return build_template_xlsx(), build_template_csv()
+
+
+def max_upload_mb() -> int:
+    return int(st.get_option("server.maxUploadSize"))
+
+
+def render_access(lang: str) -> bool:
+    """The passphrase box when one is configured; True when uploading/removing is allowed."""
+    try:
+        secrets = st.secrets
+        configured = access.configured_hash(secrets)
+    except Exception:  # noqa: BLE001 - no secrets.toml at all
+        configured = access.configured_hash(None)
+    if not configured:
+        st.info(t("upload.open", lang), icon=":material/lock_open:")
+        return True
+    passphrase = st.text_input(
+        t("upload.passphrase", lang), type="password", key="upload_passphrase", help=t("upload.passphrase_help", lang)
+    )
+    try:
+        ok = bool(passphrase) and access.verify_passphrase(passphrase, configured)
+    except access.PassphraseConfigError:
+        st.error(t("upload.bad_config", lang))
+        return False
+    if ok:
+        st.success(t("upload.unlocked", lang), icon=":material/lock_open:")
+    elif passphrase:
+        st.error(t("upload.wrong_passphrase", lang))
+    else:
+        st.warning(t("upload.locked", lang), icon=":material/lock:")
+    return ok
+
+
+def render_templates(lang: str) -> None:
+    st.subheader(t("upload.templates", lang))
+    st.caption(t("upload.templates_help", lang))
+    xlsx, csv = template_bytes()
+    left, right = st.columns(2)
+    left.download_button(
+        t("upload.template_xlsx", lang),
+        data=xlsx,
+        file_name="反诈数据上传模板.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="upload_template_xlsx",
+        icon=":material/table_view:",
+    )
+    right.download_button(
+        t("upload.template_csv", lang),
+        data=csv,
+        file_name="反诈数据上传模板.csv",
+        mime="text/csv",
+        key="upload_template_csv",
+        icon=":material/description:",
+    )
+
+
+def messages_frame(messages: list[Message], lang: str) -> pd.DataFrame:
+    """The validation report as a table the analyst reads beside their spreadsheet."""
+    return pd.DataFrame(
+        {
+            t("upload.col.level", lang): [t(f"upload.level.{m.level}", lang) for m in messages],
+            t("upload.col.row", lang): [m.row if m.row is not None else "" for m in messages],
+            t("upload.col.column", lang): [m.column or "" for m in messages],
+            t("upload.col.message", lang): [m.message_zh if lang == "zh" else m.message_en for m in messages],
+            t("upload.col.code", lang): [m.code for m in messages],
+        }
+    ).astype(str)
+
+
+def preview_frame(report: CheckReport, catalog: Catalog, lang: str) -> pd.DataFrame:
+    figures = report.figures
+    name_col = "name_zh" if lang == "zh" else "name_en"
+
+    def region(code: str) -> str:
+        if code in catalog.divisions.index:
+            return str(catalog.divisions.at[code, name_col])
+        return code
+
+    def metric(row) -> str:
+        if row.metric_id in catalog.metrics.index:
+            return str(catalog.metrics.at[row.metric_id, "label_zh" if lang == "zh" else "label_en"])
+        return str(row.metric_zh if lang == "zh" else (row.metric_en or row.metric_zh))
+
+    return pd.DataFrame(
+        {
+            t("upload.col.source_row", lang): figures.get("source_row", pd.Series([""] * len(figures))).astype(str),
+            t("upload.col.region", lang): [region(c) for c in figures.region_code],
+            t("upload.col.metric", lang): [metric(r) for r in figures.itertuples()],
+            t("upload.col.value", lang): [
+                format_number(float(v), u, q, lang)
+                for v, u, q in zip(figures.value, figures.unit, figures.qualifier, strict=True)
+            ],
+            t("upload.col.period", lang): [f"{s} – {e}" for s, e in zip(figures.period_start, figures.period_end, strict=True)],
+        }
+    )
+
+
+def render_report(report: CheckReport, filename: str, lang: str) -> None:
+    errors = sum(m.level == "error" for m in report.messages)
+    warnings = sum(m.level == "warning" for m in report.messages)
+    text = t(
+        f"upload.status.{report.status}",
+        lang,
+        file=filename,
+        rows=report.rows,
+        figures=len(report.figures),
+        errors=errors,
+        warnings=warnings,
+    )
+    show = {"accepted": st.success, "accepted_with_warnings": st.warning, "rejected": st.error}[report.status]
+    show(escape_markdown(text))
+    if report.encoding or report.sheet:
+        st.caption(escape_markdown(t("upload.details", lang, encoding=report.encoding or "—", sheet=report.sheet or "—")))
+    if report.messages:
+        st.markdown(f"**{t('upload.report', lang)}**")
+        st.dataframe(messages_frame(report.messages, lang), hide_index=True, width="stretch", key="upload_report_table")
+
+
+def render_conflicts(conflicts: pd.DataFrame, catalog: Catalog, lang: str) -> dict[str, str]:
+    """Both values side by side with a per-row choice; returns {conflict_key: "new"|"existing"}."""
+    st.warning(t("upload.conflicts", lang, n=len(conflicts)))
+    keep_existing, keep_new = t("upload.choice.existing", lang), t("upload.choice.new", lang)
+    name_col = "name_zh" if lang == "zh" else "name_en"
+    table = pd.DataFrame(
+        {
+            t("upload.col.region", lang): [
+                str(catalog.divisions.at[c, name_col]) if c in catalog.divisions.index else c for c in conflicts.region_code
+            ],
+            t("upload.col.metric", lang): conflicts.metric_zh.astype(str),
+            t("upload.col.period", lang): [
+                f"{s} – {e}" for s, e in zip(conflicts.period_start, conflicts.period_end, strict=True)
+            ],
+            t("upload.col.existing", lang): [
+                format_number(float(v), u, q, lang)
+                for v, u, q in zip(conflicts.existing_value, conflicts.existing_unit, conflicts.existing_qualifier, strict=True)
+            ],
+            t("upload.col.new", lang): [
+                format_number(float(v), u, q, lang)
+                for v, u, q in zip(conflicts.new_value, conflicts.new_unit, conflicts.new_qualifier, strict=True)
+            ],
+            t("upload.col.existing_from", lang): conflicts.existing_upload_id.astype(str),
+            t("upload.col.choice", lang): keep_existing,
+        }
+    )
+    edited = st.data_editor(
+        table,
+        hide_index=True,
+        width="stretch",
+        key="upload_conflicts",
+        disabled=[c for c in table.columns if c != t("upload.col.choice", lang)],
+        column_config={
+            t("upload.col.choice", lang): st.column_config.SelectboxColumn(
+                options=[keep_existing, keep_new], required=True
+            )
+        },
+    )
+    choices = edited[t("upload.col.choice", lang)].tolist()
+    return {
+        key: ("new" if choice == keep_new else "existing")
+        for key, choice in zip(conflicts.conflict_key, choices, strict=True)
+    }
+
+
+def render_save(report: CheckReport, data: bytes, filename: str, replace: dict[str, str], allowed: bool, lang: str) -> None:
+    uploader = st.text_input(t("upload.uploader", lang), key="upload_uploader", max_chars=80)
+    clicked = st.button(
+        t("upload.confirm", lang), type="primary", key="upload_confirm", disabled=not allowed, icon=":material/save:"
+    )
+    if not clicked:
+        return
+    if not uploader.strip():
+        st.error(t("upload.uploader_required", lang))
+        return
+    bar = st.progress(0.0, text=t("upload.saving", lang, done=0, total=len(report.figures)))
+
+    def progress(done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=t("upload.saving", lang, done=done, total=total))
+
+    try:
+        upload_id = current_store().save_upload(
+            report, data, filename, uploader.strip(), replace=replace or None, progress=progress
+        )
+    except StoreError as error:
+        bar.empty()
+        st.error(escape_markdown(t("upload.save_failed", lang, error=error.text(lang))))
+        return
+    bar.empty()
+    clear_data_cache()
+    st.session_state[FLASH_KEY] = t("upload.saved", lang, file=filename, figures=len(report.figures), upload_id=upload_id)
+    st.rerun()
+
+
+def render_flash() -> None:
+    flash = st.session_state.pop(FLASH_KEY, None)
+    if flash:
+        st.success(escape_markdown(flash), icon=":material/check_circle:")
+
+
+def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
+    uploaded = st.file_uploader(
+        t("upload.file", lang, limit=max_upload_mb()),
+        type=["csv", "xlsx", "xls", "txt"],
+        key="upload_file",
+        disabled=not allowed,
+    )
+    if uploaded is None:
+        return
+    data = uploaded.getvalue()
+    filename = uploaded.name
+    with st.status(t("upload.checking", lang, file=filename), expanded=False) as status:
+        report = check_upload(data, filename)
+        status.update(label=t("upload.checked", lang, file=filename), state="complete")
+    render_report(report, filename, lang)
+    if report.status == "rejected" or report.figures.empty:
+        return
+    st.markdown(f"**{t('upload.preview', lang)}**")
+    st.dataframe(preview_frame(report, catalog, lang), hide_index=True, width="stretch", key="upload_preview")
+    store = current_store()
+    duplicate: DuplicateUploadError | None = store.find_duplicate(data)
+    if duplicate is not None:
+        st.warning(
+            escape_markdown(
+                t(
+                    "upload.duplicate",
+                    lang,
+                    when=f"{duplicate.uploaded_at:%Y-%m-%d %H:%M}",
+                    who=duplicate.uploader,
+                    upload_id=duplicate.upload_id,
+                    file=duplicate.file_name,
+                )
+            )
+        )
+        return
+    conflicts = store.find_conflicts(report.figures)
+    differing = conflicts[~conflicts.same_value.astype(bool)] if len(conflicts) else conflicts
+    replace = render_conflicts(differing, catalog, lang) if len(differing) else {}
+    render_save(report, data, filename, replace, allowed, lang)
+
+
+def render_history(allowed: bool, lang: str) -> None:
+    st.subheader(t("upload.history", lang))
+    store = current_store()
+    uploads = store.list_uploads(include_removed=True)
+    if uploads.empty:
+        st.caption(t("upload.history_empty", lang))
+        return
+    table = pd.DataFrame(
+        {
+            t("upload.col.upload_id", lang): uploads.upload_id,
+            t("upload.col.file", lang): uploads.file_name,
+            t("upload.col.uploader", lang): uploads.uploader,
+            t("upload.col.when", lang): uploads.uploaded_at.dt.strftime("%Y-%m-%d %H:%M"),
+            t("upload.col.rows", lang): uploads.row_count,
+            t("upload.col.figures", lang): uploads.figure_count,
+            t("upload.col.status", lang): [t(f"upload.status_{s}", lang) for s in uploads.status],
+        }
+    )
+    st.dataframe(table, hide_index=True, width="stretch", key="upload_history_table")
+    labels = {
+        row.upload_id: f"{row.upload_id} · {row.file_name} · {t(f'upload.status_{row.status}', lang)}"
+        for row in uploads.itertuples()
+    }
+    chosen = st.selectbox(t("upload.manage", lang), options=list(labels), format_func=labels.get, key="upload_manage_id")
+    status = uploads.set_index("upload_id").at[chosen, "status"]
+    left, middle, right = st.columns(3)
+    who = st.session_state.get("upload_uploader", "") or "dashboard"
+    try:
+        if status == "active" and left.button(
+            t("upload.remove", lang), key="upload_remove", disabled=not allowed, icon=":material/delete:"
+        ):
+            store.remove_upload(chosen, who)
+            clear_data_cache()
+            st.session_state[FLASH_KEY] = t("upload.removed", lang, upload_id=chosen)
+            st.rerun()
+        if status != "active" and left.button(
+            t("upload.restore", lang), key="upload_restore", disabled=not allowed, icon=":material/restore:"
+        ):
+            store.restore_upload(chosen, who)
+            clear_data_cache()
+            st.session_state[FLASH_KEY] = t("upload.restored", lang, upload_id=chosen)
+            st.rerun()
+    except StoreError as error:
+        st.error(escape_markdown(t("upload.action_failed", lang, error=error.text(lang))))
+    middle.download_button(
+        t("upload.download_original", lang),
+        data=lambda: store.original_bytes(chosen),
+        file_name=str(uploads.set_index("upload_id").at[chosen, "file_name"]),
+        key="upload_download_original",
+        disabled=not allowed,
+        icon=":material/download:",
+    )
+    del right
