@@ -3,6 +3,7 @@
     python -m loaders check FILE... [--format text|json]
     python -m loaders figures [--format csv|json]
     python -m loaders import FILE... [--yes] [--uploader NAME]
+    python -m loaders hash-passphrase
 """
 
 from __future__ import annotations
@@ -51,6 +52,20 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return import_files([Path(f) for f in args.files], yes=args.yes, uploader=args.uploader, lang=args.lang)
 
 
+def _cmd_hash_passphrase(args: argparse.Namespace) -> int:
+    import getpass
+
+    from loaders.access import ENV_VAR, SECRET_KEY, hash_passphrase
+
+    passphrase = getpass.getpass("口令 / passphrase: ")
+    if not passphrase or passphrase != getpass.getpass("再输入一次 / again: "):
+        sys.stderr.write("两次输入不一致或为空 / the two entries differ or are empty\n")
+        return 1
+    encoded = hash_passphrase(passphrase)
+    sys.stdout.write(f"{ENV_VAR}='{encoded}'\n# or in .streamlit/secrets.toml:\n{SECRET_KEY} = \"{encoded}\"\n")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `... | head` ends quietly
     parser = argparse.ArgumentParser(prog="python -m loaders", description="Anti-fraud figures: check, list, import.")
@@ -72,6 +87,9 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("--uploader", default="cli")
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
     imp.set_defaults(func=_cmd_import)
+
+    secret = sub.add_parser("hash-passphrase", help="make the hash that locks uploading and removing")
+    secret.set_defaults(func=_cmd_hash_passphrase)
 
     args = parser.parse_args(argv)
     return args.func(args)
