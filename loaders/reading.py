@@ -22,9 +22,11 @@ Decisions this module makes (and the table layer relies on):
   and for XLSX (leading empty rows and columns are kept so that positions match Excel's).
 * XLSX is checked with `zipfile` alone before any XML parser runs: entry count, declared
   uncompressed size, compression ratio, required parts, DOCTYPE/ENTITY declarations, XML encoding.
-  Then openpyxl reads it in read-only (streaming) mode for every size: memory stays bounded by the
-  grid itself. Merged ranges, which read-only worksheets do not expose, come from the same streaming
-  sheet parser, which also tells formulas that have no cached value.
+  Then openpyxl (read-only mode, for every size) reads the workbook's structure: sheets and their
+  visibility, shared strings, styles, date system. The cells themselves are streamed by
+  `_sheet_cells` with the C ElementTree parser (ten times faster than the defusedxml parser openpyxl
+  uses, and safe once the scan has passed), which also gives what read-only worksheets do not
+  expose: merged ranges, and formulas that have no cached value. Memory stays bounded by the grid.
 * Total text extracted from a workbook is capped at `max_bytes` characters (shared-string
   amplification), and a grid at `MAX_CELLS` cells.
 """
@@ -56,7 +58,6 @@ EXCEL_MAX_COLUMNS = 16_384
 MAX_MESSAGES_PER_CODE = 20
 
 XLSX_EXTENSIONS = frozenset({".xlsx", ".xlsm", ".xltx", ".xltm"})
-TEXT_EXTENSIONS = frozenset({".csv", ".txt", ".tsv"})
 DELIMITERS = (",", "\t", ";", "|")
 INSTRUCTION_SHEET_RE = re.compile(r"说明|须知|指南|注意事项|帮助|instruction|readme|read[ _]me|help", re.I)
 
@@ -79,14 +80,15 @@ _BOMS = (  # longest first: the UTF-32 LE BOM starts with the UTF-16 LE one
     (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
-# Parts of a workbook that are not XML and need no DOCTYPE scan.
-_BINARY_PART_SUFFIXES = (".bin", ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".emf", ".wmf", ".tif", ".tiff")
 _DTD_RE = re.compile(rb"<!\s*(?:doctype|entity)", re.I)
 _SCAN_CHUNK = 1024 * 1024
+_XML_ENCODINGS = (b"utf-8", b"utf8", b"us-ascii", b"ascii")
+_XML_ENCODING_RE = re.compile(rb"""\s*<\?xml[^>]{0,200}?encoding\s*=\s*["']([A-Za-z0-9._:-]{1,40})["']""")
 _CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 _SURROGATE_RE = re.compile("[\ud800-\udfff]")
 _SUSPECT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufeff\ud800-\udfff]")
-_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|table|meta|style|script)\b", re.I)
+_HTML_RE = re.compile(r"<(?:!doctype\s+html|html|head|body|table)\b", re.I)
+_HTML_START_RE = re.compile(r"(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body|table|meta|style|title)\b", re.S)
 _WORKBOOK_CONTENT_TYPES = (
     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
     "application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml",
@@ -344,9 +346,11 @@ def _looks_like_chinese(text: str) -> tuple[bool, float]:
 def _refuse_markup(text: str, extension: str) -> None:
     head = text[:4096].lstrip("\ufeff \t\r\n")
     lowered = head[:2048].lower()
-    if lowered.startswith("mime-version:") or (lowered.startswith("<") and _HTML_RE.search(lowered)):
-        if "urn:schemas-microsoft-com:office:spreadsheet" in lowered and lowered.startswith("<?xml"):
-            raise _spreadsheetml_2003()
+    is_xml = lowered.startswith("<?xml")
+    if is_xml and ("urn:schemas-microsoft-com:office:spreadsheet" in lowered or "excel.sheet" in lowered):
+        raise _spreadsheetml_2003()
+    # A web page starts with one of its own tags; a CSV may start with "<img …>" in a header (and is a CSV).
+    if lowered.startswith("mime-version:") or _HTML_START_RE.match(lowered) or (is_xml and _HTML_RE.search(lowered)):
         if extension in XLSX_EXTENSIONS or extension == ".xls":
             raise ReadError(
                 error(
@@ -365,9 +369,7 @@ def _refuse_markup(text: str, extension: str) -> None:
                 "save it as an Excel workbook (*.xlsx)",
             )
         )
-    if lowered.startswith("<?xml"):
-        if "urn:schemas-microsoft-com:office:spreadsheet" in lowered or "<workbook" in lowered:
-            raise _spreadsheetml_2003()
+    if is_xml:
         raise ReadError(
             error(
                 "xml_document",
@@ -641,7 +643,7 @@ def _read_xlsx(data: bytes, max_text: int) -> Grid:
     archive = _open_zip(data)
     with archive:
         _check_zip_limits(archive)
-        macro_enabled = _check_package(archive)
+        safe_parts, macro_enabled = _check_package(archive)
     warnings: list[Message] = []
     if macro_enabled:
         warnings.append(
@@ -653,7 +655,7 @@ def _read_xlsx(data: bytes, max_text: int) -> Grid:
         )
     workbook = _load_workbook(data)
     try:
-        grid = _read_best_sheet(workbook, max_text)
+        grid = _read_best_sheet(workbook, max_text, safe_parts)
     finally:
         workbook.close()
     grid.warnings[:0] = warnings
@@ -712,8 +714,8 @@ def _check_zip_limits(archive: zipfile.ZipFile) -> None:
             raise _encrypted_error()
 
 
-def _check_package(archive: zipfile.ZipFile) -> bool:
-    """Refuse what is not an OOXML workbook; return whether the workbook has macros."""
+def _check_package(archive: zipfile.ZipFile) -> tuple[frozenset[str], bool]:
+    """Refuse what is not an OOXML workbook; return the parts found safe and whether it has macros."""
     names = {entry.filename.lower(): entry for entry in archive.infolist()}
     if "[content_types].xml" not in names:
         if "mimetype" in names and names["mimetype"].file_size < 200:
@@ -734,7 +736,7 @@ def _check_package(archive: zipfile.ZipFile) -> bool:
                 "and upload the table inside, or upload an .xlsx/.csv file",
             )
         )
-    _scan_xml_parts(archive)
+    safe_parts = _scan_xml_parts(archive)
     workbook_part, content_type = _find_workbook_part(archive, names["[content_types].xml"])
     if workbook_part is None or workbook_part.lower() not in names:
         raise ReadError(
@@ -756,7 +758,7 @@ def _check_package(archive: zipfile.ZipFile) -> bool:
                 "as an Excel workbook (*.xlsx)",
             )
         )
-    return "macroenabled" in (content_type or "")
+    return safe_parts, "macroenabled" in (content_type or "")
 
 
 def _find_workbook_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[str | None, str | None]:
@@ -789,22 +791,33 @@ def _find_workbook_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tup
     return None, None
 
 
-def _scan_xml_parts(archive: zipfile.ZipFile) -> None:
-    """Refuse DTDs (entity bombs, external entities) and non-UTF-8 XML before any parser sees them.
+def _scan_xml_parts(archive: zipfile.ZipFile) -> frozenset[str]:
+    """Refuse DTDs (entity bombs, external entities) and non-UTF-8 XML before any parser sees them;
+    return the names of the parts found safe.
 
+    Every part whose content looks like XML is scanned, whatever its name. Encodings other than
+    UTF-8 are refused: in UTF-16 or EBCDIC a DOCTYPE would not match the byte pattern searched for.
+    Images under xl/media/ are skipped (an SVG may carry a DOCTYPE), as nothing parses them here.
     Streams each part in 1 MB chunks; total work is bounded by the declared-size check before it.
     """
+    checked = set()
     for entry in archive.infolist():
         name = entry.filename.lower()
-        if entry.is_dir() or name.endswith(_BINARY_PART_SUFFIXES):
+        if entry.is_dir() or name.startswith("xl/media/"):
             continue
         with archive.open(entry) as handle:
             chunk = handle.read(_SCAN_CHUNK)
-            start = chunk[3:8] if chunk.startswith(codecs.BOM_UTF8) else chunk[:4]
-            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or (
-                len(start) >= 2 and start[0:1] in (b"<", b"\x00") and 0 in start[:2]
-            ):
+            body = chunk[3:] if chunk.startswith(codecs.BOM_UTF8) else chunk
+            start = body[:4]
+            if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or start[:2] in (b"<\x00", b"\x00<"):
                 raise _unsafe_xml(f"{entry.filename} is not UTF-8 encoded XML")
+            leading = body.lstrip()[:1]
+            if leading and leading != b"<":
+                continue  # binary (printer settings, VBA); no XML parser can read it
+            declared = _XML_ENCODING_RE.match(body)
+            if declared and declared.group(1).lower().replace(b"_", b"-") not in _XML_ENCODINGS:
+                encoding = declared.group(1)[:20].decode("ascii", "replace")
+                raise _unsafe_xml(f"{entry.filename} declares the encoding {encoding}")
             carry = b""
             while chunk:
                 window = carry + chunk
@@ -812,6 +825,8 @@ def _scan_xml_parts(archive: zipfile.ZipFile) -> None:
                     raise _unsafe_xml(f"{entry.filename} declares a DOCTYPE or ENTITY")
                 carry = window[-16:]
                 chunk = handle.read(_SCAN_CHUNK)
+        checked.add(entry.filename)
+    return frozenset(checked)
 
 
 def _load_workbook(data: bytes):
@@ -859,7 +874,7 @@ class _Sheet:
     percent_cells: set[tuple[int, int]]
 
 
-def _read_best_sheet(workbook, max_text: int) -> Grid:
+def _read_best_sheet(workbook, max_text: int, safe_parts: frozenset[str]) -> Grid:
     from openpyxl.chartsheet import Chartsheet
 
     skipped_zh: list[str] = []
@@ -885,6 +900,8 @@ def _read_best_sheet(workbook, max_text: int) -> Grid:
             skipped_zh.append(f"说明页“{name}”")
             skipped_en.append(f"instructions sheet “{name}”")
             continue
+        if sheet._worksheet_path not in safe_parts:  # only parts the DTD scan has read
+            raise _unsafe_xml(f"{sheet._worksheet_path} was not checked")
         current = _read_sheet(workbook, sheet, budget, percent_styles)
         if current.filled == 0:
             skipped_zh.append(f"空工作表“{name}”")
@@ -992,61 +1009,164 @@ def _percent_styles(workbook) -> frozenset[int]:
     return frozenset(found)
 
 
-@functools.cache
-def _sheet_parser_class():
-    from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
+_CELL_REFERENCE_RE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})")
+_RANGE_REFERENCE_RE = re.compile(r"([A-Za-z]{1,3})([0-9]{1,7})(?::([A-Za-z]{1,3})([0-9]{1,7}))?")
 
-    class SheetParser(WorkSheetParser):
-        """openpyxl's streaming sheet parser, also marking formulas without a cached value ("f")
-        and date cells whose number is out of range ("bad_date")."""
 
-        def parse_cell(self, element):
-            cell = super().parse_cell(element)
-            if cell["value"] is None:
-                if element.find(FORMULA_TAG) is not None:
-                    cell["data_type"] = "f"
-            elif cell["data_type"] == "e" and element.get("t", "n") == "n":
-                cell["data_type"] = "bad_date"
-            return cell
+@functools.lru_cache(maxsize=4096)
+def _column_index(letters: str) -> int:
+    """Excel column letters -> 0-based index (A -> 0, AA -> 26)."""
+    index = 0
+    for letter in letters.upper():
+        index = index * 26 + ord(letter) - 64
+    return index - 1
 
-    return SheetParser
+
+def _local_name(tag: str) -> str:
+    return tag[tag.rfind("}") + 1 :]
+
+
+class _BadReference(ValueError):
+    pass
+
+
+def _sheet_cells(source, shared_strings, date_styles: set[str], timedelta_styles: set[str], epoch, merged: list):
+    """Stream one worksheet part: yield (row, column, value, kind, style id), 0-based, for every cell.
+
+    kind is "value", "formula" (a formula with no cached value: value None) or "bad_date" (a date
+    number outside the calendar: value "#VALUE!", as openpyxl reads it). Merged ranges are appended
+    to `merged`. This uses the C-accelerated ElementTree parser, not defusedxml's pure-Python one
+    (ten times slower): `_scan_xml_parts` has already refused any DOCTYPE, ENTITY or non-UTF-8 part,
+    so there is nothing for a parser to expand or fetch. Cells are handled when their row ends, and
+    each row is dropped from the tree once handled, so memory stays flat.
+    """
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+    names: dict[str, str] = {}
+    parents: list = []
+    row_number = -1
+    for event, element in iterparse(source, events=("start", "end")):
+        tag = element.tag
+        name = names.get(tag)
+        if name is None:
+            name = names[tag] = _local_name(tag) if isinstance(tag, str) else ""
+        if event == "start":
+            if name == "sheetData":
+                parents.append(element)
+            continue
+        if name == "row":
+            number = element.get("r")
+            try:
+                row_number = int(number) - 1 if number is not None else row_number + 1
+            except ValueError:
+                raise _BadReference(f"row r={number[:20]!r}") from None
+            column_number = -1
+            for cell in element:
+                if names.get(cell.tag) != "c" and _local_name(cell.tag) != "c":
+                    continue
+                reference = cell.get("r")
+                if reference is not None:
+                    match = _CELL_REFERENCE_RE.fullmatch(reference)
+                    if match is None:
+                        raise _BadReference(f"cell r={reference[:20]!r}")
+                    r, c = int(match.group(2)) - 1, _column_index(match.group(1))
+                    column_number = c
+                else:
+                    column_number += 1
+                    r, c = row_number, column_number
+                cell_type = cell.get("t", "n")
+                style = cell.get("s", "0")
+                text = None
+                has_formula = False
+                inline = None
+                for child in cell:
+                    child_name = names.get(child.tag) or _local_name(child.tag)
+                    if child_name == "v":
+                        text = child.text
+                    elif child_name == "f":
+                        has_formula = True
+                    elif child_name == "is":
+                        inline = child
+                kind = "value"
+                value: object = None
+                if cell_type == "inlineStr":
+                    if inline is not None:
+                        value = _inline_text(inline, names)
+                elif text is None or text == "":
+                    if has_formula:
+                        kind = "formula"
+                elif cell_type == "n":
+                    try:
+                        value = int(text)
+                    except ValueError:
+                        value = float(text)
+                    if style in date_styles:
+                        try:
+                            value = from_excel(value, epoch, timedelta=style in timedelta_styles)
+                        except (OverflowError, ValueError):
+                            value, kind = "#VALUE!", "bad_date"
+                elif cell_type == "s":
+                    value = shared_strings[int(text)]
+                elif cell_type == "b":
+                    value = text.strip() in ("1", "true")
+                elif cell_type == "d":
+                    try:
+                        value = from_ISO8601(text)
+                    except ValueError:
+                        value = text
+                else:  # "str" (a formula's text result), "e" (an error value such as #N/A)
+                    value = text
+                yield r, c, value, kind, style
+            element.clear()
+            if parents:
+                del parents[0][:]
+        elif name == "mergeCell":
+            match = _RANGE_REFERENCE_RE.fullmatch(element.get("ref") or "")
+            if match:
+                top, left = int(match.group(2)) - 1, _column_index(match.group(1))
+                bottom = int(match.group(4)) - 1 if match.group(4) else top
+                right = _column_index(match.group(3)) if match.group(3) else left
+                merged.append((min(top, bottom), min(left, right), max(top, bottom), max(left, right)))
+
+
+def _inline_text(inline, names: dict[str, str]) -> str:
+    parts = []
+    for child in inline:
+        child_name = names.get(child.tag) or _local_name(child.tag)
+        if child_name == "t":
+            parts.append(child.text or "")
+        elif child_name == "r":  # a rich-text run; phonetic runs (rPh) are not part of the text
+            parts.extend(t.text or "" for t in child if _local_name(t.tag) == "t")
+    return "".join(parts)
 
 
 def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[int]) -> _Sheet:
-    # openpyxl's ReadOnlyWorksheet does not expose merged ranges nor tell a formula without a cached
-    # value from an empty cell; its own streaming parser does both, so it is driven directly here.
-    # These are private parts of openpyxl 3.1 (pinned); tests on merged ranges and C17 guard them.
-    parser_class = _sheet_parser_class()
+    # The shared strings, styles and epoch come from openpyxl's read-only workbook (its private
+    # attributes in 3.1, pinned; the xlsx tests guard them); the cells are streamed by _sheet_cells.
     cells: dict[int, dict[int, object]] = {}
     formula_cells: list[tuple[int, int]] = []
     percent_cells: set[tuple[int, int]] = set()
     bad_dates: list[tuple[int, int]] = []
+    merged: list[tuple[int, int, int, int]] = []
     filled = 0
     max_row = max_col = 0
+    percent_style_names = {str(style) for style in percent_styles}
     with sheet._get_source() as source:
-        parser = parser_class(
+        stream = _sheet_cells(
             source,
             sheet._shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
+            {str(style) for style in workbook._date_formats},
+            {str(style) for style in workbook._timedelta_formats},
+            workbook.epoch,
+            merged,
         )
-        for _, row_cells in parser.parse():
-            for cell in row_cells:
-                r, c = cell["row"] - 1, cell["column"] - 1
+        try:
+            for r, c, value, kind, style in stream:
                 if not (0 <= r < EXCEL_MAX_ROWS and 0 <= c < EXCEL_MAX_COLUMNS):
-                    raise ReadError(
-                        error(
-                            "bad_cell_reference",
-                            f"工作表“{sheet.title}”含超出Excel范围的单元格位置（第{r + 1}行第{c + 1}列），文件可能已损坏",
-                            f"sheet “{sheet.title}” has a cell outside Excel's grid (row {r + 1}, column {c + 1}); "
-                            "the file may be damaged",
-                        )
-                    )
-                value = cell["value"]
-                kind = cell["data_type"]
-                if kind == "f":
+                    raise _BadReference(f"row {r + 1}, column {c + 1}")
+                if kind == "formula":
                     # Kept inside the grid's extent: the cell exists, only its value is unknown.
                     formula_cells.append((r, c))
                     max_row, max_col = max(max_row, r + 1), max(max_col, c + 1)
@@ -1061,7 +1181,7 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
                     if not value:
                         continue
                     budget.spend(len(value))
-                elif cell["style_id"] in percent_styles and isinstance(value, (int, float)):
+                elif style in percent_style_names and isinstance(value, (int, float)) and not isinstance(value, bool):
                     percent_cells.add((r, c))
                 cells.setdefault(r, {})[c] = value
                 if not _is_blank(value):
@@ -1070,13 +1190,16 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
                         max_row = r + 1
                     if c >= max_col:
                         max_col = c + 1
-        merged_cells = parser.merged_cells
+        except (_BadReference, IndexError) as exc:
+            raise ReadError(
+                error(
+                    "bad_cell_reference",
+                    f"工作表“{sheet.title}”含无效的单元格位置或引用，文件可能已损坏。请在Excel中另存为 .xlsx 后上传",
+                    f"sheet “{sheet.title}” has an invalid cell position or reference ({_short(exc)}); the file "
+                    "may be damaged. Save it from Excel as .xlsx and upload again",
+                )
+            ) from None
 
-    merged = []
-    if merged_cells is not None:
-        for merge in merged_cells.mergeCell:
-            min_col, min_row, last_col, last_row = merge.bounds
-            merged.append((min_row - 1, min_col - 1, last_row - 1, last_col - 1))
     merged.sort()
     # A merged range anchored on a value belongs to the table (a title spanning A1:H1).
     for top, left, bottom, right in merged:

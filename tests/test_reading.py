@@ -128,8 +128,9 @@ def test_apache_poi_bombs_are_refused_fast():
 def test_gbk_export_decodes_as_gb18030_with_chinese_headers():
     grid = _read("generated/A03")
     assert grid.encoding == "gb18030"
-    assert grid.rows[0][:4] == ["地区", "年份", "立案数", "破案数"]
-    assert grid.rows[2][2] == "1,427" or grid.rows[1][0] == "北京市"
+    assert grid.rows[0][:5] == ["地区", "年份", "立案数", "破案数", "涉案金额(万元)"]
+    assert grid.rows[1][0] == "北京市"
+    assert grid.rows[2][:3] == ["天津市", "2024", "1,427"]  # the quoted "1,427" stays one cell
 
 
 def test_euro_byte_is_refused_naming_line_and_column():
@@ -403,6 +404,8 @@ def test_file_above_the_size_limit_is_refused_stating_the_limit():
         (b"%PDF-1.7\n...", "not_a_table"),
         (b'<?xml version="1.0"?><Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet">', "spreadsheetml_2003"),
         (b"<html><body><table><tr><td>1</td></tr></table></body></html>", "html_disguised"),
+        (b"<!-- exported -->\r\n<table><tr><td>1</td></tr></table>", "html_disguised"),
+        (b'<?xml version="1.0"?><records><r>1</r></records>', "xml_document"),
         (b"MIME-Version: 1.0\r\nContent-Type: multipart/related\r\n", "html_disguised"),
         (b"\xef\xbb\xbf\r\n\r\n", "file_empty"),
         (b",,,\n ,\t,\n", "file_empty"),
@@ -415,8 +418,8 @@ def test_text_refusals(data, code):
 
 
 def test_header_starting_with_a_tag_is_still_csv():
-    grid = read_grid(b"<img src=x>,b\n1,2\n", "t.csv")
-    assert grid.rows[0][0] == "<img src=x>"
+    grid = read_grid(b"<img src=x onerror=alert(1)>,b\n<script>alert(1)</script>,<table>\n", "t.csv")
+    assert grid.rows == [["<img src=x onerror=alert(1)>", "b"], ["<script>alert(1)</script>", "<table>"]]
 
 
 def test_non_bytes_input_is_a_read_error_and_bytearray_is_fine():
@@ -661,6 +664,46 @@ def test_utf16_xml_part_is_refused(table_workbook):
     with pytest.raises(ReadError) as caught:
         read_grid(data, "t.xlsx")
     assert caught.value.messages[0].code == "unsafe_xml"
+
+
+def test_dtd_straddling_the_scan_chunks_is_refused(table_workbook):
+    from loaders.reading import _SCAN_CHUNK
+
+    rng = random.Random(7)
+    filler = bytes(rng.choice(b"0123456789abcdef") for _ in range(_SCAN_CHUNK - 8))  # incompressible-ish
+    padded = b"<!--" + filler + b"-->" + b'<!DOCTYPE x [<!ENTITY a "a">]>'
+    data = _replace_part(_xlsx(table_workbook), "xl/worksheets/sheet1.xml", lambda xml: padded + xml)
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.xlsx")
+    assert caught.value.messages[0].code == "unsafe_xml"
+
+
+def test_other_declared_xml_encodings_are_refused(table_workbook):
+    data = _replace_part(
+        _xlsx(table_workbook),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: b'<?xml version="1.0" encoding="cp037"?>' + xml,
+    )
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.xlsx")
+    assert caught.value.messages[0].code == "unsafe_xml"
+
+
+def test_worksheet_hidden_among_images_is_never_parsed(table_workbook):
+    source = zipfile.ZipFile(io.BytesIO(_xlsx(table_workbook)))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for entry in source.infolist():
+            content = source.read(entry)
+            name = entry.filename
+            if name == "xl/worksheets/sheet1.xml":
+                name, content = "xl/media/sheet1.xml", b'<!DOCTYPE x [<!ENTITY a "a">]>' + content
+            content = content.replace(b"/xl/worksheets/sheet1.xml", b"/xl/media/sheet1.xml")
+            content = content.replace(b"worksheets/sheet1.xml", b"media/sheet1.xml")
+            target.writestr(name, content)
+    with pytest.raises(ReadError) as caught:
+        read_grid(out.getvalue(), "t.xlsx")
+    _assert_messages_complete(caught.value.messages)
 
 
 def test_zip_without_workbook_is_refused():
