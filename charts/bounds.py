@@ -51,7 +51,7 @@ def build_before_after_chart(
     categories, shown = [], []
     for _, row in rows.iterrows():
         phase = t(f"phase.{row.phase}", lang)
-        category = plot_text(f"{phase}（{format_period(row.period_start, row.period_end, '', lang)}）" if lang == "zh" else f"{phase} ({format_period(row.period_start, row.period_end, '', lang)})")
+        category = f"{plot_text(phase)}<br>{plot_text(format_period(row.period_start, row.period_end, '', lang))}"
         categories.append(category)
         text = format_number(row.value, row.unit, row.qualifier, lang)
         shown.append(text)
@@ -78,7 +78,7 @@ def build_before_after_chart(
                 x=[category],
                 y=[float(row.value)],
                 mode="markers+text",
-                marker={"symbol": "line-ew-open", "size": 42, "line": {"width": 4, "color": color}},
+                marker={"symbol": "line-ew-open", "size": 46, "color": color, "line": {"width": 4, "color": color}},
                 text=[plot_text(text)],
                 textposition="middle right",
                 textfont={"size": 15, "color": color},
@@ -105,7 +105,7 @@ def build_before_after_chart(
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
     unit = rows.iloc[0][text_column("unit", lang)] if len(rows) else ""
     figure.update_yaxes(range=[0, top * 1.08], title_text=plot_text(unit), rangemode="tozero")
-    figure.update_xaxes(categoryorder="array", categoryarray=categories)
+    figure.update_xaxes(categoryorder="array", categoryarray=categories, range=[-0.5, len(categories) - 0.5 + 0.75], tickangle=0)
     apply_layout(figure, title, subtitle, height=420)
     data = build_chart_data(rows, lang, labels=[row_label(r, lang) for _, r in rows.iterrows()], plotted=list(rows["value"]), shown=shown)
     return Chart(

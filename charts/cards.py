@@ -28,7 +28,7 @@ HEADLINE_METRICS = (
     "victims_prevented",
     "clearance_rate",
 )
-HEADLINE_COUNT = 8
+HEADLINE_COUNT = 9
 
 
 @dataclass(frozen=True)
@@ -61,25 +61,37 @@ def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = 
         rows = rows[rows["region_code"].isin(region_codes)]
     rows = rows.drop_duplicates("fact_id")
     rank = {m: i for i, m in enumerate(HEADLINE_METRICS)}
+    region_order = {code: i for i, code in enumerate(dict.fromkeys(rows["region_code"]))}
+    period_keys = list(zip(rows["region_code"], rows["period_start"], rows["period_end"], strict=True))
+    period_order = {key: i for i, key in enumerate(dict.fromkeys(period_keys))}
     rows = rows.assign(
         _rank=[rank.get(m, len(rank)) for m in rows["metric_id"]],
         _measure=[0 if m == "change" else 1 for m in rows["measure"]],
         _order=range(len(rows)),
+        _region=[region_order[c] for c in rows["region_code"]],
+        _period=[period_order[k] for k in period_keys],
     )
     rows = rows.sort_values(["_rank", "_measure", "_order"])
     if not show_all:
         rows = rows.groupby("region_code", sort=False).head(HEADLINE_COUNT)
-    return rows.sort_values(["region_code", "period_end", "period_start", "_rank", "_order"], ascending=[True, False, True, True, True]).drop(columns=["_rank", "_measure", "_order"])
+    rows = rows.sort_values(["_region", "_period", "_rank", "_measure", "_order"])
+    return rows.drop(columns=["_rank", "_measure", "_order", "_region", "_period"])
 
 
 def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes: list[str] | None = None, show_all: bool = False) -> list[Card]:
     """Cards for the selected regions, grouped by region and period (the `group` heading)."""
     cards = []
+    headings: dict[tuple[str, str, str], str] = {}
     for _, row in select_card_figures(figures, region_codes, show_all).iterrows():
         period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
-        group = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
+        key = (row["region_code"], row["period_start"], row["period_end"])
+        if key not in headings:  # one heading per region and dates, worded as its first figure
+            headings[key] = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
+        group = headings[key]
         label = row[text_column("metric", lang)]
         help_text = t("overview.card_help", lang, evidence=row["evidence"], period=period, figure_id=row["figure_id"])
+        if row["note"]:
+            help_text += "\n\n" + t("overview.card_note", lang, note=row["note"])
         if row["measure"] == "change":
             tone = change_tone(row["metric_id"], row["direction"], catalog)
             sign = "−" if row["direction"] == "decrease" else "+"
@@ -97,13 +109,14 @@ def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes
                 )
             )
         else:
+            unit = row[text_column("unit", lang)]
             cards.append(
                 Card(
                     figure_id=row["figure_id"],
                     region_code=row["region_code"],
                     group=group,
-                    label=label,
-                    value=format_number(row["value"], row["unit"], row["qualifier"], lang),
+                    label=f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})",
+                    value=format_number(row["value"], None, row["qualifier"], lang),  # the unit is in the label
                     delta=None,
                     delta_arrow="off",
                     delta_color="gray",

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from charts.data import build_chart_data, build_hover, row_label
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
-from charts.style import BAD_COLOR, GOOD_COLOR, NEUTRAL_COLOR, apply_layout, plot_text
+from charts.style import BAD_COLOR, GOOD_COLOR, NEUTRAL_COLOR, apply_layout, break_label, plot_text, rows_height
 from i18n import format_change, signed_change, t
 from loaders.catalog import Catalog
 
@@ -40,13 +40,14 @@ def select_changes(figures: pd.DataFrame, region_codes: list[str] | None = None,
     return rows[rows["breakdown"] == ""]
 
 
-def _bar_label(row: pd.Series, lang: str, with_region: bool, by_type: bool) -> str:
+def _bar_label(row: pd.Series, lang: str, with_region: bool, by_type: bool, with_basis: bool) -> str:
     if by_type and not row.breakdown:
         label = t("crackdown.all_fraud", lang)
     else:
         label = row_label(row, lang)
-    basis = t(f"basis.{row.basis}", lang) if row.basis else ""
-    label = f"{label}（{basis}）" if lang == "zh" else f"{label} ({basis})"
+    if with_basis and row.basis:
+        basis = t(f"basis.{row.basis}", lang)
+        label = f"{label}（{basis}）" if lang == "zh" else f"{label} ({basis})"
     if with_region:
         label = f"{row[text_column('region', lang)]} · {label}"
     return label
@@ -66,7 +67,12 @@ def build_changes_chart(
     """Horizontal bars of signed changes in percent, one per stated change, labelled with its basis."""
     rows = select_changes(figures, region_codes, by_type)
     with_region = rows["region_code"].nunique() > 1
-    labels = [_bar_label(r, lang, with_region, by_type) for _, r in rows.iterrows()]
+    bases = list(dict.fromkeys(rows["basis"]))
+    with_basis = len(bases) > 1
+    labels = [_bar_label(r, lang, with_region, by_type, with_basis) for _, r in rows.iterrows()]
+    axis_title = t("chart.change_axis", lang)
+    if len(bases) == 1 and bases[0]:
+        axis_title = t("chart.change_axis_basis", lang, basis=t(f"basis.{bases[0]}", lang))
     signed = [signed_change(float(r.value), r.direction) for r in rows.itertuples()]
     shown = [format_change(float(r.value), r.direction, r.basis, lang) for r in rows.itertuples()]
     tones = [change_tone(r.metric_id, r.direction, catalog) for r in rows.itertuples()]
@@ -74,7 +80,7 @@ def build_changes_chart(
     figure = go.Figure(
         go.Bar(
             x=[signed[i] for i in order],
-            y=[plot_text(labels[i]) for i in order],
+            y=[break_label(labels[i]) for i in order],
             orientation="h",
             marker={
                 "color": [TONE_COLORS[tones[i]] for i in order],
@@ -92,10 +98,11 @@ def build_changes_chart(
         title = t("crackdown.declines_title", lang) if by_type else t("overview.changes_title", lang)
     title = title_with_region(rows, title, lang)
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
-    bound = max([abs(v) for v in signed] or [1.0]) * 1.3
-    figure.update_xaxes(range=[-bound, bound], title_text=plot_text(t("chart.change_axis", lang)), ticksuffix="%", zeroline=True, zerolinewidth=2)
-    figure.update_yaxes(categoryorder="array", categoryarray=[plot_text(labels[i]) for i in order])
-    apply_layout(figure, title, subtitle, height=max(260, 160 + 36 * len(rows)))
+    low, high = min([*signed, 0.0]), max([*signed, 0.0])
+    pad = max(high - low, 1.0) * 0.4
+    figure.update_xaxes(range=[low - pad if low < 0 else 0, high + pad if high > 0 else pad * 0.3], title_text=plot_text(axis_title), ticksuffix="%", zeroline=True, zerolinewidth=2)
+    figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i]) for i in order])
+    apply_layout(figure, title, subtitle, height=max(260, 150 + rows_height(labels)))
     footnotes = [t("footnote.colour", lang)]
     if by_type:
         footnotes.append(t("footnote.change_not_share", lang))

@@ -15,7 +15,7 @@ from plotly.subplots import make_subplots
 from charts.data import build_hover
 from charts.provenance import build_footnotes, build_source_line, text_column
 from charts.spec import Chart
-from charts.style import PALETTE, apply_layout, plot_text
+from charts.style import PALETTE, apply_layout, break_label, plot_text
 from i18n import format_number, format_period, round_significant, t
 from loaders.catalog import Catalog
 from loaders.derive import period_days
@@ -65,6 +65,14 @@ def combo_label(row: pd.Series, lang: str, short: bool = False) -> str:
     return f"{region} · {format_period(row['period_start'], row['period_end'], '', lang)}"
 
 
+def unique_short_labels(comparison: pd.DataFrame, lang: str) -> dict[str, str]:
+    """combo -> "甘肃省 2020", or the full label where two combos would read the same."""
+    combos = comparison.drop_duplicates("combo")
+    short = {r["combo"]: combo_label(r, lang, short=True) for _, r in combos.iterrows()}
+    counts = pd.Series(list(short.values())).value_counts()
+    return {c: (label if counts[label] == 1 else combo_label(combos[combos["combo"] == c].iloc[0], lang)) for c, label in short.items()}
+
+
 def region_population(catalog: Catalog, region_code: str) -> tuple[float | None, str, str]:
     """(population, year, source) of a region from the reference tables; None when not known."""
     for table in (catalog.regions, catalog.divisions):
@@ -105,9 +113,9 @@ def build_comparison(figures: pd.DataFrame, catalog: Catalog, metric_ids: list[s
         years.append(year)
         value = float(row["value"])
         if mode == "per_100k":
-            plotted.append(round_significant(value / population * PER_POPULATION) if population else None)
+            plotted.append(round_significant(value / population * PER_POPULATION, 3, row["qualifier"]) if population else None)
         elif mode == "per_30_days":
-            plotted.append(round_significant(value / length * PER_DAYS) if length else None)
+            plotted.append(round_significant(value / length * PER_DAYS, 3, row["qualifier"]) if length else None)
         else:
             plotted.append(value)
     rows["days"] = days
@@ -147,7 +155,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     )
     combos = list(dict.fromkeys(comparison["combo"]))
     colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(combos)}
-    legend_done: set[str] = set()
+    short_labels = unique_short_labels(comparison, lang)
     shown_all = [_shown(r, lang) for _, r in comparison.iterrows()]
     comparison = comparison.assign(_shown=shown_all)
     for index, metric_id in enumerate(metric_ids):
@@ -155,11 +163,10 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         row_i, col_i = index // columns + 1, index % columns + 1
         several = panel.groupby("combo")["agency_id"].nunique().max() > 1
         for _, r in panel.iterrows():
-            label = combo_label(r, lang, short=True)
+            width = 12 if several else 18
+            label = break_label(short_labels[r["combo"]], width)
             if several:
-                label = f"{label}<br>{plot_text(r[text_column('agency', lang)])}"
-            else:
-                label = plot_text(label)
+                label = f"{label}<br>{break_label(r[text_column('agency', lang)], width)}"
             available = r["plotted"] is not None and not (isinstance(r["plotted"], float) and math.isnan(r["plotted"]))
             hover = build_hover(r, lang, r["_shown"], r[text_column("metric", lang)])
             figure.add_trace(
@@ -167,11 +174,11 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
                     x=[label],
                     y=[float(r["plotted"]) if available else 0.0],
                     name=plot_text(combo_label(r, lang)),
-                    legendgroup=r["combo"],
-                    showlegend=r["combo"] not in legend_done,
+                    showlegend=False,
                     marker={"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fgcolor": "white", "size": 6}},
                     text=[plot_text(r["_shown"])],
-                    textposition="outside" if available else "inside",
+                    textposition="outside",
+                    textfont={"size": 12},
                     cliponaxis=False,
                     customdata=[[r["figure_id"], hover]],
                     hovertemplate="%{customdata[1]}<extra></extra>",
@@ -179,7 +186,6 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
                 row=row_i,
                 col=col_i,
             )
-            legend_done.add(r["combo"])
         unit = panel.iloc[0][text_column("unit", lang)]
         top = max([float(p) for p in panel["plotted"] if p is not None and not (isinstance(p, float) and math.isnan(p))] or [1.0])
         figure.update_yaxes(title_text=plot_text(t(f"compare.axis.{mode}", lang, unit=unit)), range=[0, top * 1.25], row=row_i, col=col_i)
@@ -187,8 +193,9 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     regions = t("list.separator", lang).join(dict.fromkeys(comparison[text_column("region", lang)]))
     periods = t("list.separator", lang).join(dict.fromkeys(combo_label(r, lang).split(" · ", 1)[1] for _, r in comparison.iterrows()))
     subtitle = f"{regions} · {periods}" if len(comparison) else ""
-    apply_layout(figure, title, subtitle, height=170 + 330 * panel_rows)
-    figure.update_layout(margin={"t": 140}, legend={"y": 1.12, "yanchor": "bottom"}, bargap=0.35)
+    apply_layout(figure, title, subtitle, height=220 + 330 * panel_rows)
+    figure.update_layout(barmode="overlay", bargap=0.3, title_pad_b=36, uniformtext={"minsize": 12, "mode": "show"})
+    figure.update_xaxes(tickangle=0)
     figure.update_annotations(font_size=13)
     data = pd.DataFrame(
         {

@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 from charts.data import build_chart_data, build_hover, row_label
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
-from charts.style import DERIVED_COLOR, DERIVED_PATTERN, PALETTE, apply_layout, plot_text
+from charts.style import DERIVED_COLOR, DERIVED_PATTERN, PALETTE, apply_layout, break_label, plot_text, rows_height
 from i18n import format_number, format_period, t
 from loaders.catalog import Catalog
 
@@ -77,7 +77,7 @@ def build_type_mix_chart(
     figure = go.Figure(
         go.Bar(
             x=[float(rows.iloc[i].value) for i in order],
-            y=[plot_text(labels[i]) for i in order],
+            y=[break_label(labels[i]) for i in order],
             orientation="h",
             marker={
                 "color": [DERIVED_COLOR if derived[i] else PALETTE[0] for i in order],
@@ -96,8 +96,8 @@ def build_type_mix_chart(
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
     high = float(rows["value"].max()) if len(rows) else 1.0
     figure.update_xaxes(range=[0, high * 1.35], title_text=plot_text(t(axis_key, lang)), ticksuffix="%" if measure == "share" else "")
-    figure.update_yaxes(categoryorder="array", categoryarray=[plot_text(labels[i]) for i in order])
-    apply_layout(figure, title, subtitle, height=max(280, 170 + 40 * len(rows)))
+    figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i]) for i in order])
+    apply_layout(figure, title, subtitle, height=max(280, 160 + rows_height(labels, gap=22)))
     footnotes = []
     if (rows["breakdown"] == OTHER).any():
         footnotes.append(t("footnote.not_rescaled", lang))

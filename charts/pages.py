@@ -37,7 +37,7 @@ class PageInfo:
 PAGES: list[PageInfo] = [
     PageInfo("overview", "概览", "Overview", "overview", ":material/dashboard:"),
     PageInfo("crackdown", "断卡行动", "Gansu crackdown", "crackdown", ":material/sim_card:"),
-    PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud-types", ":material/category:"),
+    PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud_types", ":material/category:"),
     PageInfo("compare", "地区对比", "Compare regions", "compare", ":material/compare_arrows:"),
     PageInfo("sources", "数据来源", "Sources", "sources", ":material/table_view:"),
 ]

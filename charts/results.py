@@ -10,7 +10,15 @@ import plotly.graph_objects as go
 from charts.data import build_chart_data, build_hover
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
-from charts.style import AGENCY_COLORS, LOWER_BOUND_PATTERN, apply_layout, color_for, plot_text
+from charts.style import (
+    AGENCY_COLORS,
+    LOWER_BOUND_PATTERN,
+    apply_layout,
+    break_label,
+    color_for,
+    plot_text,
+    rows_height,
+)
 from i18n import format_number, t
 from loaders.catalog import Catalog
 
@@ -69,17 +77,18 @@ def build_results_chart(
     rows = rows.assign(_label=labels)
     for index, (agency_id, group) in enumerate(rows.groupby("agency_id", sort=False)):
         shown = [format_number(r.value, r.unit, r.qualifier, lang) for r in group.itertuples()]
+        bar_text = [format_number(r.value, None, r.qualifier, lang) for r in group.itertuples()]  # unit is in the label
         figure.add_trace(
             go.Bar(
                 x=list(group["value"]),
-                y=[plot_text(label) for label in group["_label"]],
+                y=[break_label(label) for label in group["_label"]],
                 orientation="h",
                 name=plot_text(group.iloc[0][text_column("agency", lang)]),
                 marker={
                     "color": color_for(agency_id, AGENCY_COLORS, index),
                     "pattern": {"shape": [LOWER_BOUND_PATTERN if q != "exact" else "" for q in group["qualifier"]], "fillmode": "overlay", "fgcolor": "white", "size": 6},
                 },
-                text=[plot_text(s) for s in shown],
+                text=[plot_text(s) for s in bar_text],
                 textposition="outside",
                 cliponaxis=False,
                 customdata=[[r.figure_id, build_hover(r, lang, s, r._label)] for (_, r), s in zip(group.iterrows(), shown, strict=True)],
@@ -93,14 +102,15 @@ def build_results_chart(
         ticks = [10**k for k in range(math.floor(low), math.ceil(high) + 1)]
         figure.update_xaxes(
             type="log",
-            range=[math.floor(low) - 0.2, math.ceil(high) + 0.9],
+            range=[math.floor(low) - 0.2, math.ceil(high) + 0.7],
             title_text=plot_text(t("chart.count_axis", lang)),
             tickvals=ticks,
             ticktext=[log_tick_label(v, lang) for v in ticks],
         )
-    figure.update_yaxes(categoryorder="array", categoryarray=[plot_text(label) for label in rows["_label"]])
+    figure.update_yaxes(categoryorder="array", categoryarray=[break_label(label) for label in rows["_label"]])
     figure.update_layout(barmode="overlay", bargap=0.35)
-    apply_layout(figure, title, subtitle, height=max(260, 150 + 34 * len(rows)))
+    agencies = rows["agency_id"].nunique()
+    apply_layout(figure, title, subtitle, height=max(260, 130 + rows_height(list(rows["_label"]))), legend=True, legend_rows=agencies)
     data = build_chart_data(rows.drop(columns="_label"), lang, labels=list(rows["_label"]), plotted=list(rows["value"]))
     footnotes = [t("footnote.log_axis", lang), *build_footnotes(rows, lang)]
     if (rows["qualifier"] != "exact").any():

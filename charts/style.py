@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 
 import plotly.graph_objects as go
 
@@ -42,25 +43,84 @@ def color_for(key: str, mapping: dict[str, str], index: int = 0) -> str:
     return mapping.get(key, PALETTE[index % len(PALETTE)])
 
 
-def apply_layout(figure: go.Figure, title: str, subtitle: str, *, height: int = 420) -> go.Figure:
-    """Title (what) and subtitle (where, when), the CJK font and a quiet white background."""
+def text_width(text: str) -> int:
+    """Display width in half-width units: a CJK character counts 2, ASCII 1."""
+    return sum(2 if ord(ch) > 0x2E7F else 1 for ch in text)
+
+
+def wrap_text(text: str, width: int) -> list[str]:
+    """Greedy line breaks at spaces (English) or between characters (Chinese), by display width."""
+    tokens = re.findall(r"[\u2e80-\uffff]|[^\s\u2e80-\uffff]+\s*|\s+", text)
+    lines, line = [], ""
+    for token in tokens:
+        if line and text_width(line + token.rstrip()) > width:
+            lines.append(line.rstrip())
+            line = token.lstrip()
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines or [""]
+
+
+TITLE_WIDTH = 56  # half-width units that fit a half-page chart at the title's size
+SUBTITLE_WIDTH = 74
+
+
+def apply_layout(
+    figure: go.Figure, title: str, subtitle: str, *, height: int = 420, legend: bool | str = False, legend_rows: int = 1
+) -> go.Figure:
+    """Title (what) and subtitle (where, when) wrapped to the chart, the CJK font, a quiet background.
+
+    `legend` is False (none), True (above the plot) or "bottom" (below it, for small multiples).
+    """
+    title_lines = wrap_text(title, TITLE_WIDTH)
+    subtitle_lines = wrap_text(subtitle, SUBTITLE_WIDTH) if subtitle else []
+    text = "<br>".join(plot_text(line) for line in title_lines)
+    if subtitle_lines:
+        text += "<br>" + "<br>".join(
+            f"<span style=\"font-size:13px;color:{NEUTRAL_COLOR}\">{plot_text(line)}</span>" for line in subtitle_lines
+        )
     figure.update_layout(
         title={
-            "text": plot_text(title),
-            "subtitle": {"text": plot_text(subtitle), "font": {"size": 13, "color": NEUTRAL_COLOR}},
+            "text": text,
             "x": 0.0,
             "xanchor": "left",
+            "xref": "container",
+            "y": 1.0,
+            "yref": "paper",
+            "yanchor": "bottom",
+            "automargin": True,
+            "pad": {"l": 4, "b": 18 + 22 * legend_rows if legend is True else 14},
             "font": {"size": 17},
         },
         font={"family": FONT_FAMILY, "size": 13, "color": TEXT_COLOR},
-        hoverlabel={"font": {"family": FONT_FAMILY}},
+        hoverlabel={"font": {"family": FONT_FAMILY}, "align": "left"},
         paper_bgcolor="white",
         plot_bgcolor="white",
-        height=height,
-        margin={"l": 20, "r": 30, "t": 90, "b": 50},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0.0, "xanchor": "left"},
+        height=height + 23 * (len(title_lines) - 1) + 19 * max(len(subtitle_lines) - 1, 0),
+        margin={"l": 20, "r": 30, "t": 20, "b": 50},
+        showlegend=bool(legend),
+        legend=(
+            {"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0.0, "xanchor": "left"}
+            if legend == "bottom"
+            else {"orientation": "h", "yanchor": "bottom", "y": 1.02, "x": 0.0, "xanchor": "left"}
+        ),
         separators=".,",
     )
     figure.update_xaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True)
     figure.update_yaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True)
     return figure
+
+
+LABEL_WIDTH = 34
+
+
+def break_label(text: str, width: int = LABEL_WIDTH) -> str:
+    """An axis category label, escaped and wrapped onto lines of at most `width` half-width units."""
+    return "<br>".join(plot_text(line) for line in wrap_text(text, width))
+
+
+def rows_height(labels: list[str], width: int = LABEL_WIDTH, per_line: int = 17, gap: int = 16) -> int:
+    """Pixels that horizontal bars need so that their wrapped labels never overlap."""
+    return sum(len(wrap_text(label, width)) * per_line + gap for label in labels)

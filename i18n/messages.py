@@ -110,6 +110,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.log_axis": {"zh": "{unit}（对数坐标）", "en": "{unit} (log scale)"},
     "chart.count_axis": {"zh": "数量（对数坐标；各条单位见标签）", "en": "Count (log scale; each bar's unit in its label)"},
     "chart.change_axis": {"zh": "变化（%）", "en": "Change (%)"},
+    "chart.change_axis_basis": {"zh": "{basis}变化（%）", "en": "Change {basis} (%)"},
     "chart.share_axis": {"zh": "占全部发案的比例（%）", "en": "Share of all fraud cases (%)"},
     "chart.cases_axis": {"zh": "发案数（起）", "en": "Fraud cases"},
     "chart.hover.figure": {"zh": "编号：{figure_id}", "en": "Figure: {figure_id}"},
@@ -151,6 +152,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "overview.changes_title": {"zh": "同比、环比变化", "en": "Changes year on year and period on period"},
     "overview.card_help": {"zh": "原文：{evidence}\n\n期间：{period}\n\n编号：{figure_id}", "en": "Source text: {evidence}\n\nPeriod: {period}\n\nFigure: {figure_id}"},
+    "overview.card_note": {"zh": "备注（英文）：{note}", "en": "Note: {note}"},
     "overview.no_regions": {"zh": "请至少选择一个地区。", "en": "Choose at least one region."},
     # Crackdown
     "crackdown.title": {"zh": "甘肃“断卡”行动成果", "en": "Gansu's card crackdown (断卡) results"},
@@ -180,6 +182,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fraud_types.shares_title": {"zh": "各类诈骗发案占比", "en": "Share of fraud cases by type"},
     "fraud_types.implied_total": {"zh": "推算发案总数", "en": "Implied total of fraud cases"},
     "fraud_types.implied_total_help": {"zh": "原文未给出总数，由各类发案数÷占比推算：{formula}", "en": "The source gives no total; derived as count ÷ share for each type: {formula}"},
+    "fraud_types.implied_total_caption": {
+        "zh": "原文未给出发案总数；此数由各类发案数÷占比推算（{figure_id}），公式见图下注释。",
+        "en": "The source states no total; this is derived as count ÷ share of each type ({figure_id}); the formula is under the charts.",
+    },
     "fraud_types.no_mix": {"zh": "没有按类型列出的发案数与占比。", "en": "No fraud cases by type with shares."},
     "fraud_types.no_changes": {"zh": "没有按类型列出的变化。", "en": "No changes by fraud type."},
     # Compare
@@ -213,7 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.caveat.no_population": {"zh": "以下地区没有人口数据，不计算每10万人：{items}。", "en": "No population for these regions, so no per-100,000 value: {items}."},
     "compare.caveat.no_period": {"zh": "以下数据没有明确的报告期，不计算每30天：{items}。", "en": "These figures have no stated period, so no per-30-days value: {items}."},
     "compare.caveat.population_source": {"zh": "人口：{items}。", "en": "Population: {items}."},
-    "compare.caveat.derived_rate": {"zh": "每10万人、每30天为本看板推算值（数值÷人口×10万；数值÷天数×30），保留三位有效数字。", "en": "Per-100,000 and per-30-day values are derived here (value ÷ population × 100,000; value ÷ days × 30), to three significant digits."},
+    "compare.caveat.derived_rate": {"zh": "每10万人、每30天为本看板推算值（数值÷人口×10万；数值÷天数×30），保留三位有效数字（整数部分不舍入；下限向下取、上限向上取）。", "en": "Per-100,000 and per-30-day values are derived here (value ÷ population × 100,000; value ÷ days × 30), to three significant digits (whole numbers kept; lower bounds rounded down, upper bounds up)."},
     "compare.unavailable.absolute": {"zh": "无数据", "en": "no data"},
     "compare.unavailable.per_100k": {"zh": "无人口数据", "en": "no population"},
     "compare.unavailable.per_30_days": {"zh": "无报告期", "en": "no period"},

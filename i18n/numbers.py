@@ -8,7 +8,7 @@ Exact digits are never lost: 1427 stays 1427, 544000000 is "5.44亿" (never "5.4
 from __future__ import annotations
 
 import math
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
 
 QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥", "about": "≈", "less_than": "<"}
 UNITS_WITHOUT_SPACE_EN = {"percent"}
@@ -96,9 +96,15 @@ def signed_change(value: float, direction: str) -> float:
     return -abs(value) if direction == "decrease" else abs(value)
 
 
-def round_significant(value: float, digits: int = 3) -> float:
-    """Round a computed (derived) value for display; curated values are never rounded."""
+def round_significant(value: float, digits: int = 3, qualifier: str = "exact") -> float:
+    """Round a computed (derived) value for display; curated values are never rounded.
+
+    A lower bound (at_least) is rounded down and an upper bound (less_than) up, so that "≥" and
+    "<" stay true after rounding.
+    """
     if value == 0 or not math.isfinite(value):
         return value
-    places = digits - 1 - math.floor(math.log10(abs(value)))
-    return round(value, max(places, 0))
+    places = max(digits - 1 - math.floor(math.log10(abs(value))), 0)
+    step = Decimal(1).scaleb(-places)
+    rounding = {"at_least": ROUND_FLOOR, "less_than": ROUND_CEILING}.get(qualifier, ROUND_HALF_EVEN)
+    return float(_decimal(value).quantize(step, rounding=rounding))

@@ -1,0 +1,30 @@
+"""反诈数据看板: the router and the frame (page config, language switch, navigation)."""
+
+from pathlib import Path
+
+import streamlit as st
+
+from charts.pages import PAGES
+from i18n import t
+from ui.language import render_language_switch
+from ui.page import ensure_router
+
+HERE = Path(__file__).resolve().parent
+# Pages written by other parts of the project join the navigation when their script exists.
+OPTIONAL_PAGES = [("upload", "pages/upload.py", "page.upload", "upload", ":material/upload_file:")]
+
+ensure_router()
+st.set_page_config(page_title="反诈数据看板 · Anti-fraud dashboard", page_icon=":material/shield:", layout="wide")
+lang = render_language_switch()
+
+pages = [
+    st.Page(f"pages/{info.page_id}.py", title=info.title(lang), icon=info.icon, url_path=info.url_path, default=index == 0)
+    for index, info in enumerate(PAGES)
+]
+for _, script, title_key, url_path, icon in OPTIONAL_PAGES:
+    if (HERE / script).exists():
+        pages.append(st.Page(script, title=t(title_key, lang), icon=icon, url_path=url_path))
+
+page = st.navigation(pages)
+st.sidebar.caption(t("app.about", lang))
+page.run()

@@ -1,0 +1,52 @@
+"""诈骗类型 Fraud types: the case mix by type (with the derived remainder) beside declines by type."""
+
+import streamlit as st
+
+from charts.changes import build_changes_chart, select_changes
+from charts.fraud_types import build_type_mix_chart, combo_key, describe_combo, mix_combos, select_implied_total
+from i18n import format_number, t
+from ui.charts import render_chart
+from ui.markdown import escape_markdown
+from ui.page import start_page
+from ui.params import init_choice, sync_param
+
+lang, figures, catalog = start_page("fraud_types.title", "fraud_types.intro")
+
+combos = mix_combos(figures)
+mix_keys = [combo_key(r) for _, r in combos.iterrows()]
+mix_names = {combo_key(r): describe_combo(r, lang) for _, r in combos.iterrows()}
+changes = select_changes(figures, by_type=True)
+change_regions = list(dict.fromkeys(changes["region_code"]))
+region_names = dict(zip(figures["region_code"], figures[f"region_{lang}"], strict=False))
+
+left, right = st.columns(2, gap="large")
+with left:
+    if mix_keys:
+        init_choice("fraud_types_mix", "mix", mix_keys, mix_keys[0])
+        st.selectbox(t("fraud_types.region", lang), mix_keys, format_func=mix_names.get, key="fraud_types_mix")
+        sync_param("fraud_types_mix", "mix", mix_keys[0])
+        key = st.session_state["fraud_types_mix"]
+        for _, total in select_implied_total(figures, key).iterrows():
+            st.metric(
+                label=escape_markdown(f"{t('fraud_types.implied_total', lang)}（{t('derived.yes', lang)}）" if lang == "zh" else f"{t('fraud_types.implied_total', lang)} ({t('derived.yes', lang)})"),
+                value=escape_markdown(format_number(total["value"], total["unit"], total["qualifier"], lang)),
+                help=escape_markdown(t("fraud_types.implied_total_help", lang, formula=total["formula"])),
+                border=True,
+            )
+            st.caption(escape_markdown(t("fraud_types.implied_total_caption", lang, figure_id=total["figure_id"])))
+        render_chart(build_type_mix_chart(figures, lang, catalog, key, "level"), "fraud_types_mix_level")
+        render_chart(build_type_mix_chart(figures, lang, catalog, key, "share"), "fraud_types_mix_share")
+    else:
+        st.info(t("fraud_types.no_mix", lang))
+with right:
+    if change_regions:
+        init_choice("fraud_types_changes", "changes", change_regions, change_regions[0])
+        st.selectbox(t("fraud_types.change_region", lang), change_regions, format_func=region_names.get, key="fraud_types_changes")
+        sync_param("fraud_types_changes", "changes", change_regions[0])
+        st.warning(t("footnote.change_not_share", lang))
+        chart = build_changes_chart(
+            figures, lang, catalog, region_codes=[st.session_state["fraud_types_changes"]], by_type=True, chart_id="fraud_types_changes", page="fraud_types"
+        )
+        render_chart(chart, "fraud_types_changes")
+    else:
+        st.info(t("fraud_types.no_changes", lang))

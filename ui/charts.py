@@ -1,0 +1,47 @@
+"""Draw a Chart: the figure, its source line and footnotes, and its numbers as a table."""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+
+import streamlit as st
+
+from charts.data import localise_columns
+from charts.spec import Chart
+from i18n import t
+from ui.markdown import escape_markdown
+
+PLOTLY_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def _export_module():
+    """ui.export when its engineer has written it; None otherwise."""
+    try:
+        spec = importlib.util.find_spec("ui.export")
+    except (ImportError, ValueError):
+        return None
+    return importlib.import_module("ui.export") if spec else None
+
+
+def render_chart(chart: Chart, key: str) -> None:
+    """The chart, the source line under it, footnotes, an expander with its data, then exports."""
+    lang = chart.lang
+    if chart.data.empty:
+        st.info(t("chart.no_data", lang))
+        return
+    config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": chart.chart_id}}
+    st.plotly_chart(chart.figure, key=f"{key}_figure", theme=None, config=config)
+    if chart.source_line:
+        st.caption(escape_markdown(chart.source_line))
+    for note in chart.footnotes:
+        st.caption(escape_markdown(note))
+    with st.expander(t("chart.show_data", lang)):
+        st.dataframe(localise_columns(chart.data, lang), hide_index=True, key=f"{key}_data")
+    export = _export_module()
+    if export is not None and hasattr(export, "render_chart_downloads"):
+        export.render_chart_downloads(chart, key)
