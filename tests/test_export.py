@@ -235,6 +235,32 @@ def test_svg_keeps_chinese_text_and_embeds_the_glyphs_it_uses(browser, gansu_cha
         assert not missing
 
 
+def screenshot_without_cjk_fonts(browser: str, svg: bytes, tmp_path, name: str) -> Image.Image:
+    """The SVG as a browser shows it on a machine with no CJK font installed."""
+    config = tmp_path / "fonts.conf"
+    config.write_text(HIDDEN_CJK_FONTS.format(cache=tmp_path / "cache"))
+    (tmp_path / f"{name}.svg").write_bytes(svg)
+    shot = tmp_path / f"{name}.png"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", f"--screenshot={shot}", "--window-size=960,540",
+         (tmp_path / f"{name}.svg").as_uri()],
+        env={**os.environ, "FONTCONFIG_FILE": str(config)},
+        capture_output=True,
+        timeout=60,
+        check=True,
+    )
+    return Image.open(shot)
+
+
+def test_svg_shows_chinese_on_a_machine_without_the_font(browser, gansu_chart, tmp_path):
+    svg = to_image(gansu_chart, "svg")
+    embedded = distinct_shapes(title_shapes(screenshot_without_cjk_fonts(browser, svg, tmp_path, "embedded")))
+    bare_svg = re.sub(rb"<style>@font-face.*?</style>", b"", svg, count=1, flags=re.S)
+    bare = distinct_shapes(title_shapes(screenshot_without_cjk_fonts(browser, bare_svg, tmp_path, "bare")))
+    assert bare == 1, "without the embedded font the title should be boxes"
+    assert embedded >= len(set(TITLE_ZH)) * 2 // 3
+
+
 def glyph_sequence(text: str, cmap: dict[int, str]) -> list[str]:
     """Text as the glyphs that draw it: 民 and ⺠ share a glyph, so a PDF may give back either."""
     return [cmap.get(ord(c), c) for c in text if not c.isspace()]
