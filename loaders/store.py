@@ -396,10 +396,11 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame({c: list(v) for c, v in zip(columns, data, strict=True)}, columns=columns)
 
 
-def _visible_figures(conn: Connection, within: pd.DataFrame) -> pd.DataFrame:
+def _visible_figures(conn: Connection, within: pd.DataFrame, restoring: str | None = None) -> pd.DataFrame:
     """Figures the store shows now that may share a key with a row of `within`.
 
-    Narrowed in SQL by the regions, metrics and period ends of `within` (each list only when short
+    With `restoring`, as they will be shown once that upload is active again: the figures it hid
+    when it was saved are hidden again, so they do not count. Narrowed in SQL by the regions, metrics and period ends of `within` (each list only when short
     enough to bind); the exact key match is done by the caller.
     """
     hider = uploads.alias("hider")
@@ -423,7 +424,7 @@ def _visible_figures(conn: Connection, within: pd.DataFrame) -> pd.DataFrame:
             )
         )
         .where(uploads.c.status == ACTIVE)
-        .where(sa.or_(f.hidden_by.is_(None), hider.c.status != ACTIVE))
+        .where(sa.or_(f.hidden_by.is_(None), sa.and_(hider.c.status != ACTIVE, f.hidden_by != (restoring or ""))))
     )
     for column in ("region_code", "metric_id", "period_end"):
         values = sorted(set(within[column]))
@@ -445,11 +446,11 @@ def _visible_figures(conn: Connection, within: pd.DataFrame) -> pd.DataFrame:
     return _frame(rows, columns=columns)
 
 
-def _conflicts(conn: Connection, figures: pd.DataFrame) -> pd.DataFrame:
+def _conflicts(conn: Connection, figures: pd.DataFrame, restoring: str | None = None) -> pd.DataFrame:
     """Pairs (new figure, visible stored figure) sharing the same key; `figures` is normalised."""
     if figures.empty:
         return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
-    existing = _visible_figures(conn, figures)
+    existing = _visible_figures(conn, figures, restoring)
     new = figures[KEY_COLUMNS + ["figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"]].copy()
     new["new_index"] = figures.index
     pairs = new.merge(existing, on=KEY_COLUMNS, suffixes=("_new", "_existing"))
@@ -643,7 +644,8 @@ class Store:
         Conflicts are looked up again inside the transaction, so a save made by someone else since
         the preview is taken into account. Either way every figure of the file is stored; the one
         not chosen is hidden (and shown again if the upload that hides it is removed).
-        `progress(done, total)` is called after each chunk of figures is written.
+        `progress(done, total)` is called once the transaction holds the write lock (done=0), then
+        after each chunk of figures is written.
         Raises DuplicateUploadError when the same bytes are already in an active upload, and
         RefusedUploadError for a rejected report or one without figures.
         """
@@ -667,6 +669,8 @@ class Store:
 
         now = _now()
         with _write_transaction(self.engine) as conn:
+            if progress:
+                progress(0, len(figures))
             duplicate = self._duplicate(conn, sha256)
             if duplicate is not None:
                 raise duplicate
@@ -712,8 +716,6 @@ class Store:
             rows = list(zip(*(figures[c].tolist() for c in columns), strict=True))
             insert = _bulk_insert(conn, upload_figures, columns)
             done = 0
-            if progress:
-                progress(0, len(rows))
             for chunk in _chunks(rows, CHUNK_SIZE):
                 insert(chunk)
                 done += len(chunk)
@@ -798,7 +800,7 @@ class Store:
                 own,
                 columns=["row_id", *KEY_COLUMNS, "figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"],
             )
-            conflicts = _conflicts(conn, own_frame)
+            conflicts = _conflicts(conn, own_frame, restoring=upload_id)
             hidden = [
                 {"rid": int(own_frame.at[c.new_index, "row_id"]), "by": c.existing_upload_id}
                 for c in conflicts.itertuples(index=False)

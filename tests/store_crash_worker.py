@@ -1,0 +1,107 @@
+"""A process that saves one large synthetic upload, for the store's crash and concurrency tests.
+
+    python tests/store_crash_worker.py DB_URL FIGURES SEED [--go FILE]
+
+Prints one line per step, flushed, so the test knows where a kill landed:
+`ready` (waiting for the go file), `go <t>` (about to save), `begin <t>` (inside the transaction, before the first figure),
+`chunk <done> <t>` (after each chunk), `committed <upload_id> <t>` (save returned).
+With `--go FILE` the worker waits for FILE to exist before saving (to start two at once), and
+exits with status 3 if it does not appear within GO_WAIT_SECONDS.
+
+The figure builder and report stand-in are imported by the tests too, so the test knows what
+a given seed saves (its bytes' sha256, its figure count) without talking to the worker.
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
+
+from loaders.figures import FIGURE_COLUMNS  # noqa: E402
+
+GO_WAIT_SECONDS = 120
+
+
+@dataclass
+class Report:
+    """The part of `loaders.tables.CheckReport` the store reads."""
+
+    figures: pd.DataFrame
+    status: str = "accepted"
+    encoding: str | None = "utf-8"
+    sheet: str | None = None
+    rows: int = 0
+    messages: list = field(default_factory=list)
+    new_metrics: list[dict] = field(default_factory=list)
+
+
+def build_figures(count: int, seed: int, regions: int = 300) -> pd.DataFrame:
+    """`count` figures with keys unique to `seed` (so seeds never conflict), values from the seed."""
+    rng = np.random.default_rng(seed)
+    index = np.arange(count)
+    frame = pd.DataFrame({c: [""] * count for c in FIGURE_COLUMNS})
+    frame["figure_id"] = [f"w{seed}-{i:03d}" for i in index]
+    frame["fact_id"] = frame["figure_id"]
+    frame["source_id"] = "upload"
+    frame["region_code"] = [str(110000 + 100 * int(r)) for r in index % regions]
+    frame["period_start"] = "2024-01-01"
+    frame["period_end"] = "2024-12-31"
+    frame["period_text"] = "2024年"
+    frame["agency_id"] = "public_security"
+    frame["category"] = "outcome"
+    frame["metric_id"] = [f"worker_{seed}_{int(m)}" for m in index // regions]
+    frame["measure"] = "level"
+    frame["value"] = rng.integers(0, 10**7, count) / 10
+    frame["unit"] = "cases"
+    frame["qualifier"] = "exact"
+    frame["evidence"] = "立案数"
+    frame["metric_zh"] = "立案数"
+    frame["metric_en"] = "Cases filed"
+    frame["source_row"] = index // regions + 2
+    return frame
+
+
+def data_for(seed: int) -> bytes:
+    """The 'file' a seed uploads: distinct bytes per seed."""
+    return f"store worker upload, seed {seed}\n".encode() * 64
+
+
+def main(argv: list[str]) -> int:
+    url, count, seed = argv[0], int(argv[1]), int(argv[2])
+    go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
+    from loaders.store import Store
+
+    store = Store(url)
+    report = Report(build_figures(count, seed), rows=count)
+    data = data_for(seed)
+    if go is not None:
+        print("ready", flush=True)
+        deadline = time.monotonic() + GO_WAIT_SECONDS
+        while not go.exists():
+            if time.monotonic() > deadline:  # the test gave up: never linger
+                return 3
+            time.sleep(0.005)
+    print(f"go {time.time():.6f}", flush=True)
+
+    def progress(done: int, total: int) -> None:
+        if done == 0:
+            print(f"begin {time.time():.6f}", flush=True)
+        else:
+            print(f"chunk {done} {time.time():.6f}", flush=True)
+
+    upload_id = store.save_upload(report, data, f"worker-{seed}.csv", f"worker {seed}", progress=progress)
+    print(f"committed {upload_id} {time.time():.6f}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,661 @@
+"""The upload store: real SQLite files in tmp_path, other processes where durability is the point."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime, timedelta
+from io import StringIO
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from loaders import store as store_module
+from loaders.figures import FIGURE_COLUMNS, build_all_figures, uploaded_figures
+from loaders.store import (
+    READ_COLUMNS,
+    DuplicateUploadError,
+    RefusedUploadError,
+    Store,
+    UnknownUploadError,
+    display_name,
+)
+from tests.conftest import CORPUS, REPO
+from tests.store_crash_worker import Report, build_figures, data_for
+
+WORKER = Path(__file__).with_name("store_crash_worker.py")
+
+
+def figure(**overrides) -> dict:
+    """One figure in the checker's shape; tests override what they are about."""
+    row = {c: "" for c in FIGURE_COLUMNS}
+    row.update(
+        figure_id="up-001",
+        fact_id="up-001",
+        source_id="upload",
+        region_code="110000",
+        period_start="2024-01-01",
+        period_end="2024-12-31",
+        period_text="2024年",
+        agency_id="public_security",
+        category="outcome",
+        metric_id="cases_filed",
+        measure="level",
+        value=1427.0,
+        unit="cases",
+        qualifier="exact",
+        evidence="立案数",
+        metric_zh="立案数",
+        metric_en="Cases filed",
+        source_row=2,
+        derived=False,
+        formula="",
+    )
+    row.update(overrides)
+    return row
+
+
+def report_of(*rows: dict, **fields) -> Report:
+    frame = pd.DataFrame(list(rows))
+    return Report(frame, rows=fields.pop("rows", len(rows)), **fields)
+
+
+def url_for(path: Path) -> str:
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "store.db"
+
+
+@pytest.fixture
+def store(db_path) -> Store:
+    return Store(url_for(db_path))
+
+
+@pytest.fixture
+def db_env(db_path, monkeypatch) -> Path:
+    """ANTIFRAUD_DB_URL pointing at this test's database file."""
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", url_for(db_path))
+    return db_path
+
+
+def counts(db_path: Path) -> dict[str, int]:
+    with sqlite3.connect(db_path) as conn:
+        return {
+            t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("uploads", "upload_figures", "upload_metrics", "upload_events")
+        }
+
+
+# ----- round trip --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    [0.0, 1427.0, 35210.5, 6.6, 0.1 + 0.2, 1 / 3, 120_000_000.0, 544_000_000.0, 1e15 + 1, 42.9],
+)
+def test_values_round_trip_exactly(store, value):
+    store.save_upload(report_of(figure(value=value)), b"one,figure\n" + repr(value).encode(), "a.csv", "li")
+    stored = store.read_figures()
+    assert stored["value"].tolist() == [value]
+
+
+def test_figures_round_trip_with_every_column(store):
+    rows = [
+        figure(),
+        figure(
+            figure_id="up-002",
+            fact_id="up-002",
+            region_code="451000",
+            metric_id="new:劝阻人数",
+            metric_zh="劝阻人数",
+            metric_en="",
+            value=20311.0,
+            unit="persons",
+            qualifier="at_least",
+            source_row=3,
+            note="余 → at least",
+        ),
+        figure(
+            figure_id="up-003",
+            fact_id="up-003",
+            measure="change",
+            value=3.2,
+            unit="percent",
+            direction="decrease",
+            basis="yoy",
+            period_start="",
+            evidence="同比下降3.2%",
+            source_row=4,
+        ),
+        figure(
+            figure_id="up-004",
+            fact_id="up-002",
+            region_code="451000",
+            metric_id="new:劝阻人数",
+            metric_zh="劝阻人数",
+            value=20311.0,
+            unit="persons",
+            qualifier="at_least",
+            source_row=9,
+        ),
+        figure(
+            figure_id="up-005",
+            fact_id="up-005",
+            metric_id="clearance_rate",
+            value=42.9,
+            unit="percent",
+            derived=True,
+            formula="cases_solved / cases_filed",
+            source_row=2,
+        ),
+    ]
+    upload_id = store.save_upload(report_of(*rows), b"file bytes", "表.csv", "张三")
+    stored = store.read_figures()
+
+    assert list(stored.columns) == READ_COLUMNS
+    assert stored["figure_id"].tolist() == [f"{upload_id}-{n:03d}" for n in range(1, 6)]
+    # The repeated fact keeps pointing at its first figure after renumbering.
+    assert stored["fact_id"].tolist() == [f"{upload_id}-00{n}" for n in (1, 2, 3, 2, 5)]
+    assert set(stored["upload_id"]) == {upload_id}
+    expected = pd.DataFrame(rows)
+    for column in FIGURE_COLUMNS + ["metric_zh", "metric_en", "formula"]:
+        if column in ("figure_id", "fact_id"):
+            continue
+        assert stored[column].tolist() == expected[column].tolist(), column
+    assert stored["derived"].tolist() == [False, False, False, False, True]
+    assert stored["value"].dtype == float
+    assert all(isinstance(v, str) for v in stored["period_start"])
+
+
+def test_upload_row_keeps_bytes_and_details(store):
+    data = "地区,年份,立案数\n北京市,2024,1427\n".encode("gb18030")
+    before = datetime.now(UTC)
+    upload_id = store.save_upload(
+        report_of(figure(), encoding="gb18030", sheet="2024数据", rows=7), data, "报表<b>.csv", "王五"
+    )
+    listed = store.list_uploads()
+    assert len(listed) == 1
+    row = listed.iloc[0]
+    assert row.upload_id == upload_id
+    assert row.file_name == "报表<b>.csv"
+    assert (row.uploader, row.encoding, row.sheet, row.row_count, row.figure_count) == (
+        "王五",
+        "gb18030",
+        "2024数据",
+        7,
+        1,
+    )
+    assert row.status == "active"
+    assert row.sha256 == hashlib.sha256(data).hexdigest()
+    assert row.byte_count == len(data)
+    assert before - timedelta(seconds=1) <= row.uploaded_at <= datetime.now(UTC) + timedelta(seconds=1)
+    assert str(row.uploaded_at.tz) == "UTC"
+    assert store.original_bytes(upload_id) == data
+
+
+@pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("../../etc/passwd.csv", "../../etc/passwd.csv"),
+        ("北京市\x00.csv", "北京市.csv"),
+        ("数据\u202excsl.csv", "数据xcsl.csv"),
+        ("a\r\nb.csv", "ab.csv"),
+        ("", "(unnamed)"),
+        ("a" * 300 + ".csv", "a" * 254 + "…"),
+        ("2024年 统计 (最终版)(1).xlsx", "2024年 统计 (最终版)(1).xlsx"),
+    ],
+)
+def test_display_name_keeps_text_and_drops_controls(name, shown):
+    assert display_name(name) == shown
+
+
+def test_hostile_file_names_are_stored_as_text_only(store, tmp_path):
+    names = json.loads((CORPUS / "generated" / "D12_upload_filenames_to_test.json").read_text())["names"]
+    for n, name in enumerate(names):
+        store.save_upload(report_of(figure(region_code=str(110000 + n * 100))), f"f{n}".encode(), name, "x")
+    assert sorted(store.list_uploads().file_name) == sorted(display_name(n) for n in names)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store.db", "store.db-shm", "store.db-wal"]
+
+
+def test_new_metrics_are_stored_and_follow_their_upload(store):
+    metric = {
+        "metric_id": "new:劝阻人数",
+        "label_zh": "劝阻人数",
+        "label_en": "",
+        "unit": "persons",
+        "category": "prevention",
+        "synonyms": ["劝阻"],
+    }
+    upload_id = store.save_upload(report_of(figure(), new_metrics=[metric]), b"m", "m.csv", "li")
+    metrics = store.read_metrics()
+    assert metrics[["metric_id", "label_zh", "unit", "category", "upload_id"]].values.tolist() == [
+        ["new:劝阻人数", "劝阻人数", "persons", "prevention", upload_id]
+    ]
+    store.remove_upload(upload_id, "li")
+    assert store.read_metrics().empty
+
+
+# ----- refusals and atomicity --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "report",
+    [
+        report_of(figure(), status="rejected"),
+        Report(pd.DataFrame(columns=FIGURE_COLUMNS)),
+    ],
+    ids=["rejected", "no-figures"],
+)
+def test_refused_reports_store_nothing(store, db_path, report):
+    with pytest.raises(RefusedUploadError):
+        store.save_upload(report, b"x", "x.csv", "li")
+    assert counts(db_path) == {"uploads": 0, "upload_figures": 0, "upload_metrics": 0, "upload_events": 0}
+
+
+def test_a_save_failing_midway_leaves_nothing(store, db_path):
+    store.save_upload(report_of(figure()), b"earlier", "earlier.csv", "li")
+    before = counts(db_path)
+
+    def fail_after_first_chunk(done, total):
+        if done > 0:
+            raise RuntimeError("disk full")
+
+    figures = build_figures(store_module.CHUNK_SIZE * 3, seed=5)
+    with pytest.raises(RuntimeError, match="disk full"):
+        store.save_upload(Report(figures), b"big", "big.csv", "li", progress=fail_after_first_chunk)
+    assert counts(db_path) == before
+    assert len(store.read_figures()) == 1
+
+
+def test_progress_reports_every_chunk(store):
+    seen = []
+    figures = build_figures(store_module.CHUNK_SIZE * 2 + 7, seed=6)
+    store.save_upload(Report(figures), b"p", "p.csv", "li", progress=lambda d, t: seen.append((d, t)))
+    total = len(figures)
+    assert seen == [(0, total), (store_module.CHUNK_SIZE, total), (2 * store_module.CHUNK_SIZE, total), (total, total)]
+
+
+# ----- duplicates ----------------------------------------------------------------------------
+
+
+def test_the_same_file_twice_names_the_earlier_upload(store, db_path):
+    first = store.save_upload(report_of(figure()), b"same bytes", "a.csv", "李四")
+    before = counts(db_path)
+    with pytest.raises(DuplicateUploadError) as raised:
+        store.save_upload(report_of(figure(value=1.0)), b"same bytes", "renamed.csv", "王五")
+    error = raised.value
+    assert (error.upload_id, error.uploader, error.file_name) == (first, "李四", "a.csv")
+    assert first in error.text("zh") and "李四" in error.text("zh") and "UTC" in error.text("zh")
+    assert first in error.text("en") and "李四" in error.text("en")
+    assert counts(db_path) == before
+    assert store.find_duplicate(b"same bytes").upload_id == first
+    assert store.find_duplicate(b"other bytes") is None
+
+
+def test_a_removed_file_can_be_uploaded_again_but_not_restored_twice(store):
+    first = store.save_upload(report_of(figure()), b"same bytes", "a.csv", "li")
+    store.remove_upload(first, "li")
+    second = store.save_upload(report_of(figure()), b"same bytes", "a.csv", "li")
+    with pytest.raises(DuplicateUploadError) as raised:
+        store.restore_upload(first, "li")
+    assert raised.value.upload_id == second
+    assert store.list_uploads().set_index("upload_id").status.to_dict() == {first: "removed", second: "active"}
+
+
+# ----- conflicts -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def stored_pair(store) -> tuple[Store, str]:
+    """A store holding Beijing 2024 cases_filed = 1427 and cases_solved = 612 from upload A."""
+    upload_id = store.save_upload(
+        report_of(figure(), figure(figure_id="up-002", fact_id="up-002", metric_id="cases_solved", value=612.0)),
+        b"upload A",
+        "a.csv",
+        "张三",
+    )
+    return store, upload_id
+
+
+def new_upload() -> Report:
+    return report_of(
+        figure(value=1500.0, source_row=5),  # conflicts with A (different value)
+        figure(figure_id="up-002", fact_id="up-002", metric_id="cases_solved", value=612.0, source_row=6),  # same
+        figure(figure_id="up-003", fact_id="up-003", region_code="120000", value=803.0, source_row=7),  # new slot
+    )
+
+
+def test_conflicts_show_both_values_side_by_side(stored_pair):
+    store, existing = stored_pair
+    conflicts = store.find_conflicts(new_upload().figures).sort_values("metric_id").reset_index(drop=True)
+    assert conflicts[["metric_id", "existing_value", "new_value", "same_value"]].values.tolist() == [
+        ["cases_filed", 1427.0, 1500.0, False],
+        ["cases_solved", 612.0, 612.0, True],
+    ]
+    assert set(conflicts.existing_upload_id) == {existing}
+    assert set(conflicts.existing_uploader) == {"张三"}
+    assert conflicts.new_source_row.tolist() == [5, 6]
+    assert conflicts.conflict_key[0] == "110000|cases_filed||2024-01-01|2024-12-31|level"
+
+
+@pytest.mark.parametrize(
+    ("replace", "shown_filed", "shown_from_new"),
+    [
+        (None, 1427.0, {"120000"}),
+        ({"110000|cases_filed||2024-01-01|2024-12-31|level": "existing"}, 1427.0, {"120000"}),
+        ({"110000|cases_filed||2024-01-01|2024-12-31|level": "new"}, 1500.0, {"110000", "120000"}),
+        ({"*": "new"}, 1500.0, {"110000", "120000"}),
+    ],
+    ids=["default-keeps-existing", "keep-existing", "use-new", "all-new"],
+)
+def test_conflict_choice_is_applied_in_the_save(stored_pair, replace, shown_filed, shown_from_new):
+    store, existing = stored_pair
+    new_id = store.save_upload(new_upload(), b"upload B", "b.csv", "李四", replace=replace)
+    shown = store.read_figures()
+    beijing = shown[(shown.region_code == "110000") & (shown.metric_id == "cases_filed")]
+    assert beijing["value"].tolist() == [shown_filed]
+    assert set(shown[shown.upload_id == new_id].region_code) == shown_from_new
+    # Every slot shows one value, never two.
+    assert not shown.duplicated(store_module.KEY_COLUMNS).any()
+
+
+def test_removing_the_chosen_upload_shows_the_other_value_again(stored_pair):
+    store, existing = stored_pair
+    new_id = store.save_upload(new_upload(), b"upload B", "b.csv", "李四", replace={"*": "new"})
+    store.remove_upload(new_id, "李四")
+    shown = store.read_figures()
+    assert shown.sort_values("metric_id")["value"].tolist() == [1427.0, 612.0]
+    store.restore_upload(new_id, "李四")
+    filed = store.read_figures().query("metric_id == 'cases_filed' and region_code == '110000'")
+    assert filed["value"].tolist() == [1500.0]
+
+
+def test_restore_keeps_what_is_shown_when_slots_clash(stored_pair):
+    store, existing = stored_pair
+    store.remove_upload(existing, "张三")
+    newer = store.save_upload(new_upload(), b"upload B", "b.csv", "李四")  # no conflict: A is removed
+    store.restore_upload(existing, "张三")
+    shown = store.read_figures()
+    assert not shown.duplicated(store_module.KEY_COLUMNS).any()
+    filed = shown.query("metric_id == 'cases_filed' and region_code == '110000'")
+    assert filed[["value", "upload_id"]].values.tolist() == [[1500.0, newer]]
+
+
+def test_a_bad_choice_is_refused_before_anything_is_stored(stored_pair, db_path):
+    store, _ = stored_pair
+    before = counts(db_path)
+    with pytest.raises(ValueError, match="choice"):
+        store.save_upload(new_upload(), b"upload B", "b.csv", "li", replace={"*": "both"})
+    assert counts(db_path) == before
+
+
+# ----- remove / restore ----------------------------------------------------------------------
+
+
+def test_remove_hides_and_restore_shows_with_an_audit_trail(stored_pair):
+    store, upload_id = stored_pair
+    version = store.version()
+    assert store.remove_upload(upload_id, "管理员") is True
+    assert store.read_figures().empty
+    assert store.list_uploads(include_removed=False).empty
+    removed = store.list_uploads().iloc[0]
+    assert (removed.status, removed.removed_by) == ("removed", "管理员")
+    assert store.version() > version
+    assert store.original_bytes(upload_id) == b"upload A"  # kept while removed
+
+    assert store.remove_upload(upload_id, "管理员") is False
+    assert store.restore_upload(upload_id, "张三") is True
+    assert store.restore_upload(upload_id, "张三") is False
+    assert sorted(store.read_figures()["value"]) == [612.0, 1427.0]
+    events = store.read_events(upload_id)
+    assert events[["event", "who"]].values.tolist() == [["saved", "张三"], ["removed", "管理员"], ["restored", "张三"]]
+
+
+@pytest.mark.parametrize("action", ["remove_upload", "restore_upload", "original_bytes"])
+def test_unknown_upload_ids_raise_a_clear_error(store, action):
+    args = ("u000000000000", "li") if action != "original_bytes" else ("u000000000000",)
+    with pytest.raises(UnknownUploadError, match="u000000000000"):
+        getattr(store, action)(*args)
+
+
+# ----- the database file ---------------------------------------------------------------------
+
+
+def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout(store):
+    with store.engine.connect() as conn:
+        pragma = {
+            p: conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+            for p in ("journal_mode", "synchronous", "foreign_keys", "busy_timeout")
+        }
+    assert pragma == {
+        "journal_mode": "wal",
+        "synchronous": 2,
+        "foreign_keys": 1,
+        "busy_timeout": store_module.BUSY_TIMEOUT_MS,
+    }
+
+
+def test_the_url_is_read_from_the_environment_at_call_time(monkeypatch, tmp_path):
+    monkeypatch.delenv("ANTIFRAUD_DB_URL", raising=False)
+    assert store_module.database_url() == f"sqlite:///{REPO / 'data' / 'antifraud.db'}"
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", url_for(tmp_path / "elsewhere.db"))
+    assert store_module.database_url() == url_for(tmp_path / "elsewhere.db")
+
+
+def test_no_database_yet_means_no_uploaded_figures(tmp_path, monkeypatch):
+    path = tmp_path / "not" / "yet" / "there.db"
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", url_for(path))
+    frame = uploaded_figures()
+    assert frame.empty and list(frame.columns) == READ_COLUMNS
+    assert path.exists()  # created on first use
+    all_figures = build_all_figures()
+    assert (all_figures.upload_id == "").all()
+
+
+def test_build_all_figures_includes_stored_figures(db_env):
+    upload_id = Store().save_upload(report_of(figure(value=35210.5)), b"x", "x.csv", "li")
+    all_figures = build_all_figures()
+    mine = all_figures[all_figures.upload_id == upload_id]
+    assert mine[["region_code", "region_zh", "metric_id", "metric_zh", "value"]].values.tolist() == [
+        ["110000", "北京市", "cases_filed", "立案数", 35210.5]
+    ]
+
+
+def test_stored_figures_survive_a_restart(db_env):
+    """A new process (python -m loaders figures) reads what this one stored."""
+    store = Store()
+    upload_id = store.save_upload(
+        report_of(
+            figure(value=35210.5), figure(figure_id="up-002", fact_id="up-002", region_code="120000", value=0.1 + 0.2)
+        ),
+        b"restart",
+        "r.csv",
+        "li",
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "loaders", "figures", "--format", "json"],
+        cwd=REPO,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    records = [r for r in json.loads(out.stdout) if r["upload_id"] == upload_id]
+    assert sorted((r["region_code"], r["value"]) for r in records) == [("110000", 35210.5), ("120000", 0.1 + 0.2)]
+    csv = subprocess.run(
+        [sys.executable, "-m", "loaders", "figures"],
+        cwd=REPO,
+        env={**os.environ},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    frame = pd.read_csv(StringIO(csv.stdout), dtype=str, keep_default_na=False)
+    assert sorted(frame[frame.upload_id == upload_id].value) == ["0.30000000000000004", "35210.5"]
+
+
+# ----- other processes: crashes and concurrency ----------------------------------------------
+
+
+def start_worker(url: str, count: int, seed: int, go: Path | None = None) -> subprocess.Popen:
+    args = [sys.executable, str(WORKER), url, str(count), str(seed)]
+    if go is not None:
+        args += ["--go", str(go)]
+    return subprocess.Popen(args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def assert_all_or_none(db_path: Path) -> dict[str, int]:
+    """integrity_check passes; every upload row has exactly its figures; returns figures per sha256."""
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        per_upload = conn.execute(
+            "SELECT u.sha256, u.figure_count, count(f.row_id) FROM uploads u "
+            "LEFT JOIN upload_figures f ON f.upload_id = u.upload_id GROUP BY u.upload_id"
+        ).fetchall()
+        orphans = conn.execute(
+            "SELECT count(*) FROM upload_figures WHERE upload_id NOT IN (SELECT upload_id FROM uploads)"
+        ).fetchone()[0]
+    assert orphans == 0
+    for sha, expected, found in per_upload:
+        assert found == expected, f"upload {sha[:8]} holds {found} of {expected} figures"
+    return {sha: found for sha, _, found in per_upload}
+
+
+CRASH_FIGURES = 60_000
+CRASH_KILLS = 20
+
+
+@pytest.mark.slow
+def test_crash_safety_sigkill_at_random_points_of_a_large_save(tmp_path):
+    """CRASH TEST (~20 s on an idle 2-core machine): SIGKILL a process saving 60k figures, 20 times.
+
+    Each kill waits for the worker to open its transaction, then a random delay (fixed seed)
+    spread over the time a save takes, so most kills land mid-transaction and some after the
+    commit. After each kill the database passes integrity_check and holds all of that upload
+    or none of it.
+    """
+    db_path = tmp_path / "crash.db"
+    url = url_for(db_path)
+    # A full run first: the baseline, and how long a save takes here.
+    calibration = start_worker(url, CRASH_FIGURES, seed=1000)
+    lines = calibration.communicate(timeout=120)[0].split("\n")
+    assert calibration.returncode == 0, lines
+    begin = float(next(ln for ln in lines if ln.startswith("begin")).split()[1])
+    end = float(next(ln for ln in lines if ln.startswith("committed")).split()[2])
+    save_seconds = end - begin
+
+    rng = random.Random(20240601)
+    outcomes = []
+
+    # The next worker imports and builds its figures while the current one is saving (it waits
+    # for its go file), so the 20 rounds cost the saves, not 20 Python start-ups.
+    def launch(kill: int) -> tuple[subprocess.Popen, Path]:
+        go = tmp_path / f"go-{kill}"
+        return start_worker(url, CRASH_FIGURES, 2000 + kill, go=go), go
+
+    upcoming = launch(0)
+    try:
+        for kill in range(CRASH_KILLS):
+            seed = 2000 + kill
+            worker, go = upcoming
+            if kill + 1 < CRASH_KILLS:
+                upcoming = launch(kill + 1)
+            go.touch()
+            seen = []
+            for line in worker.stdout:
+                seen.append(line.strip())
+                if line.startswith("begin"):
+                    break
+            time.sleep(rng.uniform(0, 1.2 * save_seconds))
+            worker.send_signal(signal.SIGKILL)
+            rest, _ = worker.communicate(timeout=30)
+            seen += rest.split("\n")
+            committed = any(s.startswith("committed") for s in seen)
+            # Killed, or (when the delay outlasted the save) finished and said so.
+            assert worker.returncode == -signal.SIGKILL or (worker.returncode == 0 and committed), seen
+
+            stored = assert_all_or_none(db_path)
+            found = stored.get(hashlib.sha256(data_for(seed)).hexdigest(), 0)
+            assert found in (0, CRASH_FIGURES)
+            if committed:
+                assert found == CRASH_FIGURES
+            outcomes.append("all" if found else "none")
+    finally:
+        for process in (upcoming[0], worker):
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+    mid_transaction = outcomes.count("none")
+    print(f"crash test: save {save_seconds:.2f}s, outcomes {outcomes}")
+    # Every kill came after BEGIN, so each "none" is a kill that landed inside the transaction.
+    assert mid_transaction >= 5, outcomes
+    # The store still works after the crashes.
+    assert len(Store(url).list_uploads()) == 1 + outcomes.count("all")
+
+
+@pytest.mark.slow
+def test_two_processes_saving_at_once_lose_nothing(tmp_path):
+    db_path = tmp_path / "concurrent.db"
+    url = url_for(db_path)
+    go = tmp_path / "go"
+    count = 20_000
+    workers = {seed: start_worker(url, count, seed, go=go) for seed in (1, 2)}
+    try:
+        for worker in workers.values():  # both imported and built their figures
+            assert worker.stdout.readline().strip() == "ready"
+        outputs, reader_counts = save_at_once(workers, go, url)
+    finally:
+        for worker in workers.values():
+            if worker.poll() is None:
+                worker.kill()
+                worker.communicate()
+    for seed, (_out, err) in outputs.items():
+        assert workers[seed].returncode == 0, err
+
+    stored = assert_all_or_none(db_path)
+    assert stored == {hashlib.sha256(data_for(s)).hexdigest(): count for s in (1, 2)}
+    # The writers were serialised by the write lock: the second began after the first's last write.
+    times = {}
+    for seed, (out, _) in outputs.items():
+        steps = [line.split() for line in out.splitlines()]
+        stamp = {step[0]: float(step[-1]) for step in steps}  # the last chunk wins
+        times[seed] = (stamp["go"], stamp["begin"], stamp["chunk"], stamp["committed"])
+    first, second = sorted(times.values(), key=lambda t: t[1])
+    assert abs(first[0] - second[0]) < first[3] - first[1]  # both went before the first finished
+    assert second[1] > first[2]
+    # A reader never saw part of an upload.
+    assert set(reader_counts) <= {0, count, 2 * count}
+    assert len(Store(url).read_figures()) == 2 * count
+
+
+def save_at_once(workers: dict, go: Path, url: str) -> tuple[dict, list[int]]:
+    """Let both workers go, read the store meanwhile; their outputs and what the reader saw."""
+    reader_counts: list[int] = []
+
+    def read_while_saving() -> None:
+        reader = Store(url)
+        while any(w.poll() is None for w in workers.values()):
+            reader_counts.append(len(reader.read_figures()))
+            time.sleep(0.05)
+
+    reader = threading.Thread(target=read_while_saving)
+    go.touch()
+    reader.start()
+    outputs = {seed: w.communicate(timeout=120) for seed, w in workers.items()}
+    reader.join()
+    return outputs, reader_counts
