@@ -43,6 +43,7 @@ import re
 import zipfile
 from collections import Counter
 from dataclasses import dataclass, field
+from xml.etree.ElementTree import ParseError
 
 from loaders.messages import Message, ReadError, error, excel_column, info, warning
 
@@ -428,9 +429,18 @@ def _parse_csv(text: str, delimiter: str) -> list[list[object]]:
             last_start = lines_read + 1
             lines_read = reader.line_num
             rows.append(row)
-            cells += len(row)
+            cells += len(row) or 1
             if cells > MAX_CELLS:
                 raise _too_many_cells()
+            if len(rows) > EXCEL_MAX_ROWS:
+                raise ReadError(
+                    error(
+                        "too_many_rows",
+                        f"文件超过 {EXCEL_MAX_ROWS:,} 行（Excel的最大行数），已拒绝。请拆分后上传",
+                        f"The file has more than {EXCEL_MAX_ROWS:,} rows (Excel's limit); split it and upload "
+                        "the parts",
+                    )
+                )
     except csv.Error as exc:
         row_number = len(rows) + 1
         if "field larger than field limit" in str(exc):
@@ -1186,11 +1196,22 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
                 cells.setdefault(r, {})[c] = value
                 if not _is_blank(value):
                     filled += 1
+                    if filled > MAX_CELLS:
+                        raise _too_many_cells()
                     if r >= max_row:
                         max_row = r + 1
                     if c >= max_col:
                         max_col = c + 1
-        except (_BadReference, IndexError) as exc:
+        except ParseError as exc:
+            raise ReadError(
+                error(
+                    "damaged_sheet",
+                    f"工作表“{sheet.title}”的内容已损坏（XML格式错误），无法读取。请在Excel中打开后另存为 .xlsx 再上传",
+                    f"sheet “{sheet.title}” is damaged (malformed XML: {_short(exc)}); open the file in Excel, "
+                    "save it as .xlsx and upload again",
+                )
+            ) from None
+        except (_BadReference, IndexError, ValueError) as exc:
             raise ReadError(
                 error(
                     "bad_cell_reference",

@@ -383,6 +383,13 @@ def test_a_field_past_the_csv_limit_names_its_row():
     assert (caught.value.messages[0].code, caught.value.messages[0].row) == ("cell_too_long", 3)
 
 
+@pytest.mark.timeout(10)
+def test_more_rows_than_excel_holds_are_refused():
+    with pytest.raises(ReadError) as caught:
+        read_grid(b"a\n" + b"\n" * 1_100_000 + b"b\n", "t.csv")
+    assert caught.value.messages[0].code == "too_many_rows"
+
+
 def test_fullwidth_comma_is_not_a_delimiter_but_warned():
     grid = read_grid("地区，立案数\n北京市，1427\n天津市，803\n".encode(), "t.csv")
     assert grid.rows[1] == ["北京市，1427"]
@@ -704,6 +711,14 @@ def test_worksheet_hidden_among_images_is_never_parsed(table_workbook):
     with pytest.raises(ReadError) as caught:
         read_grid(out.getvalue(), "t.xlsx")
     _assert_messages_complete(caught.value.messages)
+
+
+def test_malformed_sheet_xml_names_the_sheet(table_workbook):
+    data = _replace_part(_xlsx(table_workbook), "xl/worksheets/sheet1.xml", lambda xml: xml[: len(xml) * 2 // 3])
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.xlsx")
+    message = caught.value.messages[0]
+    assert message.code == "damaged_sheet" and "数据" in message.message_zh
 
 
 def test_zip_without_workbook_is_refused():
