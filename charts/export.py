@@ -75,6 +75,10 @@ class RenderError(ExportError):
     """The browser answered, but plotly.js could not draw the figure."""
 
 
+class BrowserCrashError(ExportError):
+    """The browser went away during an export; the next export starts a new one."""
+
+
 def export_timeout() -> float:
     """Seconds one export (including a first browser start) may take."""
     try:
@@ -180,13 +184,33 @@ class BrowserServer:
             self.stop()  # a browser that does not answer is replaced on the next export
             raise _timeout_error(deadline) from None
         except Exception as exc:
-            raise RenderError(f"导出失败：{exc}", f"Export failed: {exc}") from exc
+            if _is_figure_error(exc) and self._alive(k):
+                raise RenderError(f"导出失败：{exc}", f"Export failed: {exc}") from exc
+            self.stop()  # the browser itself failed (crashed, closed): start a fresh one next time
+            raise BrowserCrashError(
+                f"浏览器意外中断，导出失败，请重试：{exc}",
+                f"The browser stopped unexpectedly and the export failed; please try again: {exc}",
+            ) from exc
+
+    @staticmethod
+    def _alive(k) -> bool:
+        process = getattr(k, "subprocess", None)
+        return process is None or process.poll() is None
 
     def stop(self, wait: float = 0) -> None:
         with self._lock:
             k, self._kaleido = self._kaleido, None
         if k is not None:
             self._abandon(k, wait)
+
+
+def _is_figure_error(exc: Exception) -> bool:
+    """An error plotly.js reported about the figure (the browser itself is fine)."""
+    try:
+        from kaleido._kaleido_tab._errors import KaleidoError
+    except ImportError:  # another kaleido layout: treat every error as the figure's
+        return True
+    return isinstance(exc, KaleidoError)
 
 
 async def _settled(coroutine):
@@ -545,15 +569,23 @@ def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: flo
     width, height = ASPECTS[aspect]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     try:
-        data = SERVER.render(figure.to_dict(), opts)
+        data = _render(figure, opts)
     except RenderError:
         # plotly.js gives up when automargin cannot settle ("axis scaling"); fixed margins always draw.
         figure.update_xaxes(automargin=False)
         figure.update_yaxes(automargin=False)
-        data = SERVER.render(figure.to_dict(), opts)
+        data = _render(figure, opts)
     if fmt == "svg":
         data = embed_svg_font(data if isinstance(data, bytes) else str(data).encode("utf-8"))
     return data
+
+
+def _render(figure: go.Figure, opts: dict) -> bytes:
+    """One export; a browser that crashed is replaced and asked once more."""
+    try:
+        return SERVER.render(figure.to_dict(), opts)
+    except BrowserCrashError:
+        return SERVER.render(figure.to_dict(), opts)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -335,3 +335,12 @@ def test_browser_that_never_answers_times_out(tmp_path):
     assert done.returncode == 3, done.stdout + done.stderr
     assert "2 秒" in done.stdout and "2 s" in done.stdout
     assert seconds < 20
+
+
+def test_a_crashed_browser_is_replaced_without_troubling_the_user(browser, gansu_chart):
+    from charts.export import SERVER
+
+    to_image(gansu_chart, "png", scale=1)
+    SERVER._kaleido.subprocess.kill()
+    SERVER._kaleido.subprocess.wait(timeout=10)
+    assert Image.open(io.BytesIO(to_image(gansu_chart, "png", scale=1))).size == (960, 540)
