@@ -562,7 +562,12 @@ def _set_font_everywhere(figure: go.Figure) -> None:
 
 
 def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: float = DEFAULT_SCALE, lang: str | None = None) -> bytes:
-    """The chart as PNG, SVG or PDF bytes; PNG is (layout × scale) pixels: 1920×1080 by default."""
+    """The chart as PNG, SVG or PDF bytes; PNG is (layout × scale) pixels: 1920×1080 by default.
+
+    The chart's words are already in its language; `lang` (default `chart.lang`) is the language of
+    the notes this module adds for qualifiers or derived figures the chart's footnotes leave out.
+    Raises ExportError (with message_zh / message_en) when no browser, a timeout or a crash stops it.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     figure = build_export_figure(chart, aspect=aspect, lang=lang)
