@@ -68,16 +68,6 @@ for _role, _words in ROLE_HEADERS.items():
     for _word in _words:
         ROLE_OF_HEADER.setdefault(_word.lower(), _role)
 
-# Headers seen in office tables that the metric catalogue does not list yet (belong in metrics.csv).
-HEADER_SYNONYMS = {
-    "劝阻人数": "victims_prevented",
-    "成功劝阻人数": "victims_prevented",
-    "劝阻群众人数": "victims_prevented",
-    "挽损": "losses_recovered",
-    "挽回损失金额": "losses_recovered",
-    "立案": "cases_filed",
-    "破获": "cases_solved",
-}
 IDENTIFIER_WORDS = ("编号", "号码", "身份证", "证件", "账号", "卡号", "单号")
 AGENCY_WORDS = (("公安", "public_security"), ("人民银行", "pboc"), ("人行", "pboc"), ("通信管理", "communications"),
                 ("通管", "communications"), ("教育", "education"))
@@ -323,9 +313,6 @@ class MetricIndex:
             for name in [row.label_zh, *str(row.synonyms).split("|")]:
                 if name:
                     self.by_key.setdefault(header_key(name), row.metric_id)
-        for name, metric_id in HEADER_SYNONYMS.items():
-            if metric_id in catalog.metrics.index:
-                self.by_key.setdefault(header_key(name), metric_id)
 
     def find(self, key: str) -> str | None:
         if not key:
