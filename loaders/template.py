@@ -67,7 +67,7 @@ def build_template_xlsx() -> bytes:
         data.column_dimensions[column].width = width
     data.freeze_panes = "A2"
 
-    lists = wb.create_sheet("列表")
+    lists = wb.create_sheet("下拉选项说明")
     regions = list(catalog.divisions["name_zh"])
     for n, name in enumerate(regions, start=1):
         lists.cell(row=n, column=1, value=name)
@@ -75,7 +75,6 @@ def build_template_xlsx() -> bytes:
         lists.cell(row=n, column=2, value=unit)
     for n, word in enumerate(QUALIFIER_CHOICES, start=1):
         lists.cell(row=n, column=3, value=word)
-    lists.sheet_state = "hidden"
 
     def dropdown(formula: str, column: str, title: str) -> None:
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
@@ -84,9 +83,9 @@ def build_template_xlsx() -> bytes:
         data.add_data_validation(rule)
         rule.add(f"{column}2:{column}5000")
 
-    dropdown(f"'列表'!$A$1:$A${len(regions)}", "A", "地区")
-    dropdown(f"'列表'!$B$1:$B${len(UNIT_CHOICES)}", "E", "计量单位")
-    dropdown(f"'列表'!$C$1:$C${len(QUALIFIER_CHOICES)}", "F", "限定词")
+    dropdown(f"'下拉选项说明'!$A$1:$A${len(regions)}", "A", "地区")
+    dropdown(f"'下拉选项说明'!$B$1:$B${len(UNIT_CHOICES)}", "E", "计量单位")
+    dropdown(f"'下拉选项说明'!$C$1:$C${len(QUALIFIER_CHOICES)}", "F", "限定词")
 
     metrics = wb.create_sheet("指标目录说明")
     metrics.append(["指标", "Metric", "默认单位", "同义词"])

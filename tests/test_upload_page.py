@@ -51,7 +51,7 @@ def test_page_runs_and_says_uploads_are_open(db_url, lang):
 def test_template_upload_previews_then_stores_on_confirm(db_url):
     at = upload(run_page(), "模板.csv", build_template_csv())
     assert not at.exception
-    assert "校验通过" in texts(at)
+    assert "校验通过，" in texts(at), texts(at)
     assert Store(db_url).read_figures().empty, "nothing may be stored before confirmation"
     at.text_input(key="upload_uploader").input("百色市公安局")
     at.button(key="upload_confirm").click()
