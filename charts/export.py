@@ -320,27 +320,34 @@ class TextSizes:
 
 SIZE_STEPS = (TextSizes(22, 14, 13, 11), TextSizes(19, 13, 11, 10), TextSizes(17, 12, 10, 9))
 MAX_MARGIN_SHARE = 0.6  # title block + axis labels + footer may take at most this share of the height
+LEFT_LABEL_SHARES = (0.4, 0.55)  # shares of the width left-axis labels are re-wrapped to, in turn
 
 
 def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None = None) -> go.Figure:
     """A copy of the chart's figure laid out for a slide: title, subtitle, footnotes and source inside.
 
     Text is set at the first size step whose title block, axis labels and footer leave the plot at
-    least 40% of the height.
+    least 40% of the height, and whose left-axis category labels fit the plot's height (at each
+    step the labels are tried as the chart wrote them, then re-wrapped to 40% and 55% of the width).
     """
     if aspect not in ASPECTS:
         raise ValueError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
     lang = lang or chart.lang
     notes = export_footnotes(chart, lang)
+    label_widths = (None, *LEFT_LABEL_SHARES) if _left_labels(chart.figure) else (None,)
     for sizes in SIZE_STEPS:
-        figure, share = _lay_out(chart, notes, ASPECTS[aspect], sizes)
-        if share <= MAX_MARGIN_SHARE:
-            break
+        for label_width in label_widths:
+            figure, share, fits = _lay_out(chart, notes, ASPECTS[aspect], sizes, label_width)
+            if share <= MAX_MARGIN_SHARE and fits:
+                return figure
     return figure
 
 
-def _lay_out(chart: Chart, notes: list[str], size: tuple[int, int], sizes: TextSizes) -> tuple[go.Figure, float]:
-    """The export figure at one size step, and the share of the height its margins take."""
+def _lay_out(
+    chart: Chart, notes: list[str], size: tuple[int, int], sizes: TextSizes, label_width: float | None = None
+) -> tuple[go.Figure, float, bool]:
+    """The export figure at one size step, the share of the height its margins take, and whether
+    the left axis's category labels fit beside the plot."""
     width, height = size
     text_width = width - 2 * PAD
     title_lines = wrap_text(chart.title, text_width, sizes.title)
@@ -356,6 +363,12 @@ def _lay_out(chart: Chart, notes: list[str], size: tuple[int, int], sizes: TextS
         for update in (figure.update_xaxes, figure.update_yaxes):
             update(tickfont_size=sizes.tick, title_font_size=sizes.tick + 1)
         figure.update_annotations(font_size=sizes.tick + 1)
+        figure.update_layout(legend_font_size=sizes.tick + 1)
+    if label_width:
+        labels = _left_labels(figure)
+        size_ = figure.layout.yaxis.tickfont.size or BODY_SIZE
+        texts = ["<br>".join(wrap_text(label.replace("<br>", " "), label_width * width, size_)) for label in labels]
+        figure.layout.yaxis.update(tickmode="array", tickvals=labels, ticktext=texts)
     margin = figure.layout.margin
     left = max(margin.l if margin.l is not None else 0, _left_axis_width(figure), PAD)
     right = max(margin.r if margin.r is not None else 0, 30)
@@ -419,7 +432,7 @@ def _lay_out(chart: Chart, notes: list[str], size: tuple[int, int], sizes: TextS
         font={"family": FONT_FAMILY, "size": sizes.footer, "color": FOOTER_COLOR},
     )
     _set_font_everywhere(figure)
-    return figure, (top + bottom) / height
+    return figure, (top + bottom) / height, _left_labels_height(figure) <= height - top - bottom
 
 
 def _shows_legend(figure: go.Figure) -> bool:
@@ -439,13 +452,14 @@ def _legend_height(figure: go.Figure, plot_width: float) -> float:
             names += [str(label) for label in trace.labels]
         elif trace.showlegend is not False:
             names.append(str(trace.name or ""))
-    item_widths = [_text_width(name, BODY_SIZE) + 46 for name in names]
+    size = figure.layout.legend.font.size or BODY_SIZE
+    item_widths = [_text_width(name, size) + 46 for name in names]
     rows, used = 1, 0.0
     for item in item_widths:
         if used and used + item > plot_width:
             rows, used = rows + 1, 0.0
         used += item
-    return rows * BODY_SIZE * 1.9 + 6
+    return rows * size * 1.9 + 6
 
 
 def _above_plot(annotation) -> bool:
@@ -461,13 +475,7 @@ def _left_axis_width(figure: go.Figure) -> float:
     if not any(t.type in ("bar", "scatter", "box", "histogram", "waterfall", "funnel") for t in figure.data):
         return PAD
     axis = figure.layout.yaxis
-    labels: list[str] = []
-    if axis.ticktext is not None:
-        labels = [str(t) for t in axis.ticktext]
-    else:
-        for trace in figure.data:
-            if getattr(trace, "yaxis", "y") in (None, "y") and trace.y is not None:
-                labels += [v for v in trace.y if isinstance(v, str)]
+    labels = _left_labels(figure)
     size = axis.tickfont.size or BODY_SIZE
     if labels:
         widest = max(_text_width(line, size) for label in labels for line in label.split("<br>"))
@@ -477,6 +485,28 @@ def _left_axis_width(figure: go.Figure) -> float:
     if axis.title.text:
         title = (axis.title.font.size or BODY_SIZE) * LINE + 10
     return widest * 1.08 + 18 + title
+
+
+def _left_labels(figure: go.Figure) -> list[str]:
+    """The left axis's category labels (its tick texts when set), [] for a numeric axis."""
+    axis = figure.layout.yaxis
+    if axis.ticktext is not None:
+        return [str(t) for t in axis.ticktext]
+    labels: list[str] = []
+    for trace in figure.data:
+        if (getattr(trace, "yaxis", None) or "y") == "y" and trace.y is not None:
+            labels += [v for v in trace.y if isinstance(v, str)]
+    return list(dict.fromkeys(labels))
+
+
+def _left_labels_height(figure: go.Figure) -> float:
+    """Pixels the left axis's category labels need: categories are evenly spaced, so each needs
+    room for the label with the most lines (0 for a numeric axis)."""
+    labels = _left_labels(figure)
+    if not labels:
+        return 0
+    size = figure.layout.yaxis.tickfont.size or BODY_SIZE
+    return len(labels) * max(label.count("<br>") + 1 for label in labels) * size * 1.3
 
 
 def _category_labels(figure: go.Figure, axis_name: str) -> list[str] | None:
