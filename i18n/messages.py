@@ -181,6 +181,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fraud_types.counts_title": {"zh": "各类诈骗发案数", "en": "Fraud cases by type"},
     "fraud_types.shares_title": {"zh": "各类诈骗发案占比", "en": "Share of fraud cases by type"},
     "fraud_types.implied_total": {"zh": "推算发案总数", "en": "Implied total of fraud cases"},
+    "fraud_types.implied_total_label": {"zh": "推算发案总数（{unit}，{derived}）", "en": "Implied total of fraud cases ({unit}, {derived})"},
     "fraud_types.implied_total_help": {"zh": "原文未给出总数，由各类发案数÷占比推算：{formula}", "en": "The source gives no total; derived as count ÷ share for each type: {formula}"},
     "fraud_types.implied_total_caption": {
         "zh": "原文未给出发案总数；此数由各类发案数÷占比推算（{figure_id}），公式见图下注释。",

@@ -27,9 +27,11 @@ with left:
         sync_param("fraud_types_mix", "mix", mix_keys[0])
         key = st.session_state["fraud_types_mix"]
         for _, total in select_implied_total(figures, key).iterrows():
+            unit = total[f"unit_{lang}"]
+            derived = t("derived.yes", lang)
             st.metric(
-                label=escape_markdown(f"{t('fraud_types.implied_total', lang)}（{t('derived.yes', lang)}）" if lang == "zh" else f"{t('fraud_types.implied_total', lang)} ({t('derived.yes', lang)})"),
-                value=escape_markdown(format_number(total["value"], total["unit"], total["qualifier"], lang)),
+                label=escape_markdown(t("fraud_types.implied_total_label", lang, unit=unit, derived=derived)),
+                value=escape_markdown(format_number(total["value"], None, total["qualifier"], lang)),
                 help=escape_markdown(t("fraud_types.implied_total_help", lang, formula=total["formula"])),
                 border=True,
             )
