@@ -30,6 +30,7 @@ from charts.export import (
     export_footnotes,
     find_browser,
     font_file,
+    plot_text,
     to_image,
     wrap_text,
 )
@@ -126,10 +127,32 @@ def test_derived_figures_get_their_formula(gansu_chart):
         ("甘肃省人民政府", 70, ["甘肃省人民", "政府"]),
         ("Source: Gansu press conference", 110, ["Source: Gansu", "press", "conference"]),
         ("短", 500, ["短"]),
+        ("截至2020年（行动前）", 90, ["截至2020年", "（行动前）"]),
+        ("数据来源：甘肃省", 70, ["数据来源：", "甘肃省"]),
     ],
 )
 def test_wrap_text(text, width, lines):
     assert wrap_text(text, width, 14) == lines
+
+
+@pytest.fixture(scope="module")
+def page_charts(figures) -> list[Chart]:
+    from charts.pages import PAGES, build_page_charts
+
+    return [chart for page in PAGES for lang in ("zh", "en") for chart in build_page_charts(page.page_id, figures, lang)]
+
+
+@pytest.mark.parametrize("aspect", ["16:9", "4:3"])
+def test_every_dashboard_chart_lays_out_for_a_slide(page_charts, aspect):
+    assert page_charts
+    for chart in page_charts:
+        figure = build_export_figure(chart, aspect=aspect)
+        margin = figure.layout.margin
+        plot_height = figure.layout.height - margin.t - margin.b
+        assert plot_height >= 0.3 * figure.layout.height, chart.chart_id
+        footer = re.sub(r"\s|<br>", "", figure.layout.annotations[-1].text)
+        assert footer.endswith(re.sub(r"\s", "", plot_text(chart.source_line))), chart.chart_id
+        assert figure.layout.font.family.startswith(CJK_FONT)
 
 
 # ------------------------------------------------------------------ images from the browser
