@@ -28,7 +28,7 @@ import os
 import re
 import threading
 import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -318,11 +318,6 @@ def _write_transaction(engine: Engine, lock: bool = True) -> Iterator[Connection
             yield conn
 
 
-def _chunks(rows: list, size: int) -> Iterable[list]:
-    for start in range(0, len(rows), size):
-        yield rows[start : start + size]
-
-
 def _bulk_insert(conn: Connection, table: sa.Table, columns: list[str]) -> Callable[[list[tuple]], None]:
     """An executemany of plain tuples through the driver, with the INSERT compiled by the dialect.
 
@@ -394,6 +389,24 @@ def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
     """A frame from result rows, built column by column (much faster than from_records on Row)."""
     data = list(zip(*rows, strict=True)) if rows else [[] for _ in columns]
     return pd.DataFrame({c: list(v) for c, v in zip(columns, data, strict=True)}, columns=columns)
+
+
+def _fetch_tuples(conn: Connection, query: sa.Select) -> list[tuple]:
+    """All rows of a SELECT as plain tuples, straight from the DBAPI cursor.
+
+    For the large reads: SQLAlchemy's Row objects and pandas' handling of them cost about three
+    times the fetch itself. The statement and its parameter style still come from the dialect.
+    """
+    compiled = query.compile(dialect=conn.dialect)
+    params: Any = compiled.params
+    if compiled.positional:
+        params = tuple(params[name] for name in compiled.positiontup)
+    cursor = conn.connection.cursor()
+    try:
+        cursor.execute(str(compiled), params)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
 
 
 def _visible_figures(conn: Connection, within: pd.DataFrame, restoring: str | None = None) -> pd.DataFrame:
@@ -561,11 +574,11 @@ class Store:
             )
             .where(uploads.c.status == ACTIVE)
             .where(sa.or_(f.hidden_by.is_(None), hider.c.status != ACTIVE))
-            .order_by(uploads.c.uploaded_at, f.row_id)
+            .order_by(f.row_id)  # save order: uploads in the order they were stored, figures in file order
         )
         with self.engine.connect() as conn:
-            rows = conn.execute(query).all()
-        frame = _frame(rows, columns=READ_COLUMNS)
+            rows = _fetch_tuples(conn, query)
+        frame = pd.DataFrame.from_records(rows, columns=READ_COLUMNS) if rows else _frame([], READ_COLUMNS)
         frame["value"] = frame["value"].astype(float)
         frame["derived"] = frame["derived"].astype(bool)
         text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
@@ -713,14 +726,13 @@ class Store:
                 "formula",
                 "hidden_by",
             ]
-            rows = list(zip(*(figures[c].tolist() for c in columns), strict=True))
             insert = _bulk_insert(conn, upload_figures, columns)
-            done = 0
-            for chunk in _chunks(rows, CHUNK_SIZE):
-                insert(chunk)
-                done += len(chunk)
+            total = len(figures)
+            for start in range(0, total, CHUNK_SIZE):
+                part = figures.iloc[start : start + CHUNK_SIZE]
+                insert(list(zip(*(part[c].tolist() for c in columns), strict=True)))
                 if progress:
-                    progress(done, len(rows))
+                    progress(min(start + CHUNK_SIZE, total), total)
             if hide_existing:
                 conn.execute(
                     upload_figures.update()
@@ -734,7 +746,7 @@ class Store:
             if metrics:
                 conn.execute(upload_metrics.insert(), list(metrics.values()))
             detail = {
-                "figures": len(rows),
+                "figures": total,
                 "conflicts_kept_existing": kept["existing"],
                 "conflicts_used_new": kept["new"],
             }
