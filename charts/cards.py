@@ -78,16 +78,26 @@ def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = 
     return rows.drop(columns=["_rank", "_measure", "_order", "_region", "_period"])
 
 
+def _period_headings(figures: pd.DataFrame, lang: str) -> dict[tuple[str, str, str], str]:
+    """One heading per region and dates, worded with the period text of its first stated level."""
+    stated = figures[~figures["derived"].astype(bool) & (figures["breakdown"] == "") & (figures["phase"] == "")]
+    ordered = stated.assign(_change=(stated["measure"] == "change").astype(int)).sort_values("_change", kind="stable")
+    headings: dict[tuple[str, str, str], str] = {}
+    for _, row in ordered.iterrows():
+        key = (row["region_code"], row["period_start"], row["period_end"])
+        if key not in headings:
+            period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
+            headings[key] = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
+    return headings
+
+
 def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes: list[str] | None = None, show_all: bool = False) -> list[Card]:
     """Cards for the selected regions, grouped by region and period (the `group` heading)."""
     cards = []
-    headings: dict[tuple[str, str, str], str] = {}
+    headings = _period_headings(figures, lang)
     for _, row in select_card_figures(figures, region_codes, show_all).iterrows():
         period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
-        key = (row["region_code"], row["period_start"], row["period_end"])
-        if key not in headings:  # one heading per region and dates, worded as its first figure
-            headings[key] = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
-        group = headings[key]
+        group = headings[(row["region_code"], row["period_start"], row["period_end"])]
         label = row[text_column("metric", lang)]
         help_text = t("overview.card_help", lang, evidence=row["evidence"], period=period, figure_id=row["figure_id"])
         if row["note"]:

@@ -70,6 +70,7 @@ def build_changes_chart(
     bases = list(dict.fromkeys(rows["basis"]))
     with_basis = len(bases) > 1
     labels = [_bar_label(r, lang, with_region, by_type, with_basis) for _, r in rows.iterrows()]
+    label_width = 24 if by_type else 34  # by-type charts sit in half a page
     axis_title = t("chart.change_axis", lang)
     if len(bases) == 1 and bases[0]:
         axis_title = t("chart.change_axis_basis", lang, basis=t(f"basis.{bases[0]}", lang))
@@ -80,11 +81,11 @@ def build_changes_chart(
     figure = go.Figure(
         go.Bar(
             x=[signed[i] for i in order],
-            y=[break_label(labels[i]) for i in order],
+            y=[break_label(labels[i], label_width) for i in order],
             orientation="h",
             marker={
                 "color": [TONE_COLORS[tones[i]] for i in order],
-                "pattern": {"shape": ["" if rows.iloc[i].breakdown or not by_type else "x" for i in order], "fgcolor": "white", "size": 6},
+                "pattern": {"shape": ["" if rows.iloc[i].breakdown or not by_type else "x" for i in order], "fillmode": "overlay", "fgcolor": "white", "size": 6},
             },
             text=[plot_text(f"{signed[i]:+g}%") for i in order],
             textposition="outside",
@@ -99,10 +100,10 @@ def build_changes_chart(
     title = title_with_region(rows, title, lang)
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
     low, high = min([*signed, 0.0]), max([*signed, 0.0])
-    pad = max(high - low, 1.0) * 0.4
+    pad = max(high - low, 1.0) * 0.55
     figure.update_xaxes(range=[low - pad if low < 0 else 0, high + pad if high > 0 else pad * 0.3], title_text=plot_text(axis_title), ticksuffix="%", zeroline=True, zerolinewidth=2)
-    figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i]) for i in order])
-    apply_layout(figure, title, subtitle, height=max(260, 150 + rows_height(labels)))
+    figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i], label_width) for i in order])
+    apply_layout(figure, title, subtitle, height=max(260, 150 + rows_height(labels, label_width)))
     footnotes = [t("footnote.colour", lang)]
     if by_type:
         footnotes.append(t("footnote.change_not_share", lang))

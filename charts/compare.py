@@ -175,7 +175,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
                     y=[float(r["plotted"]) if available else 0.0],
                     name=plot_text(combo_label(r, lang)),
                     showlegend=False,
-                    marker={"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fgcolor": "white", "size": 6}},
+                    marker={"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fillmode": "overlay", "fgcolor": "white", "size": 6}},
                     text=[plot_text(r["_shown"])],
                     textposition="outside",
                     textfont={"size": 12},

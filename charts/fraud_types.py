@@ -81,7 +81,7 @@ def build_type_mix_chart(
             orientation="h",
             marker={
                 "color": [DERIVED_COLOR if derived[i] else PALETTE[0] for i in order],
-                "pattern": {"shape": [DERIVED_PATTERN if derived[i] else "" for i in order], "fgcolor": "#5d6b75", "size": 5},
+                "pattern": {"shape": [DERIVED_PATTERN if derived[i] else "" for i in order], "fillmode": "overlay", "fgcolor": "#5d6b75", "size": 5},
             },
             text=[plot_text(shown[i]) for i in order],
             textposition="outside",
@@ -95,7 +95,7 @@ def build_type_mix_chart(
     title = title_with_region(rows, t(title_key, lang), lang)
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
     high = float(rows["value"].max()) if len(rows) else 1.0
-    figure.update_xaxes(range=[0, high * 1.35], title_text=plot_text(t(axis_key, lang)), ticksuffix="%" if measure == "share" else "")
+    figure.update_xaxes(range=[0, high * 1.6], title_text=plot_text(t(axis_key, lang)), ticksuffix="%" if measure == "share" else "")
     figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i]) for i in order])
     apply_layout(figure, title, subtitle, height=max(280, 160 + rows_height(labels, gap=22)))
     footnotes = []

@@ -63,8 +63,8 @@ def wrap_text(text: str, width: int) -> list[str]:
     return lines or [""]
 
 
-TITLE_WIDTH = 56  # half-width units that fit a half-page chart at the title's size
-SUBTITLE_WIDTH = 74
+TITLE_WIDTH = 50  # half-width units that fit a half-page chart at the title's size
+SUBTITLE_WIDTH = 64
 
 
 def apply_layout(

@@ -110,7 +110,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.log_axis": {"zh": "{unit}（对数坐标）", "en": "{unit} (log scale)"},
     "chart.count_axis": {"zh": "数量（对数坐标；各条单位见标签）", "en": "Count (log scale; each bar's unit in its label)"},
     "chart.change_axis": {"zh": "变化（%）", "en": "Change (%)"},
-    "chart.change_axis_basis": {"zh": "{basis}变化（%）", "en": "Change {basis} (%)"},
+    "chart.change_axis_basis": {"zh": "{basis}变化（%）", "en": "% change {basis}"},
     "chart.share_axis": {"zh": "占全部发案的比例（%）", "en": "Share of all fraud cases (%)"},
     "chart.cases_axis": {"zh": "发案数（起）", "en": "Fraud cases"},
     "chart.hover.figure": {"zh": "编号：{figure_id}", "en": "Figure: {figure_id}"},
@@ -139,7 +139,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Main figures by region and period. “≥” is a lower bound, “≈” approximate, “<” an upper bound; green means good news (e.g. fewer cases or losses).",
     },
     "overview.regions": {"zh": "地区", "en": "Regions"},
-    "overview.show_all": {"zh": "显示全部数据（不只是主要数据）", "en": "Show every figure (not only the main ones)"},
+    "overview.show_all": {"zh": "显示全部数据", "en": "Show every figure"},
     "overview.period_heading": {"zh": "{region} · {period}", "en": "{region} · {period}"},
     "overview.source_heading": {"zh": "谁在何时发布了什么", "en": "Who reported what, and when"},
     "overview.source_line": {

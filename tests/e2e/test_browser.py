@@ -1,0 +1,129 @@
+"""The dashboard in a real headless Chromium: pages load, charts draw, no exception, language switches.
+
+Screenshots of every page in both languages go to artifacts/screenshots/ (kept by CI, not by git).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
+expect = sync_api.expect
+
+REPO = Path(__file__).resolve().parents[2]
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+LOAD_MS = 45_000
+# url path -> (page id, does it show charts?)
+PAGES = {"": ("overview", True), "crackdown": ("crackdown", True), "fraud_types": ("fraud_types", True), "compare": ("compare", True), "sources": ("sources", False)}
+TITLES = {
+    "zh": {"overview": "概览", "crackdown": "断卡", "fraud_types": "诈骗类型", "compare": "对比", "sources": "数据来源"},
+    "en": {"overview": "Overview", "crackdown": "crackdown", "fraud_types": "Fraud types", "compare": "Compare", "sources": "Sources"},
+}
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def context(browser):
+    """One browser context for the module, so the app's scripts are fetched once and then cached."""
+    shared = browser.new_context(viewport={"width": 1400, "height": 2200}, locale="zh-CN")
+    yield shared
+    shared.close()
+
+
+@pytest.fixture
+def page(context):
+    tab = context.new_page()
+    tab.set_default_timeout(LOAD_MS)
+    yield tab
+    tab.close()
+
+
+def open_page(page, base: str, path: str, lang: str, query: str = "") -> None:
+    page.goto(f"{base}/{path}?lang={lang}{query}")
+    expect(page.get_by_test_id("stMainBlockContainer").locator("h1").first).to_be_visible(timeout=LOAD_MS)
+    expect(page.get_by_test_id("stSkeleton")).to_have_count(0, timeout=LOAD_MS)
+
+
+def expect_charts_drawn(page) -> int:
+    """Every chart element has drawn its SVG layer with at least one trace (none is blank)."""
+    charts = page.get_by_test_id("stPlotlyChart")
+    expect(charts.first).to_be_visible(timeout=LOAD_MS)
+    count = charts.count()
+    for index in range(count):
+        chart = charts.nth(index)
+        expect(chart.locator(".js-plotly-plot .main-svg").first).to_be_attached(timeout=LOAD_MS)
+        expect(chart.locator(".main-svg .trace").first).to_be_attached(timeout=LOAD_MS)
+    return count
+
+
+def expect_no_exception(page) -> None:
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Traceback (most recent call last)")).to_have_count(0)
+
+
+def test_a_fresh_server_opened_on_a_deep_link_shows_the_whole_frame(page, dashboard_url):
+    """The first visit of a new server, straight to a page: the router's frame, not a bare page script."""
+    open_page(page, dashboard_url, "crackdown", "zh")
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("English")).to_be_visible()
+    expect(sidebar.get_by_text("概览")).to_be_visible()
+    expect_charts_drawn(page)
+    expect_no_exception(page)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("path", list(PAGES))
+def test_every_page_loads_and_draws_every_chart(page, dashboard_url, path, lang):
+    page_id, has_charts = PAGES[path]
+    open_page(page, dashboard_url, path, lang)
+    expect(page.locator("h1").first).to_contain_text(TITLES[lang][page_id])
+    if has_charts:
+        assert expect_charts_drawn(page) >= 1
+    else:
+        expect(page.get_by_test_id("stDataFrame").first).to_be_visible()
+    expect_no_exception(page)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{page_id}_{lang}.png"), full_page=True)
+
+
+def test_language_switch_changes_chart_text(page, dashboard_url):
+    open_page(page, dashboard_url, "", "zh")
+    expect_charts_drawn(page)
+    title = page.locator(".js-plotly-plot .gtitle").first
+    expect(title).to_contain_text("同比")
+    page.get_by_test_id("stSidebar").get_by_text("English").click()
+    expect(title).to_contain_text("year on year")
+    expect(title).not_to_contain_text("同比")
+    expect(page.locator("h1").first).to_contain_text("Overview")
+    expect(page).to_have_url(re.compile(r"lang=en"))
+    expect_no_exception(page)
+
+
+def test_a_link_reproduces_a_filtered_view(page, dashboard_url):
+    open_page(page, dashboard_url, "sources", "en", "&q=%E4%B8%A4%E5%8D%A1")  # q=两卡
+    expect(page.get_by_text("Showing 2 of")).to_be_visible()
+    expect(page.get_by_label("Search (metric, source text, id …)")).to_have_value("两卡")
+    expect_no_exception(page)
