@@ -1,6 +1,7 @@
 """A process that saves one large synthetic upload, for the store's crash and concurrency tests.
 
     python tests/store_crash_worker.py DB_URL FIGURES SEED [--go FILE]
+    python tests/store_crash_worker.py DB_URL FIGURES --serve
 
 Prints one line per step, flushed, so the test knows where a kill landed:
 `ready` (waiting for the go file), `go <t>` (about to save), `begin <t>` (inside the transaction, before the first figure),
@@ -8,12 +9,18 @@ Prints one line per step, flushed, so the test knows where a kill landed:
 With `--go FILE` the worker waits for FILE to exist before saving (to start two at once), and
 exits with status 3 if it does not appear within GO_WAIT_SECONDS.
 
+With `--serve` the worker imports once, then for each line `save SEED` read on stdin forks a
+child that prints `child <pid>` and saves as above; on the next line (`reap`) the parent waits for
+the child and prints `exit <code>` (`exit -9` when it was killed by SIGKILL). The crash test kills the children: each is a
+process saving on its own connection, and no round pays for a Python start-up.
+
 The figure builder and report stand-in are imported by the tests too, so the test knows what
 a given seed saves (its bytes' sha256, its figure count) without talking to the worker.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from dataclasses import dataclass, field
@@ -75,9 +82,7 @@ def data_for(seed: int) -> bytes:
     return f"store worker upload, seed {seed}\n".encode() * 64
 
 
-def main(argv: list[str]) -> int:
-    url, count, seed = argv[0], int(argv[1]), int(argv[2])
-    go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
+def save(url: str, count: int, seed: int, go: Path | None = None) -> int:
     from loaders.store import Store
 
     store = Store(url)
@@ -101,6 +106,41 @@ def main(argv: list[str]) -> int:
     upload_id = store.save_upload(report, data, f"worker-{seed}.csv", f"worker {seed}", progress=progress)
     print(f"committed {upload_id} {time.time():.6f}", flush=True)
     return 0
+
+
+def serve(url: str, count: int) -> int:
+    """Fork one saving child per `save SEED` line; the parent never opens the database."""
+    import loaders.store  # noqa: F401  (imported once, before any fork)
+
+    print("ready", flush=True)
+    for line in sys.stdin:
+        if not line.startswith("save"):
+            continue
+        seed = int(line.split()[1])
+        pid = os.fork()
+        if pid == 0:
+            code = 1
+            try:
+                print(f"child {os.getpid()}", flush=True)
+                code = save(url, count, seed)
+            finally:
+                sys.stdout.flush()
+                os._exit(code)
+        # Reap only when told: until then the child's pid cannot be reused, so the test's
+        # SIGKILL can only reach this child (running, or finished and waiting as a zombie).
+        sys.stdin.readline()
+        _, status = os.waitpid(pid, 0)
+        code = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+        print(f"exit {code}", flush=True)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    url, count = argv[0], int(argv[1])
+    if "--serve" in argv:
+        return serve(url, count)
+    go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
+    return save(url, count, int(argv[2]), go)
 
 
 if __name__ == "__main__":

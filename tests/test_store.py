@@ -539,54 +539,63 @@ CRASH_FIGURES = 60_000
 CRASH_KILLS = 20
 
 
+def read_until(stream, prefix: str, seen: list[str]) -> str:
+    """Lines of `stream` into `seen` until one starts with `prefix`; that line."""
+    for line in stream:
+        seen.append(line.strip())
+        if line.startswith(prefix):
+            return line.strip()
+    raise AssertionError(f"worker ended before “{prefix}”: {seen}")
+
+
 @pytest.mark.slow
 def test_crash_safety_sigkill_at_random_points_of_a_large_save(tmp_path):
-    """CRASH TEST (~20 s on an idle 2-core machine): SIGKILL a process saving 60k figures, 20 times.
+    """CRASH TEST (~15 s idle, ~45 s on a busy 2-core machine): SIGKILL a 60k-figure save, 20 times.
 
-    Each kill waits for the worker to open its transaction, then a random delay (fixed seed)
-    spread over the time a save takes, so most kills land mid-transaction and some after the
-    commit. After each kill the database passes integrity_check and holds all of that upload
-    or none of it.
+    A serving worker imports once and forks one saving child per round. Each kill waits for the
+    child to open its transaction, then sleeps a random delay (fixed seed) spread over the time a
+    save takes here, so most kills land mid-transaction and some after the commit. After each
+    kill the database passes integrity_check and holds all of that upload or none of it.
     """
     db_path = tmp_path / "crash.db"
     url = url_for(db_path)
-    # A full run first: the baseline, and how long a save takes here.
-    calibration = start_worker(url, CRASH_FIGURES, seed=1000)
-    lines = calibration.communicate(timeout=120)[0].split("\n")
-    assert calibration.returncode == 0, lines
-    begin = float(next(ln for ln in lines if ln.startswith("begin")).split()[1])
-    end = float(next(ln for ln in lines if ln.startswith("committed")).split()[2])
-    save_seconds = end - begin
-
+    server = subprocess.Popen(
+        [sys.executable, str(WORKER), url, str(CRASH_FIGURES), "--serve"],
+        cwd=REPO,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     rng = random.Random(20240601)
     outcomes = []
-
-    # The next worker imports and builds its figures while the current one is saving (it waits
-    # for its go file), so the 20 rounds cost the saves, not 20 Python start-ups.
-    def launch(kill: int) -> tuple[subprocess.Popen, Path]:
-        go = tmp_path / f"go-{kill}"
-        return start_worker(url, CRASH_FIGURES, 2000 + kill, go=go), go
-
-    upcoming = launch(0)
     try:
+        assert server.stdout.readline().strip() == "ready"
+        # A full save first: the baseline, and how long a save takes on this machine now.
+        server.stdin.write("save 1000\n")
+        server.stdin.flush()
+        seen: list[str] = []
+        begin = float(read_until(server.stdout, "begin", seen).split()[1])
+        end = float(read_until(server.stdout, "committed", seen).split()[2])
+        server.stdin.write("reap\n")
+        server.stdin.flush()
+        assert read_until(server.stdout, "exit", seen) == "exit 0"
+        save_seconds = end - begin
+
         for kill in range(CRASH_KILLS):
             seed = 2000 + kill
-            worker, go = upcoming
-            if kill + 1 < CRASH_KILLS:
-                upcoming = launch(kill + 1)
-            go.touch()
+            server.stdin.write(f"save {seed}\n")
+            server.stdin.flush()
             seen = []
-            for line in worker.stdout:
-                seen.append(line.strip())
-                if line.startswith("begin"):
-                    break
+            child = int(read_until(server.stdout, "child", seen).split()[1])
+            read_until(server.stdout, "begin", seen)
             time.sleep(rng.uniform(0, 1.2 * save_seconds))
-            worker.send_signal(signal.SIGKILL)
-            rest, _ = worker.communicate(timeout=30)
-            seen += rest.split("\n")
-            committed = any(s.startswith("committed") for s in seen)
+            os.kill(child, signal.SIGKILL)  # not reaped yet: the pid is still this child's
+            server.stdin.write("reap\n")
+            server.stdin.flush()
+            code = int(read_until(server.stdout, "exit", seen).split()[1])
+            committed = any(line.startswith("committed") for line in seen)
             # Killed, or (when the delay outlasted the save) finished and said so.
-            assert worker.returncode == -signal.SIGKILL or (worker.returncode == 0 and committed), seen
+            assert code == -signal.SIGKILL or (code == 0 and committed), seen
 
             stored = assert_all_or_none(db_path)
             found = stored.get(hashlib.sha256(data_for(seed)).hexdigest(), 0)
@@ -595,15 +604,16 @@ def test_crash_safety_sigkill_at_random_points_of_a_large_save(tmp_path):
                 assert found == CRASH_FIGURES
             outcomes.append("all" if found else "none")
     finally:
-        for process in (upcoming[0], worker):
-            if process.poll() is None:
-                process.kill()
-                process.communicate()
+        server.stdin.close()
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
-    mid_transaction = outcomes.count("none")
     print(f"crash test: save {save_seconds:.2f}s, outcomes {outcomes}")
     # Every kill came after BEGIN, so each "none" is a kill that landed inside the transaction.
-    assert mid_transaction >= 5, outcomes
+    assert outcomes.count("none") >= 5, outcomes
     # The store still works after the crashes.
     assert len(Store(url).list_uploads()) == 1 + outcomes.count("all")
 
