@@ -1,0 +1,410 @@
+"""Run every benchmark against its baseline, measured in the same run; print one JSON object.
+
+    python bench/run.py [--quick] [--json] [--only NAME[,NAME]] [--runs N] [--markdown FILE]
+
+Each benchmark gives {"ours", "baseline", "ratio": ours/baseline, "goal", "met", "unit", "runs", ...}:
+medians of `runs` runs (1 with --quick, which also shrinks every input). See bench/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import workload  # noqa: E402
+
+BENCHMARKS = ["cold_start", "interaction", "ingest_csv", "ingest_xlsx", "big_store", "export"]
+GOALS = {
+    "cold_start": "ratio <= 1.3",
+    "interaction": "ratio <= 1.5 and ours < 0.5 s",
+    "ingest_csv": "ratio <= 8 and peak memory growth <= 4x file size",
+    "ingest_xlsx": "ratio <= 1.5",
+    "big_store": "every page's rerun ratio <= 2, no chart over 10,000 points, no exception",
+    "export": "ratio <= 0.2",
+}
+MAX_CHART_POINTS = 10_000
+
+# The dashboard page and widget the interaction benchmark changes, and the chart it waits for.
+DASHBOARD_INTERACTION = {"path": "compare", "widget": "compare_mode", "kind": "radio", "chart": "compare_metrics_figure"}
+BARE_INTERACTION = {"path": "", "widget": "bare_region", "kind": "selectbox", "chart": "bare_chart"}
+
+
+@dataclass
+class Settings:
+    quick: bool
+    runs: int  # runs of each timed measurement
+    csv_rows: int
+    xlsx_rows: int
+    store_figures: int
+    changes: int  # selection changes timed per server
+    page_timeout: float  # seconds one page may take in the big store before it is stopped
+    work: Path
+
+    @classmethod
+    def make(cls, quick: bool, runs: int | None, work: Path) -> Settings:
+        if quick:
+            return cls(True, runs or 1, 20_000, 2_000, 2_000, 2, 60.0, work)
+        return cls(False, runs or 5, 1_000_000, 100_000, 1_000_000, 3, 240.0, work)
+
+
+def log(text: str) -> None:
+    sys.stderr.write(f"[bench {time.strftime('%H:%M:%S')}] {text}\n")
+    sys.stderr.flush()
+
+
+def median(values: list[float]) -> float:
+    return float(statistics.median(values))
+
+
+def record(ours: float, baseline: float, goal: str, met: bool, unit: str, runs: int, **extra) -> dict:
+    ratio = ours / baseline if baseline else float("inf")
+    return {"ours": ours, "baseline": baseline, "ratio": ratio, "goal": goal, "met": bool(met), "unit": unit,
+            "runs": runs, **extra}  # fmt: skip
+
+
+# ------------------------------------------------------------------ workers
+
+
+def worker(*args: str, timeout: float = 3600) -> dict:
+    """Run `python -m bench.worker ARGS` and return the JSON object on its last output line."""
+    command = [sys.executable, "-m", "bench.worker", *args]
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=timeout,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    lines = [line for line in done.stdout.splitlines() if line.strip()]
+    if done.returncode != 0 or not lines:
+        raise RuntimeError(f"worker {' '.join(args)} failed ({done.returncode}): {done.stderr[-3000:]}")
+    return json.loads(lines[-1])
+
+
+def sqlite_url(settings: Settings, name: str) -> str:
+    return f"sqlite:///{settings.work / name}"
+
+
+def profile_stack(pid: int, depth: int = 25) -> list[str]:
+    """The running page's Python stack (py-spy dump), innermost frame first; [] without py-spy."""
+    spy = shutil.which("py-spy") or str(Path(sys.executable).parent / "py-spy")
+    if not os.path.exists(spy):
+        return []
+    try:
+        out = subprocess.run([spy, "dump", "--pid", str(pid)], capture_output=True, text=True, timeout=60).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    threads = out.split("\nThread ")
+    # The script thread runs the page; py-spy lists its frames innermost first.
+    chosen = next((t for t in threads if "code_to_exec" in t), threads[-1])
+    return [line.strip() for line in chosen.splitlines()[1:] if line.startswith("    ")][:depth]
+
+
+def page_tour(settings: Settings, url: str, reruns: int) -> dict:
+    """Run the `pages` worker, reading one line per page; a page slower than the timeout is stopped."""
+    command = [sys.executable, "-m", "bench.worker", "pages", "--db", url, "--runs", str(reruns)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+                               env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
+    lines: queue.Queue[str | None] = queue.Queue()
+
+    def pump() -> None:
+        for line in process.stdout:
+            lines.put(line)
+        lines.put(None)
+
+    threading.Thread(target=pump, daemon=True).start()
+    out: dict = {"pages": {}}
+    current, since = None, time.monotonic()
+    first_timeout = settings.page_timeout * 4  # the first run also builds every figure
+    while True:
+        limit = (settings.page_timeout if current else first_timeout) - (time.monotonic() - since)
+        try:
+            line = lines.get(timeout=max(limit, 0.1))
+        except queue.Empty:
+            stack = profile_stack(process.pid)
+            process.kill()
+            process.wait()
+            name = current or "(first run)"
+            out["pages"][name] = {"timed_out": True, "rerun_seconds": settings.page_timeout, "stack": stack,
+                                  "exceptions": [], "max_points": 0, "charts": 0}  # fmt: skip
+            log(f"  page {name} still running after {settings.page_timeout:g} s: stopped")
+            break
+        if line is None:
+            break
+        if not line.startswith("{"):
+            continue
+        item = json.loads(line)
+        if "app" in item:
+            out["app"] = item["app"]
+        elif "start" in item:
+            current = item["start"]
+        elif "page" in item:
+            out["pages"][item["page"]] = item["result"]
+            current = None
+        since = time.monotonic()
+    process.wait()
+    return out
+
+
+# ------------------------------------------------------------------ benchmarks
+
+
+def bench_browser(settings: Settings, wanted: set[str]) -> dict:
+    """cold_start and interaction: each run starts both servers cold, then changes a selection."""
+    from playwright.sync_api import sync_playwright
+
+    from bench import browser
+    from bench.servers import StreamlitServer
+
+    apps = {"ours": ("dashboard.py", DASHBOARD_INTERACTION), "baseline": ("bench/bare_app.py", BARE_INTERACTION)}
+    cold = {side: [] for side in apps}
+    ready = {side: [] for side in apps}
+    changes = {side: [] for side in apps}
+    with sync_playwright() as playwright:
+        chromium = browser.launch(playwright)
+        try:
+            for run in range(settings.runs):
+                for side, (script, target) in apps.items():
+                    env = {"ANTIFRAUD_DB_URL": sqlite_url(settings, f"browser_{side}_{run}.db")}
+                    server = StreamlitServer(script, env=env)
+                    try:
+                        start = browser.time_cold_start(chromium, server)
+                        cold[side].append(start.seconds)
+                        ready[side].append(start.ready_seconds)
+                        if "interaction" in wanted:
+                            changes[side] += _time_changes(browser, chromium, server.url, target, settings.changes)
+                    finally:
+                        server.stop()
+                    log(f"  {side}: cold start {cold[side][-1]:.2f} s" + (
+                        f", changes {[round(c, 3) for c in changes[side][-settings.changes:]]}" if changes[side] else ""))
+        finally:
+            chromium.close()
+    out = {}
+    if "cold_start" in wanted:
+        ours, base = median(cold["ours"]), median(cold["baseline"])
+        out["cold_start"] = record(ours, base, GOALS["cold_start"], ours / base <= 1.3, "s", settings.runs,
+                                   ours_runs=cold["ours"], baseline_runs=cold["baseline"],
+                                   ours_server_ready=median(ready["ours"]),
+                                   baseline_server_ready=median(ready["baseline"]))  # fmt: skip
+    if "interaction" in wanted:
+        ours, base = median(changes["ours"]), median(changes["baseline"])
+        out["interaction"] = record(ours, base, GOALS["interaction"], ours / base <= 1.5 and ours < 0.5, "s",
+                                    len(changes["ours"]), ours_runs=changes["ours"], baseline_runs=changes["baseline"],
+                                    ours_widget=f"{DASHBOARD_INTERACTION['path']}: {DASHBOARD_INTERACTION['widget']}",
+                                    baseline_widget=BARE_INTERACTION["widget"])  # fmt: skip
+    return out
+
+
+def _time_changes(browser, chromium, url: str, target: dict, count: int) -> list[float]:
+    page = browser.open_page(chromium, f"{url}/{target['path']}", target["chart"])
+    try:
+        if target["kind"] == "radio":
+            options, change = browser.radio_options(page, target["widget"]), browser.time_radio_change
+        else:
+            options, change = browser.selectbox_options(page, target["widget"]), browser.time_selectbox_change
+        if len(options) < 2:
+            raise RuntimeError(f"{target['widget']} offers {len(options)} option(s); nothing to change to")
+        # Options after the first (the default), round again: every change differs from the one before.
+        order = [options[(i + 1) % len(options)] for i in range(count)]
+        return [change(page, target["widget"], target["chart"], option) for option in order]
+    finally:
+        page.context.close()
+
+
+def bench_ingest(settings: Settings, kind: str) -> dict:
+    """ingest_csv / ingest_xlsx: check + store in a fresh process vs pandas reading the same file."""
+    if kind == "csv":
+        path = workload.write_csv(settings.work / "regional_figures.csv", workload.build_tidy_rows(settings.csv_rows))
+        rows, baseline_cmd, shape = settings.csv_rows, "read_csv", "tidy"
+    else:
+        path = workload.write_xlsx(settings.work / "regional_figures.xlsx", workload.build_wide_rows(settings.xlsx_rows))
+        rows, baseline_cmd, shape = settings.xlsx_rows, "read_excel", "wide"
+    size = path.stat().st_size
+    runs = settings.runs if settings.quick or kind == "xlsx" else min(settings.runs, 3)
+    ours, base = [], []
+    for run in range(runs):
+        ours.append(worker("ingest", str(path), "--db", sqlite_url(settings, f"ingest_{kind}_{run}.db"), "--lift-limits"))
+        base.append(worker(baseline_cmd, str(path)))
+        log(f"  {kind}: ours {ours[-1]['seconds']:.2f} s ({ours[-1]['status']}), {baseline_cmd} {base[-1]['seconds']:.3f} s")
+    times, base_times = [r["seconds"] for r in ours], [r["seconds"] for r in base]
+    growth = max(r["peak_rss"] - r["rss_before"] for r in ours)
+    base_growth = max(r["peak_rss"] - r["rss_before"] for r in base)
+    ratio = median(times) / median(base_times)
+    extra = {
+        "shape": shape,
+        "rows": rows,
+        "file_bytes": size,
+        "figures": ours[0]["figures"],
+        "status": ours[0]["status"],
+        "check_seconds": median([r["check_seconds"] for r in ours]),
+        "store_seconds": median([r["store_seconds"] for r in ours]),
+        "ours_runs": times,
+        "baseline_runs": base_times,
+        "peak_rss_bytes": max(r["peak_rss"] for r in ours),
+        "peak_rss_growth_bytes": growth,
+        "baseline_peak_rss_growth_bytes": base_growth,
+        "memory_ratio": growth / size,
+    }
+    accepted = all(r["stored"] for r in ours)
+    if kind == "csv":
+        met = ratio <= 8 and growth <= 4 * size and accepted
+    if kind == "csv" and not settings.quick:
+        # The same file through the product as configured (upload limits in force).
+        shipped = worker("ingest", str(path), "--db", sqlite_url(settings, "ingest_csv_shipped.db"))
+        extra["as_shipped"] = {k: shipped[k] for k in ("status", "error_codes", "seconds", "figures", "stored")}
+        extra["as_shipped"]["peak_rss_growth_bytes"] = shipped["peak_rss"] - shipped["rss_before"]
+        extra["limits_lifted"] = not shipped["stored"]
+    if kind == "xlsx":
+        met = ratio <= 1.5 and accepted
+    return record(median(times), median(base_times), GOALS[f"ingest_{kind}"], met, "s", runs, **extra)
+
+
+def bench_big_store(settings: Settings) -> dict:
+    """Every page's rerun with many uploaded figures in the store vs the same page with curated data only."""
+    big, curated = sqlite_url(settings, "big_store.db"), sqlite_url(settings, "curated_only.db")
+    filled = worker("fill", "--db", big, "--figures", str(settings.store_figures))
+    log(f"  stored {filled['figures']} figures in {filled['seconds']:.1f} s")
+    reruns = settings.runs if settings.quick else 3
+    base = page_tour(settings, curated, reruns)
+    log("  curated only: " + ", ".join(f"{k} {v['rerun_seconds']:.2f} s" for k, v in base["pages"].items()))
+    ours = page_tour(settings, big, reruns)
+    log("  big store: " + ", ".join(f"{k} {v['rerun_seconds']:.2f} s" for k, v in ours["pages"].items()))
+    pages, total_ours, total_base, met = {}, 0.0, 0.0, True
+    for name, b in base["pages"].items():
+        o = ours["pages"].get(name, {"timed_out": True, "rerun_seconds": float("nan"), "not_reached": True,
+                                     "exceptions": [], "max_points": 0, "charts": 0})  # fmt: skip
+        ratio = o["rerun_seconds"] / b["rerun_seconds"] if b["rerun_seconds"] else float("inf")
+        page_met = (ratio <= 2 and not o.get("timed_out") and not o["exceptions"]
+                    and o["max_points"] <= MAX_CHART_POINTS and b["max_points"] <= MAX_CHART_POINTS)  # fmt: skip
+        met = met and page_met and not b["exceptions"]
+        pages[name] = {"ours": o["rerun_seconds"], "baseline": b["rerun_seconds"], "ratio": ratio, "met": page_met,
+                       **{f"ours_{k}": v for k, v in o.items() if k not in ("rerun_seconds",)},
+                       "baseline_exceptions": b["exceptions"], "baseline_max_points": b["max_points"]}  # fmt: skip
+        if o["rerun_seconds"] == o["rerun_seconds"]:
+            total_ours += o["rerun_seconds"]
+            total_base += b["rerun_seconds"]
+    max_points = max([p.get("ours_max_points", 0) for p in pages.values()] + [0])
+    return record(total_ours, total_base, GOALS["big_store"], met, "s", reruns, figures=settings.store_figures,
+                  measure="sum over pages of the median rerun", max_chart_points=max_points,
+                  ours_first_run_seconds=ours.get("app", {}).get("first_run_seconds"),
+                  baseline_first_run_seconds=base.get("app", {}).get("first_run_seconds"),
+                  fill_seconds=filled["seconds"], pages=pages)  # fmt: skip
+
+
+def bench_export(settings: Settings) -> dict:
+    result = worker("export", "--runs", str(settings.runs))
+    ours, base = median(result["ours_runs"]), median(result["baseline_runs"])
+    return record(ours, base, GOALS["export"], ours / base <= 0.2, "s", settings.runs, **result)
+
+
+# ------------------------------------------------------------------ output
+
+
+def machine() -> dict:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())  # fmt: skip
+    memory = next(int(line.split()[1]) * 1024 for line in Path("/proc/meminfo").read_text().splitlines()
+                  if line.startswith("MemTotal"))  # fmt: skip
+    versions = {}
+    for name in ("streamlit", "pandas", "plotly", "kaleido", "openpyxl", "sqlalchemy", "playwright"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:  # noqa: BLE001
+            versions[name] = "?"
+    chromium = subprocess.run(["/usr/bin/chromium", "--version"], capture_output=True, text=True).stdout.strip()
+    return {"date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "nproc": os.cpu_count(), "memory_bytes": memory,
+            "cpu": cpu, "python": platform.python_version(), "chromium": chromium, **versions}  # fmt: skip
+
+
+def _figure(value: float, unit: str) -> str:
+    if unit == "bytes":
+        return f"{value / 2**20:.1f} MiB"
+    return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+
+
+def to_markdown(results: dict, meta: dict, quick: bool) -> str:
+    lines = [
+        f"Run: {meta['date']}{' (--quick)' if quick else ''}; {meta['nproc']} cores, "
+        f"{meta['memory_bytes'] / 2**30:.1f} GiB, {meta['cpu']}; Python {meta['python']}, streamlit "
+        f"{meta['streamlit']}, pandas {meta['pandas']}, plotly {meta['plotly']}, kaleido {meta['kaleido']}, "
+        f"openpyxl {meta['openpyxl']}, SQLAlchemy {meta['sqlalchemy']}; {meta['chromium']}.",
+        "",
+        "| benchmark | ours | baseline | ratio | goal | met | runs |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, r in results.items():
+        lines.append(f"| {name} | {_figure(r['ours'], r['unit'])} | {_figure(r['baseline'], r['unit'])} | "
+                     f"{r['ratio']:.2f}× | {r['goal']} | {'yes' if r['met'] else '**no**'} | {r['runs']} |")  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def to_text(results: dict) -> str:
+    rows = [f"{'benchmark':<12} {'ours':>10} {'baseline':>10} {'ratio':>8}  met  goal"]
+    for name, r in results.items():
+        rows.append(f"{name:<12} {_figure(r['ours'], r['unit']):>10} {_figure(r['baseline'], r['unit']):>10} "
+                    f"{r['ratio']:>7.2f}×  {'yes' if r['met'] else 'NO ':<4} {r['goal']}")  # fmt: skip
+    return "\n".join(rows)
+
+
+def run(names: list[str], settings: Settings) -> dict:
+    results: dict[str, dict] = {}
+    browser_wanted = {n for n in names if n in ("cold_start", "interaction")}
+    for name in names:
+        if name in results:
+            continue
+        log(f"{name} ({'quick' if settings.quick else 'full'})")
+        started = time.monotonic()
+        if name in browser_wanted:
+            results.update(bench_browser(settings, browser_wanted))
+        elif name == "ingest_csv":
+            results[name] = bench_ingest(settings, "csv")
+        elif name == "ingest_xlsx":
+            results[name] = bench_ingest(settings, "xlsx")
+        elif name == "big_store":
+            results[name] = bench_big_store(settings)
+        elif name == "export":
+            results[name] = bench_export(settings)
+        log(f"{name} done in {time.monotonic() - started:.0f} s")
+    return {name: results[name] for name in names}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python bench/run.py", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small inputs, one run each (the test suite's run)")
+    parser.add_argument("--json", action="store_true", help="print only the JSON object")
+    parser.add_argument("--only", action="append", help="benchmark name(s), comma-separated; repeatable")
+    parser.add_argument("--runs", type=int, help="runs per measurement (default 5, or 1 with --quick)")
+    parser.add_argument("--markdown", type=Path, help="also write the results table with the machine to FILE")
+    args = parser.parse_args(argv)
+    names = [n for chunk in (args.only or [",".join(BENCHMARKS)]) for n in chunk.split(",") if n]
+    unknown = [n for n in names if n not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s) {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}")
+    names = [n for n in BENCHMARKS if n in names]
+    with tempfile.TemporaryDirectory(prefix="antifraud-bench-") as work:
+        settings = Settings.make(args.quick, args.runs, Path(work))
+        results = run(names, settings)
+    if args.markdown:
+        args.markdown.write_text(to_markdown(results, machine(), args.quick), encoding="utf-8")
+    print(json.dumps(results, ensure_ascii=False, indent=None if args.json else 1) if args.json else to_text(results))
+    if not args.json:
+        print(json.dumps(results, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
