@@ -318,6 +318,11 @@ def _write_transaction(engine: Engine, lock: bool = True) -> Iterator[Connection
             yield conn
 
 
+def bulk_insert_statement(table: sa.Table, columns: list[str], dialect: sa.Dialect) -> sa.engine.Compiled:
+    """The INSERT of `columns` compiled by `dialect` as for executemany (no RETURNING, no id prefetch)."""
+    return table.insert().compile(dialect=dialect, column_keys=columns, for_executemany=True)
+
+
 def _bulk_insert(conn: Connection, table: sa.Table, columns: list[str]) -> Callable[[list[tuple]], None]:
     """An executemany of plain tuples through the driver, with the INSERT compiled by the dialect.
 
@@ -326,7 +331,7 @@ def _bulk_insert(conn: Connection, table: sa.Table, columns: list[str]) -> Calla
     every DBAPI driver binds as is. The statement text and parameter style still come from the
     dialect, so this stays portable.
     """
-    compiled = table.insert().compile(dialect=conn.dialect, column_keys=columns)
+    compiled = bulk_insert_statement(table, columns, conn.dialect)
     sql = str(compiled)
     if compiled.positional:
         order = [columns.index(name) for name in compiled.positiontup]

@@ -447,6 +447,23 @@ def test_sqlite_connections_use_wal_full_sync_foreign_keys_and_a_busy_timeout(st
     }
 
 
+def test_the_schema_and_bulk_insert_compile_for_postgresql():
+    """No PostgreSQL server here: at least the DDL and the bulk insert must compile for it."""
+    from sqlalchemy.dialects import postgresql
+    from sqlalchemy.schema import CreateIndex, CreateTable
+
+    dialect = postgresql.psycopg2.dialect()
+    ddl = [str(CreateTable(t).compile(dialect=dialect)) for t in store_module.metadata.sorted_tables]
+    ddl += [
+        str(CreateIndex(i).compile(dialect=dialect)) for t in store_module.metadata.sorted_tables for i in t.indexes
+    ]
+    assert any("UNIQUE INDEX ux_uploads_active_sha256 ON uploads (sha256) WHERE status = 'active'" in d for d in ddl)
+    assert any("value DOUBLE PRECISION NOT NULL" in d for d in ddl)
+    assert any("content BYTEA NOT NULL" in d for d in ddl)
+    insert = store_module.bulk_insert_statement(store_module.upload_figures, ["upload_id", "value"], dialect)
+    assert str(insert) == "INSERT INTO upload_figures (upload_id, value) VALUES (%(upload_id)s, %(value)s)"
+
+
 def test_the_url_is_read_from_the_environment_at_call_time(monkeypatch, tmp_path):
     monkeypatch.delenv("ANTIFRAUD_DB_URL", raising=False)
     assert store_module.database_url() == f"sqlite:///{REPO / 'data' / 'antifraud.db'}"
