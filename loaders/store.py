@@ -300,8 +300,14 @@ def _engine(url: str) -> Engine:
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(engine, "connect", _on_sqlite_connect)
             sa.event.listen(engine, "begin", _on_sqlite_begin)
-        with _write_transaction(engine, lock=False) as conn:
-            metadata.create_all(conn, checkfirst=True)
+        # Look before taking the write lock: a reader starting while a long save runs elsewhere
+        # must not wait for it just to learn that the tables exist.
+        with engine.connect() as conn:
+            inspector = sa.inspect(conn)
+            missing = [t.name for t in metadata.sorted_tables if not inspector.has_table(t.name)]
+        if missing:
+            with _write_transaction(engine, lock=False) as conn:
+                metadata.create_all(conn, checkfirst=True)
         _engines[url] = engine
         return engine
 

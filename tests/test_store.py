@@ -524,6 +524,35 @@ def test_stored_figures_survive_a_restart(db_env):
     assert sorted(frame[frame.upload_id == upload_id].value) == ["0.30000000000000004", "35210.5"]
 
 
+def test_a_new_reader_does_not_wait_for_a_writer(store, db_path):
+    """While another connection holds the write lock, a fresh process still reads at once."""
+    store.save_upload(report_of(figure()), b"before", "a.csv", "li")
+    writer = sqlite3.connect(db_path, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")
+        writer.execute("UPDATE uploads SET uploader = 'mid-transaction'")
+        started = time.monotonic()
+        read = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys; from loaders.store import Store; print(len(Store(sys.argv[1]).read_figures()))",
+                url_for(db_path),
+            ],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        elapsed = time.monotonic() - started
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+    assert read.returncode == 0, read.stderr
+    assert read.stdout.strip() == "1"
+    assert elapsed < 30  # far below the busy timeout a blocked reader would wait
+
+
 # ----- other processes: crashes and concurrency ----------------------------------------------
 
 
