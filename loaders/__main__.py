@@ -49,7 +49,9 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_import(args: argparse.Namespace) -> int:
     from loaders.importer import import_files
 
-    return import_files([Path(f) for f in args.files], yes=args.yes, uploader=args.uploader, lang=args.lang)
+    return import_files(
+        [Path(f) for f in args.files], yes=args.yes, uploader=args.uploader, lang=args.lang, replace=args.replace
+    )
 
 
 def _cmd_hash_passphrase(args: argparse.Namespace) -> int:
@@ -85,6 +87,12 @@ def main(argv: list[str] | None = None) -> int:
     imp.add_argument("files", nargs="+")
     imp.add_argument("--yes", action="store_true", help="store without asking for confirmation")
     imp.add_argument("--uploader", default="cli")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="where the store already has a different value for the same region, metric and period, show the new one "
+        "(default: keep the stored value; both are kept either way)",
+    )
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
     imp.set_defaults(func=_cmd_import)
 

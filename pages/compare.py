@@ -13,7 +13,7 @@ from charts.compare import (
 )
 from charts.provenance import text_column
 from i18n import format_number, t
-from ui.charts import render_chart
+from ui.charts import render_chart, render_page_export
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
@@ -71,3 +71,5 @@ table = {
     t(f"compare.mode.{mode}", lang): comparison["plotted"],
 }
 st.dataframe(table, hide_index=True, key="compare_table")
+
+render_page_export("compare", lang)

@@ -9,7 +9,7 @@ from charts.provenance import text_column
 from charts.results import build_results_chart, select_results
 from charts.tables import build_policy_table
 from i18n import format_number, t
-from ui.charts import render_chart
+from ui.charts import render_chart, render_page_export
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
@@ -68,3 +68,5 @@ if len(policies):
     st.divider()
     st.subheader(t("crackdown.policies", lang))
     st.dataframe(policies, hide_index=True, key="crackdown_policies")
+
+render_page_export("crackdown", lang)

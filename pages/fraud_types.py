@@ -5,7 +5,7 @@ import streamlit as st
 from charts.changes import build_changes_chart, select_changes
 from charts.fraud_types import build_type_mix_chart, combo_key, describe_combo, mix_combos, select_implied_total
 from i18n import format_number, t
-from ui.charts import render_chart
+from ui.charts import render_chart, render_page_export
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, sync_param
@@ -52,3 +52,5 @@ with right:
         render_chart(chart, "fraud_types_changes")
     else:
         st.info(t("fraud_types.no_changes", lang))
+
+render_page_export("fraud_types", lang)

@@ -6,7 +6,7 @@ from charts.cards import build_cards, build_source_sentences
 from charts.changes import build_changes_chart, select_changes
 from i18n import t
 from ui.cards import render_cards
-from ui.charts import render_chart
+from ui.charts import render_chart, render_page_export
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choices, init_flag, sync_param
@@ -39,3 +39,5 @@ st.divider()
 st.subheader(t("overview.source_heading", lang))
 chosen = figures[figures["region_code"].isin(selected)]
 st.markdown("\n".join(f"- {escape_markdown(s)}" for s in build_source_sentences(chosen, catalog, lang)))
+
+render_page_export("overview", lang)

@@ -24,3 +24,16 @@ def corpus_dir() -> Path:
     if not CORPUS.is_dir():
         pytest.skip(f"test corpus not found at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture(autouse=True)
+def isolated_store(tmp_path_factory, monkeypatch):
+    """Every test gets its own empty store unless it sets ANTIFRAUD_DB_URL itself.
+
+    The developer's real `data/antifraud.db` must never leak into (or be written by) a test.
+    """
+    import os
+
+    if "ANTIFRAUD_DB_URL" not in os.environ:
+        path = tmp_path_factory.mktemp("store") / "antifraud.db"
+        monkeypatch.setenv("ANTIFRAUD_DB_URL", f"sqlite:///{path}")

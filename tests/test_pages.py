@@ -246,3 +246,22 @@ def test_a_rerun_does_no_repeated_io(with_upload):
 )
 def test_escape_markdown(text, escaped):
     assert escape_markdown(text) == escaped
+
+
+def test_page_export_offers_the_charts_shown():
+    """"导出本页" exports the charts this view showed (AppTest cannot click it: the router's
+    once-per-server rerun happens on every AppTest run and swallows clicks; the browser test clicks it)."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from charts.workbook import build_workbook
+
+    at = open_page("fraud_types")
+    titles = chart_titles(at)
+    assert len(titles) >= 2
+    assert at.button(key="fraud_types_export_page")
+    collected = at.session_state["_charts_shown_this_run"]
+    assert [c.figure.layout.title.text for c in collected] == titles
+    workbook = load_workbook(BytesIO(build_workbook(collected, "zh")))
+    assert len(workbook.sheetnames) == len(titles) + 2

@@ -28,9 +28,29 @@ def _export_module():
     return importlib.import_module("ui.export") if spec else None
 
 
+SHOWN_KEY = "_charts_shown_this_run"
+
+
+def start_chart_collection() -> None:
+    """Forget the charts of the previous run (called as a page starts)."""
+    st.session_state[SHOWN_KEY] = []
+
+
+def render_page_export(page_id: str, lang: str) -> None:
+    """"导出本页": the charts this run showed, in the view the person chose, as a deck and a workbook."""
+    export = _export_module()
+    if export is None or not hasattr(export, "render_page_export"):
+        return
+    st.divider()
+    export.render_page_export(page_id, list(st.session_state.get(SHOWN_KEY, [])), lang)
+
+
 def render_chart(chart: Chart, key: str) -> None:
     """The chart, the source line under it, footnotes, an expander with its data, then exports."""
     lang = chart.lang
+    st.session_state.setdefault(SHOWN_KEY, [])
+    if not chart.data.empty:
+        st.session_state[SHOWN_KEY].append(chart)
     if chart.data.empty:
         st.info(t("chart.no_data", lang))
         return

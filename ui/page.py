@@ -42,6 +42,9 @@ def load_page_data(lang: str) -> tuple[pd.DataFrame, Catalog]:
 def start_page(title_key: str, intro_key: str | None = None) -> tuple[str, pd.DataFrame, Catalog]:
     """Language, title and introduction, then the data."""
     ensure_router()
+    from ui.charts import start_chart_collection
+
+    start_chart_collection()
     lang = current_lang()
     st.title(t(title_key, lang))
     if intro_key:

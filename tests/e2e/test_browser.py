@@ -127,3 +127,25 @@ def test_a_link_reproduces_a_filtered_view(page, dashboard_url):
     expect(page.get_by_text("Showing 2 of")).to_be_visible()
     expect(page.get_by_label("Search (metric, source text, id …)")).to_have_value("两卡")
     expect_no_exception(page)
+
+
+def test_page_export_on_the_dashboard_delivers_a_deck_of_the_charts_shown(browser, dashboard_url):
+    """"导出本页" on a real page: a PPTX with one slide per chart shown (plus title and sources)."""
+    from pptx import Presentation
+
+    context = browser.new_context(viewport={"width": 1400, "height": 2200}, locale="zh-CN", accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(LOAD_MS)
+    try:
+        open_page(tab, dashboard_url, "fraud_types", "zh")
+        charts = expect_charts_drawn(tab)
+        tab.get_by_role("button", name="导出本页").click()
+        pptx_button = tab.get_by_role("button", name="下载 PPTX 演示文稿")
+        expect(pptx_button).to_be_visible(timeout=120_000)
+        with tab.expect_download(timeout=30_000) as info:
+            pptx_button.click()
+        deck = Presentation(info.value.path())
+        assert len(deck.slides) == charts + 2
+        expect_no_exception(tab)
+    finally:
+        context.close()
