@@ -42,6 +42,7 @@ import plotly.graph_objects as go
 
 from charts.spec import Chart
 from i18n import t
+from loaders.messages import BilingualError
 
 CJK_FONT = "Noto Sans CJK SC"
 FONT_FAMILY = f"{CJK_FONT}, sans-serif"
@@ -59,16 +60,8 @@ LINE = 1.45  # line height as a multiple of the font size
 QUALIFIER_SYMBOLS = {"at_least": "≥", "about": "≈", "less_than": "<"}
 
 
-class ExportError(RuntimeError):
+class ExportError(BilingualError, RuntimeError):
     """An export that cannot be made: no browser, a browser that does not start, a timeout."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(message_en)
-
-    def text(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 class RenderError(ExportError):

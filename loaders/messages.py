@@ -75,3 +75,15 @@ def excel_column(index: int) -> str:
         index, rem = divmod(index - 1, 26)
         letters = chr(65 + rem) + letters
     return letters
+
+
+class BilingualError(Exception):
+    """An error whose message a person reads, in Chinese and English (base of StoreError, ExportError)."""
+
+    def __init__(self, message_zh: str, message_en: str):
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(message_en)
+
+    def text(self, lang: str = "zh") -> str:
+        return self.message_zh if lang == "zh" else self.message_en

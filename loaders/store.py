@@ -39,6 +39,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
 from loaders.figures import FIGURE_COLUMNS
+from loaders.messages import BilingualError
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 ENV_URL = "ANTIFRAUD_DB_URL"
@@ -184,16 +185,8 @@ class CheckReportLike(Protocol):
     new_metrics: list[dict]
 
 
-class StoreError(Exception):
+class StoreError(BilingualError):
     """A store operation that cannot be done; says why in both languages."""
-
-    def __init__(self, message_zh: str, message_en: str):
-        self.message_zh = message_zh
-        self.message_en = message_en
-        super().__init__(message_en)
-
-    def text(self, lang: str = "zh") -> str:
-        return self.message_zh if lang == "zh" else self.message_en
 
 
 class DuplicateUploadError(StoreError):
