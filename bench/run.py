@@ -115,8 +115,28 @@ def profile_stack(pid: int, depth: int = 25) -> list[str]:
 
 
 def page_tour(settings: Settings, url: str, reruns: int) -> dict:
-    """Run the `pages` worker, reading one line per page; a page slower than the timeout is stopped."""
-    command = [sys.executable, "-m", "bench.worker", "pages", "--db", url, "--runs", str(reruns)]
+    """Every page's timings; a page slower than the timeout is stopped and the tour goes on without it."""
+    from bench.worker import PAGE_SCRIPTS
+
+    remaining = [name for name in PAGE_SCRIPTS if (ROOT / "pages" / f"{name}.py").exists()]
+    out: dict = {"pages": {}}
+    while remaining:
+        part = _page_tour_once(settings, url, reruns, remaining)
+        out.setdefault("app", part.get("app", {}))
+        out["pages"].update(part["pages"])
+        done = set(part["pages"])
+        if not done:  # the first run itself did not finish: no page can be reached
+            for name in remaining:
+                out["pages"][name] = {"timed_out": True, "rerun_seconds": None, "not_reached": True,
+                                      "stack": part.get("stack", []), "exceptions": [], "max_points": 0, "charts": 0}  # fmt: skip
+            break
+        remaining = [name for name in remaining if name not in done]
+    return out
+
+
+def _page_tour_once(settings: Settings, url: str, reruns: int, names: list[str]) -> dict:
+    """Run the `pages` worker over `names`, reading one line per page, until one page overruns."""
+    command = [sys.executable, "-m", "bench.worker", "pages", "--db", url, "--runs", str(reruns), "--pages", ",".join(names)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
     lines: queue.Queue[str | None] = queue.Queue()
@@ -138,10 +158,13 @@ def page_tour(settings: Settings, url: str, reruns: int) -> dict:
             stack = profile_stack(process.pid)
             process.kill()
             process.wait()
-            name = current or "(first run)"
-            out["pages"][name] = {"timed_out": True, "rerun_seconds": settings.page_timeout, "stack": stack,
-                                  "exceptions": [], "max_points": 0, "charts": 0}  # fmt: skip
-            log(f"  page {name} still running after {settings.page_timeout:g} s: stopped")
+            if current is None:
+                out["stack"] = stack
+                log(f"  first run still going after {first_timeout:g} s: stopped")
+            else:
+                out["pages"][current] = {"timed_out": True, "rerun_seconds": settings.page_timeout, "stack": stack,
+                                         "exceptions": [], "max_points": 0, "charts": 0}  # fmt: skip
+                log(f"  page {current} still running after {settings.page_timeout:g} s: stopped")
             break
         if line is None:
             break
@@ -154,6 +177,7 @@ def page_tour(settings: Settings, url: str, reruns: int) -> dict:
             current = item["start"]
         elif "page" in item:
             out["pages"][item["page"]] = item["result"]
+            log(f"  page {item['page']}: rerun {item['result']['rerun_seconds']:.2f} s")
             current = None
         since = time.monotonic()
     process.wait()
@@ -280,26 +304,25 @@ def bench_big_store(settings: Settings) -> dict:
     log(f"  stored {filled['figures']} figures in {filled['seconds']:.1f} s")
     reruns = settings.runs if settings.quick else 3
     base = page_tour(settings, curated, reruns)
-    log("  curated only: " + ", ".join(f"{k} {v['rerun_seconds']:.2f} s" for k, v in base["pages"].items()))
     ours = page_tour(settings, big, reruns)
-    log("  big store: " + ", ".join(f"{k} {v['rerun_seconds']:.2f} s" for k, v in ours["pages"].items()))
     pages, total_ours, total_base, met = {}, 0.0, 0.0, True
     for name, b in base["pages"].items():
-        o = ours["pages"].get(name, {"timed_out": True, "rerun_seconds": float("nan"), "not_reached": True,
+        o = ours["pages"].get(name, {"timed_out": True, "rerun_seconds": None, "not_reached": True,
                                      "exceptions": [], "max_points": 0, "charts": 0})  # fmt: skip
-        ratio = o["rerun_seconds"] / b["rerun_seconds"] if b["rerun_seconds"] else float("inf")
-        page_met = (ratio <= 2 and not o.get("timed_out") and not o["exceptions"]
+        seconds = o["rerun_seconds"]
+        ratio = seconds / b["rerun_seconds"] if seconds is not None and b["rerun_seconds"] else None
+        page_met = (ratio is not None and ratio <= 2 and not o.get("timed_out") and not o["exceptions"]
                     and o["max_points"] <= MAX_CHART_POINTS and b["max_points"] <= MAX_CHART_POINTS)  # fmt: skip
         met = met and page_met and not b["exceptions"]
-        pages[name] = {"ours": o["rerun_seconds"], "baseline": b["rerun_seconds"], "ratio": ratio, "met": page_met,
-                       **{f"ours_{k}": v for k, v in o.items() if k not in ("rerun_seconds",)},
+        pages[name] = {"ours": seconds, "baseline": b["rerun_seconds"], "ratio": ratio, "met": page_met,
+                       **{f"ours_{k}": v for k, v in o.items() if k != "rerun_seconds"},
                        "baseline_exceptions": b["exceptions"], "baseline_max_points": b["max_points"]}  # fmt: skip
-        if o["rerun_seconds"] == o["rerun_seconds"]:
-            total_ours += o["rerun_seconds"]
+        if seconds is not None:  # a page stopped at the timeout counts the timeout (a lower bound)
+            total_ours += seconds
             total_base += b["rerun_seconds"]
     max_points = max([p.get("ours_max_points", 0) for p in pages.values()] + [0])
     return record(total_ours, total_base, GOALS["big_store"], met, "s", reruns, figures=settings.store_figures,
-                  measure="sum over pages of the median rerun", max_chart_points=max_points,
+                  measure="sum over the pages reached of the median rerun (a stopped page counts its timeout)", max_chart_points=max_points,
                   ours_first_run_seconds=ours.get("app", {}).get("first_run_seconds"),
                   baseline_first_run_seconds=base.get("app", {}).get("first_run_seconds"),
                   fill_seconds=filled["seconds"], pages=pages)  # fmt: skip
@@ -393,6 +416,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", action="append", help="benchmark name(s), comma-separated; repeatable")
     parser.add_argument("--runs", type=int, help="runs per measurement (default 5, or 1 with --quick)")
     parser.add_argument("--markdown", type=Path, help="also write the results table with the machine to FILE")
+    parser.add_argument("--store-figures", type=int, help="uploaded figures in the big store (default 1,000,000)")
     parser.add_argument("--save", type=Path, help="write the results so far to FILE after each benchmark")
     args = parser.parse_args(argv)
     names = [n for chunk in (args.only or [",".join(BENCHMARKS)]) for n in chunk.split(",") if n]
@@ -402,6 +426,8 @@ def main(argv: list[str] | None = None) -> int:
     names = [n for n in BENCHMARKS if n in names]
     with tempfile.TemporaryDirectory(prefix="antifraud-bench-") as work:
         settings = Settings.make(args.quick, args.runs, Path(work))
+        if args.store_figures:
+            settings.store_figures = args.store_figures
         results = run(names, settings, args.save)
     if args.markdown:
         args.markdown.write_text(to_markdown(results, machine(), args.quick), encoding="utf-8")

@@ -109,7 +109,7 @@ def fill(url: str, figures: int) -> dict:
     return {"seconds": time.perf_counter() - started, "figures": figures, "uploads": uploads}
 
 
-def pages(url: str, runs: int) -> None:
+def pages(url: str, runs: int, names: list[str] | None = None) -> None:
     """Every page in AppTest: the first run (cold caches), then `runs` reruns; points of every chart.
 
     Prints one JSON line per page as soon as it is measured (the caller may stop a page that hangs).
@@ -123,7 +123,7 @@ def pages(url: str, runs: int) -> None:
     started = time.perf_counter()
     app.run()
     _emit({"app": {"first_run_seconds": time.perf_counter() - started}})
-    for name in PAGE_SCRIPTS:
+    for name in names or PAGE_SCRIPTS:
         if not (ROOT / "pages" / f"{name}.py").exists():
             continue
         _emit({"start": name})
@@ -214,6 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("pages")
     p.add_argument("--db", required=True)
     p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--pages", help="comma-separated page names (default: every page)")
     sub.add_parser("export").add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
 
@@ -224,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     elif args.command == "fill":
         result = fill(args.db, args.figures)
     elif args.command == "pages":
-        pages(args.db, args.runs)
+        pages(args.db, args.runs, args.pages.split(",") if args.pages else None)
         return 0
     else:
         result = export(args.runs)
