@@ -115,7 +115,7 @@ def profile_stack(pid: int, depth: int = 25) -> list[str]:
 
 
 def page_tour(settings: Settings, url: str, reruns: int) -> dict:
-    """Every page's timings; a page slower than the timeout is stopped and the tour goes on without it."""
+    """Every page's timings; a page run slower than the timeout is stopped and the tour goes on without it."""
     from bench.worker import PAGE_SCRIPTS
 
     remaining = [name for name in PAGE_SCRIPTS if (ROOT / "pages" / f"{name}.py").exists()]
@@ -135,7 +135,7 @@ def page_tour(settings: Settings, url: str, reruns: int) -> dict:
 
 
 def _page_tour_once(settings: Settings, url: str, reruns: int, names: list[str]) -> dict:
-    """Run the `pages` worker over `names`, reading one line per page, until one page overruns."""
+    """Run the `pages` worker over `names`, reading a line per run, until one run overruns the timeout."""
     command = [sys.executable, "-m", "bench.worker", "pages", "--db", url, "--runs", str(reruns), "--pages", ",".join(names)]
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
                                env={**os.environ, "PYTHONPATH": str(ROOT)})  # fmt: skip
@@ -164,7 +164,7 @@ def _page_tour_once(settings: Settings, url: str, reruns: int, names: list[str])
             else:
                 out["pages"][current] = {"timed_out": True, "rerun_seconds": settings.page_timeout, "stack": stack,
                                          "exceptions": [], "max_points": 0, "charts": 0}  # fmt: skip
-                log(f"  page {current} still running after {settings.page_timeout:g} s: stopped")
+                log(f"  a run of page {current} still going after {settings.page_timeout:g} s: stopped")
             break
         if line is None:
             break

@@ -112,7 +112,8 @@ def fill(url: str, figures: int) -> dict:
 def pages(url: str, runs: int, names: list[str] | None = None) -> None:
     """Every page in AppTest: the first run (cold caches), then `runs` reruns; points of every chart.
 
-    Prints one JSON line per page as soon as it is measured (the caller may stop a page that hangs).
+    Prints a JSON line after every run and one per page as soon as it is measured, so the caller can
+    stop a run that hangs.
     """
     os.environ["ANTIFRAUD_DB_URL"] = url
     from streamlit.testing.v1 import AppTest
@@ -131,11 +132,13 @@ def pages(url: str, runs: int, names: list[str] | None = None) -> None:
         started = time.perf_counter()
         app.run()
         switch = time.perf_counter() - started
+        _emit({"ran": name})
         reruns = []
         for _ in range(runs):
             started = time.perf_counter()
             app.run()
             reruns.append(time.perf_counter() - started)
+            _emit({"ran": name})
         charts = app.get("plotly_chart")
         points = {}
         for index, chart in enumerate(charts):
