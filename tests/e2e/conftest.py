@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -42,12 +43,11 @@ def wait_for_health(url: str, server: subprocess.Popen, log: Path, deadline: flo
     pytest.fail(f"streamlit did not answer on {url} within {STARTUP_SECONDS}s:\n{output}")
 
 
-@pytest.fixture(scope="session")
-def dashboard_url(tmp_path_factory) -> str:
-    """Base URL of a dashboard started for this test session."""
+@contextmanager
+def running_dashboard(folder: Path, store: Path):
+    """`streamlit run dashboard.py` on a free port with the given store; yields its base URL."""
     port = free_port()
-    folder = tmp_path_factory.mktemp("e2e_dashboard")
-    store, log = folder / "store.db", folder / "streamlit.log"
+    log = folder / f"streamlit-{port}.log"
     env = {**os.environ, "PYTHONPATH": str(REPO), "ANTIFRAUD_DB_URL": f"sqlite:///{store}"}
     log_file = open(log, "wb")  # noqa: SIM115 - open for the server's whole life, closed at teardown
     server = subprocess.Popen(
@@ -63,12 +63,22 @@ def dashboard_url(tmp_path_factory) -> str:
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    wait_for_health(url, server, log, time.monotonic() + STARTUP_SECONDS)
-    yield url
-    server.terminate()
     try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-    log_file.close()
+        wait_for_health(url, server, log, time.monotonic() + STARTUP_SECONDS)
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+        log_file.close()
+
+
+@pytest.fixture(scope="session")
+def dashboard_url(tmp_path_factory) -> str:
+    """Base URL of a dashboard started for this test session (with an empty store of its own)."""
+    folder = tmp_path_factory.mktemp("e2e_dashboard")
+    with running_dashboard(folder, folder / "store.db") as url:
+        yield url

@@ -1,0 +1,67 @@
+"""The analyst's whole flow in a real browser: a GBK CSV uploaded, confirmed, and still on the
+comparison page after the server restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.conftest import running_dashboard
+
+pytestmark = pytest.mark.e2e
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
+expect = sync_api.expect
+
+REPO = Path(__file__).resolve().parents[2]
+GBK_CSV = REPO.parent / "shared" / "corpus" / "generated" / "A03_gbk_excel_export.csv"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+LOAD_MS = 60_000
+
+
+def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path):
+    if not GBK_CSV.exists():
+        pytest.skip(f"corpus file {GBK_CSV} not found")
+    assert GBK_CSV.read_bytes().decode("gb18030").startswith("地区")  # really GBK, not UTF-8
+    store = tmp_path / "store.db"
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            with running_dashboard(tmp_path, store) as url:
+                page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
+                page.set_default_timeout(LOAD_MS)
+                page.goto(f"{url}/compare?lang=zh")
+                expect(page.locator("h1").first).to_contain_text("对比", timeout=LOAD_MS)
+                chart = page.locator(".js-plotly-plot").first
+                expect(chart.locator(".main-svg").first).to_be_attached(timeout=LOAD_MS)
+                expect(chart).not_to_contain_text("北京市")
+
+                page.goto(f"{url}/upload?lang=zh")
+                expect(page.locator("h1").first).to_contain_text("上传", timeout=LOAD_MS)
+                page.locator("input[type=file]").set_input_files(str(GBK_CSV))
+                expect(page.get_by_text("校验通过", exact=False).first).to_be_visible(timeout=LOAD_MS)
+                expect(page.get_by_text("gb18030", exact=False).first).to_be_visible()
+                page.get_by_label("上传人（姓名或单位）").fill("北京市反诈中心")
+                page.get_by_role("button", name="确认保存").click()
+                expect(page.get_by_text("已保存 A03_gbk_excel_export.csv", exact=False).first).to_be_visible(timeout=LOAD_MS)
+                expect(page.get_by_test_id("stException")).to_have_count(0)
+                page.close()
+
+            with running_dashboard(tmp_path, store) as url:  # a restarted server, the same store
+                page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
+                page.set_default_timeout(LOAD_MS)
+                page.goto(f"{url}/compare?lang=zh")
+                expect(page.locator("h1").first).to_contain_text("对比", timeout=LOAD_MS)
+                chart = page.locator(".js-plotly-plot").first
+                expect(chart.locator(".main-svg").first).to_be_attached(timeout=LOAD_MS)
+                expect(chart).to_contain_text("北京市", timeout=LOAD_MS)
+                expect(page.get_by_test_id("stException")).to_have_count(0)
+                page.goto(f"{url}/upload?lang=zh")
+                expect(page.get_by_text("A03_gbk_excel_export.csv", exact=False).first).to_be_attached(timeout=LOAD_MS)
+                page.close()
+        finally:
+            browser.close()
