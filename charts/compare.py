@@ -195,7 +195,10 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     subtitle = f"{regions} · {periods}" if len(comparison) else ""
     apply_layout(figure, title, subtitle, height=220 + 330 * panel_rows)
     figure.update_layout(barmode="overlay", bargap=0.3, title_pad_b=36, uniformtext={"minsize": 12, "mode": "show"})
-    figure.update_xaxes(tickangle=0)
+    crowded = len(combos) > 4  # uploads can add many regions: slant the labels, keep values in hover and table
+    figure.update_xaxes(tickangle=-45 if crowded else 0)
+    if crowded:
+        figure.update_traces(textposition="none")
     figure.update_annotations(font_size=13)
     data = pd.DataFrame(
         {
