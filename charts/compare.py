@@ -238,9 +238,17 @@ def rate_formula(row: pd.Series, lang: str) -> str:
     value = format_number(row["value"], None, "exact", "en")
     if row["mode"] == "per_100k" and row["population"]:
         return f"{value} ÷ {format_number(row['population'], None, 'exact', 'en')} × 100,000 = {row['plotted']:g}"
-    if row["mode"] == "per_30_days" and row["days"]:
+    if row["mode"] == "per_30_days" and _known_days(row["days"]):
         return f"{value} ÷ {int(row['days'])} days × 30 = {row['plotted']:g}"
     return ""
+
+
+def _known_days(days: object) -> bool:
+    """A period length that is stated (not None, not NaN, positive)."""
+    try:
+        return days is not None and not math.isnan(float(days)) and float(days) > 0
+    except (TypeError, ValueError):
+        return False
 
 
 def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:
@@ -253,7 +261,7 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
 
     lengths = {}
     for _, r in combos.iterrows():
-        if r["days"]:
+        if _known_days(r["days"]):
             lengths[combo_label(r, lang, short=True)] = int(r["days"])
     if len(set(lengths.values())) > 1:
         items = sep.join(t("compare.caveat.period_item", lang, combo=c, days=d) for c, d in lengths.items())

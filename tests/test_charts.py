@@ -438,3 +438,13 @@ def test_xlsx_bytes_hold_text_as_text_and_numbers_as_numbers():
 )
 def test_wrap_text_breaks_by_display_width(text, width, lines):
     assert wrap_text(text, width) == lines
+
+
+def test_caveats_survive_a_period_without_a_known_length():
+    """An uploaded figure whose period length is unknown (NaN days) must not crash the caveats."""
+    import math
+
+    from charts.compare import _known_days
+
+    assert not _known_days(math.nan) and not _known_days(None) and not _known_days("")
+    assert _known_days(49.0)
