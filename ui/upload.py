@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-import i18n.upload  # noqa: F401 - registers the upload messages
 from i18n import format_number, t
 from loaders import access
 from loaders.catalog import Catalog
