@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
-
 import streamlit as st
 
 from charts.data import localise_columns
@@ -19,15 +16,6 @@ PLOTLY_CONFIG = {
 }
 
 
-def _export_module():
-    """ui.export when its engineer has written it; None otherwise."""
-    try:
-        spec = importlib.util.find_spec("ui.export")
-    except (ImportError, ValueError):
-        return None
-    return importlib.import_module("ui.export") if spec else None
-
-
 SHOWN_KEY = "_charts_shown_this_run"
 
 
@@ -38,9 +26,8 @@ def start_chart_collection() -> None:
 
 def render_page_export(page_id: str, lang: str) -> None:
     """"导出本页": the charts this run showed, in the view the person chose, as a deck and a workbook."""
-    export = _export_module()
-    if export is None or not hasattr(export, "render_page_export"):
-        return
+    from ui import export
+
     st.divider()
     export.render_page_export(page_id, list(st.session_state.get(SHOWN_KEY, [])), lang)
 
@@ -62,6 +49,6 @@ def render_chart(chart: Chart, key: str) -> None:
         st.caption(escape_markdown(note))
     with st.expander(t("chart.show_data", lang)):
         st.dataframe(localise_columns(chart.data, lang), hide_index=True, key=f"{key}_data")
-    export = _export_module()
-    if export is not None and hasattr(export, "render_chart_downloads"):
-        export.render_chart_downloads(chart, key)
+    from ui import export
+
+    export.render_chart_downloads(chart, key)
