@@ -1,84 +1,57 @@
-"""A real `streamlit run dashboard.py` for the browser tests: one server per test session.
+"""A real `streamlit run dashboard.py` and Debian's Chromium for the browser tests.
 
-The server gets a free port and an empty upload store of its own, so what the browser sees is the
-curated data only; it is stopped at the end of the session.
+Servers and the browser come from the benchmarks' own harness (`bench/servers.py`, `bench/browser.py`),
+so the tests and the benchmarks launch both the same way. The dashboard gets a free port and an empty
+upload store of its own, so what the browser sees is the curated data only; it is stopped at the end.
 """
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
+from bench.browser import CHROMIUM, launch
+from bench.servers import ServerError, StreamlitServer
+
 REPO = Path(__file__).resolve().parents[2]
 STARTUP_SECONDS = 60
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+def require_chromium() -> None:
+    """Skip the calling module when Debian's chromium is missing (test.sh installs it)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
 
 
-def wait_for_health(url: str, server: subprocess.Popen, log: Path, deadline: float) -> None:
-    """Poll /_stcore/health until it answers "ok" (the server is up) or the deadline passes."""
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            break
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.read().strip() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.2)
-    server.kill()
-    output = log.read_text(encoding="utf-8", errors="replace")[-3000:]
-    pytest.fail(f"streamlit did not answer on {url} within {STARTUP_SECONDS}s:\n{output}")
+def launch_chromium(playwright):
+    """Headless Debian Chromium with the project's one set of launch flags."""
+    return launch(playwright)
 
 
 @contextmanager
-def running_dashboard(folder: Path, store: Path):
-    """`streamlit run dashboard.py` on a free port with the given store; yields its base URL."""
-    port = free_port()
-    log = folder / f"streamlit-{port}.log"
-    env = {**os.environ, "PYTHONPATH": str(REPO), "ANTIFRAUD_DB_URL": f"sqlite:///{store}"}
-    log_file = open(log, "wb")  # noqa: SIM115 - open for the server's whole life, closed at teardown
-    server = subprocess.Popen(
-        [
-            sys.executable, "-m", "streamlit", "run", "dashboard.py",
-            "--server.port", str(port),
-            "--server.headless", "true",
-            "--browser.gatherUsageStats", "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=log_file,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_health(url, server, log, time.monotonic() + STARTUP_SECONDS)
-        yield url
-    finally:
-        server.terminate()
+def running_app(script: str, store: Path | None = None):
+    """`streamlit run SCRIPT` on a free port (with the given upload store); yields its base URL."""
+    env = {"ANTIFRAUD_DB_URL": f"sqlite:///{store}"} if store else None
+    with StreamlitServer(script, env=env) as server:
         try:
-            server.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log_file.close()
+            server.wait_ready(timeout=STARTUP_SECONDS)
+        except ServerError as exc:
+            pytest.fail(str(exc))
+        yield server.url
+
+
+@contextmanager
+def running_dashboard(store: Path):
+    """`streamlit run dashboard.py` with the given store; yields its base URL."""
+    with running_app("dashboard.py", store) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
 def dashboard_url(tmp_path_factory) -> str:
     """Base URL of a dashboard started for this test session (with an empty store of its own)."""
     folder = tmp_path_factory.mktemp("e2e_dashboard")
-    with running_dashboard(folder, folder / "store.db") as url:
+    with running_dashboard(folder / "store.db") as url:
         yield url

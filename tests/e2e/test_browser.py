@@ -10,24 +10,15 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.conftest import launch_chromium, require_chromium
+
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
 expect = sync_api.expect
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-    "--disable-sync",
-]
 LOAD_MS = 45_000
 # url path -> (page id, does it show charts?)
 PAGES = {"": ("overview", True), "crackdown": ("crackdown", True), "fraud_types": ("fraud_types", True), "compare": ("compare", True), "sources": ("sources", False)}
@@ -40,7 +31,7 @@ TITLES = {
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
 

@@ -7,19 +7,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import running_dashboard
+from tests.e2e.conftest import launch_chromium, require_chromium, running_dashboard
 
 pytestmark = pytest.mark.e2e
-CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
+require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
 expect = sync_api.expect
 
 REPO = Path(__file__).resolve().parents[2]
 GBK_CSV = REPO.parent / "shared" / "corpus" / "generated" / "A03_gbk_excel_export.csv"
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run", "--disable-sync"]
 LOAD_MS = 60_000
 
 
@@ -29,9 +25,9 @@ def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path
     assert GBK_CSV.read_bytes().decode("gb18030").startswith("地区")  # really GBK, not UTF-8
     store = tmp_path / "store.db"
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        browser = launch_chromium(playwright)
         try:
-            with running_dashboard(tmp_path, store) as url:
+            with running_dashboard(store) as url:
                 page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
                 page.set_default_timeout(LOAD_MS)
                 page.goto(f"{url}/compare?lang=zh")
@@ -51,7 +47,7 @@ def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path
                 expect(page.get_by_test_id("stException")).to_have_count(0)
                 page.close()
 
-            with running_dashboard(tmp_path, store) as url:  # a restarted server, the same store
+            with running_dashboard(store) as url:  # a restarted server, the same store
                 page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
                 page.set_default_timeout(LOAD_MS)
                 page.goto(f"{url}/compare?lang=zh")
