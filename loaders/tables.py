@@ -309,12 +309,25 @@ class MetricIndex:
     def __init__(self, catalog: Catalog):
         self.catalog = catalog
         self.by_key: dict[str, str] = {}
+        # Plain dicts built once: a per-row DataFrame .loc/.at costs more than the rest of the check.
+        self.metric_rows: dict[str, tuple[str, str, str, str]] = {}  # metric_id -> (unit, label_zh, label_en, category)
         for row in catalog.metrics.itertuples():
             for name in [row.label_zh, *str(row.synonyms).split("|")]:
                 if name:
                     self.by_key.setdefault(header_key(name), row.metric_id)
+            self.metric_rows.setdefault(row.metric_id, (str(row.unit), str(row.label_zh), str(row.label_en), str(row.category)))
+        units = catalog.units
+        self.unit_kinds: dict[str, str] = dict(zip(units.index, map(str, units["kind"]), strict=True))
+        self._found: dict[str, str | None] = {}
 
     def find(self, key: str) -> str | None:
+        if key in self._found:
+            return self._found[key]
+        found = self._find(key)
+        self._found[key] = found
+        return found
+
+    def _find(self, key: str) -> str | None:
         if not key:
             return None
         variants = [key]
@@ -331,11 +344,11 @@ class MetricIndex:
         return None
 
     def unit_of(self, metric_id: str) -> str:
-        return str(self.catalog.metrics.at[metric_id, "unit"]) if metric_id in self.catalog.metrics.index else ""
+        row = self.metric_rows.get(metric_id)
+        return row[0] if row is not None else ""
 
     def kind_of_unit(self, unit_id: str) -> str:
-        units = self.catalog.units
-        return str(units.at[unit_id, "kind"]) if unit_id in units.index else ""
+        return self.unit_kinds.get(unit_id, "")
 
 
 @dataclass
@@ -449,6 +462,9 @@ class _Checker:
         self.title_region: RegionMatch | None = None
         self.table_period: Period | None = None
         self.percent_cells: set[tuple[int, int]] = set(getattr(grid, "percent_cells", None) or ())
+        self._spec_memo: dict[tuple[str, str | None], tuple[Spec | None, tuple[Message, ...]]] = {}
+        self._change_memo: dict[tuple[int, int], Spec] = {}
+        self._tidy_layout: tuple | None = None
 
     # -- messages
     def add(self, level: str, code: str, zh: str, en: str, row: int | None = None, column: str | None = None) -> None:
@@ -733,13 +749,12 @@ class _Checker:
         if metric_id is None and label.measure == "level" and header_key(text) != label.base:
             metric_id = self.metrics.find(header_key(_BRACKET.sub("", text)))
         if metric_id:
-            row = self.catalog.metrics.loc[metric_id]
-            metric_unit = str(row.unit)
+            metric_unit, label_zh, label_en, category = self.metrics.metric_rows[metric_id]
             kind = self.metrics.kind_of_unit(metric_unit)
             measure = label.measure
-            if measure == "level" and kind == "percent" and ("占比" in str(row.label_zh) or "比例" in str(row.label_zh)):
+            if measure == "level" and kind == "percent" and ("占比" in label_zh or "比例" in label_zh):
                 measure = "share"
-            spec = Spec(metric_id, str(row.label_zh), str(row.label_en), str(row.category), measure, metric_unit, kind)
+            spec = Spec(metric_id, label_zh, label_en, category, measure, metric_unit, kind)
         else:
             base = label.base or header_key(_BRACKET.sub("", text))
             if not base:
@@ -1198,16 +1213,52 @@ class _Checker:
                     continue
                 self._figure(row_no, c, c.header, values[c.index], c.spec, region, period, agency, percent_rules)
 
+    def _tidy_spec(self, text: str, unit_text: str | None, row_no: int, column: str) -> Spec | None:
+        """`_spec_for` of a tidy row's 指标 (+ 单位), worked out once per distinct pair of texts.
+
+        A table repeats a dozen pairs over all its rows. The memoised Spec is shared by the rows
+        (nothing changes a Spec once `_spec_for` has returned it); the messages the first row got
+        are given again to every later row with the same texts, with that row's number, exactly as
+        a fresh call would (the one-off new_metric warning excepted, as a fresh call skips it too).
+        """
+        key = (text, unit_text)
+        memo = self._spec_memo.get(key)
+        if memo is None:
+            start = len(self.messages)
+            spec = self._spec_for(text, unit_text, row_no, column)
+            replay = tuple(m for m in self.messages[start:] if m.code != "new_metric")
+            self._spec_memo[key] = (spec, replay)
+            return spec
+        spec, replay = memo
+        for m in replay:
+            self.add(m.level, m.code, m.message_zh, m.message_en, row=row_no, column=m.column)
+        return spec
+
+    def _tidy_change_spec(self, spec: Spec, c: Column) -> Spec:
+        """The change Spec of a tidy table's bare 同比 column for a row's metric (one per Spec and column)."""
+        key = (id(spec), c.index)
+        change = self._change_memo.get(key)
+        if change is None:
+            change = Spec(spec.metric_id, spec.metric_zh, spec.metric_en, spec.category, "change", "percent",
+                          "percent", direction=c.label.direction, basis=c.label.basis, new_metric=spec.new_metric)
+            self._change_memo[key] = change
+        return change
+
     def _tidy_row(self, row_no, values, region, period, agency, percent_rules) -> None:
-        roles = {c.role: c for c in reversed(self.columns)}
-        metric_col = roles["metric_name"]
+        layout = self._tidy_layout
+        if layout is None:
+            roles = {c.role: c for c in reversed(self.columns)}
+            layout = self._tidy_layout = (
+                roles["metric_name"], roles.get("unit"), roles.get("qualifier"), roles.get("source"),
+                [c for c in self.columns if c.role in ("value", "period_value")],
+            )
+        metric_col, unit_col, qual_col, source_col, value_cols = layout
         name = values[metric_col.index]
         if _blank(name):
             self.add("error", "missing_metric", "指标为空", "the metric is empty", row=row_no, column=metric_col.header)
             return
-        unit_col, qual_col, source_col = roles.get("unit"), roles.get("qualifier"), roles.get("source")
         unit_text = _text(values[unit_col.index]) if unit_col is not None else None
-        spec = self._spec_for(_text(name), unit_text, row_no, metric_col.header)
+        spec = self._tidy_spec(_text(name), unit_text, row_no, metric_col.header)
         if spec is None:
             return
         qualifier = ""
@@ -1221,15 +1272,13 @@ class _Checker:
         if source_col is not None and not _blank(values[source_col.index]):
             note = (note + "; " if note else "") + "来源：" + _text(values[source_col.index]).strip()
         header = _text(name).strip()
-        value_cols = [c for c in self.columns if c.role in ("value", "period_value")]
         for c in value_cols:
             col_period = c.period if c.role == "period_value" else period
             self._figure(row_no, c, header, values[c.index], spec, region, col_period, agency, percent_rules,
                          qualifier=qualifier, note=note)
         for c in self.columns:
             if c.role == "figure" and c.label is not None and c.label.measure == "change" and not c.label.base:
-                change = Spec(spec.metric_id, spec.metric_zh, spec.metric_en, spec.category, "change", "percent",
-                              "percent", direction=c.label.direction, basis=c.label.basis, new_metric=spec.new_metric)
+                change = self._tidy_change_spec(spec, c)
                 self._figure(row_no, c, f"{header}{c.header}", values[c.index], change, region, period, agency,
                              percent_rules)
             elif c.role == "figure" and c.spec is not None:
