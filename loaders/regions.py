@@ -11,6 +11,7 @@ city), is returned as a `RegionMatchError` naming the candidates, never guessed.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import defaultdict
@@ -19,6 +20,7 @@ from functools import lru_cache
 
 from loaders.catalog import datasets_dir, load_catalog
 
+DATASETS_VARIABLE = "ANTIFRAUD_DATASETS"  # read by loaders.catalog.datasets_dir
 LEVELS = ("province", "prefecture", "county")
 MAX_ECHO = 40  # characters of the cell text repeated in a message
 ORG_SUFFIXES = ("公安局", "公安厅", "人民政府", "政府", "反诈中心", "反诈办")
@@ -135,8 +137,22 @@ def _build_index(folder: str) -> _Index:
     return _Index(by_code, dict(by_name), provinces)
 
 
+# (ANTIFRAUD_DATASETS as set, its index) of the last lookup: match_region runs once per cell, and
+# building the folder's Path each time cost more than the match. The variable is still read at every
+# call, so pointing it at another folder (as tests do) takes effect at once.
+_LAST_INDEX: tuple[str | None, _Index] | None = None
+
+
 def _index() -> _Index:
-    return _build_index(str(datasets_dir()))
+    """The index of the current datasets folder (`loaders.catalog.datasets_dir`)."""
+    global _LAST_INDEX
+    setting = os.environ.get(DATASETS_VARIABLE)
+    last = _LAST_INDEX
+    if last is not None and last[0] == setting:
+        return last[1]
+    index = _build_index(str(datasets_dir()))
+    _LAST_INDEX = (setting, index)
+    return index
 
 
 def _found(division: _Division, how: str, text: str) -> RegionMatch:

@@ -31,7 +31,7 @@ from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.messages import Message, ReadError, excel_column
 from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, find_period_in_text, parse_period
-from loaders.regions import RegionMatch, echo, match_region, normalize_region_text
+from loaders.regions import RegionMatch, RegionMatchError, echo, match_region, normalize_region_text
 
 REPORT_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
 STATUSES = ("accepted", "accepted_with_warnings", "rejected")
@@ -465,6 +465,7 @@ class _Checker:
         self._spec_memo: dict[tuple[str, str | None], tuple[Spec | None, tuple[Message, ...]]] = {}
         self._change_memo: dict[tuple[int, int], Spec] = {}
         self._tidy_layout: tuple | None = None
+        self._period_memo: dict[tuple, Period | PeriodError] = {}
 
     # -- messages
     def add(self, level: str, code: str, zh: str, en: str, row: int | None = None, column: str | None = None) -> None:
@@ -1115,20 +1116,30 @@ class _Checker:
         found: dict[int, RegionMatch] = {}
         pending: list[tuple[int, str, Column]] = []
         previous_text = None
+        memo: dict[tuple[str, str | None, str | None], RegionMatch | RegionMatchError] = {}
+
+        def match(text: str, parent: str | None = None, level: str | None = None) -> RegionMatch | RegionMatchError:
+            # match_region is a function of its arguments: each distinct text is matched once.
+            key = (text, parent, level)
+            result = memo.get(key)
+            if result is None:
+                result = memo[key] = match_region(text, parent, level=level)
+            return result
+
         for row_no, values in data_rows:
             if code_col is not None and not _blank(values[code_col.index]):
                 code_text = _code_text(values[code_col.index])
-                match = match_region(code_text)
-                if isinstance(match, RegionMatch) and match.matched_by == "code":
-                    found[row_no] = match
+                match_ = match(code_text)
+                if isinstance(match_, RegionMatch) and match_.matched_by == "code":
+                    found[row_no] = match_
                     if region_col is not None and not _blank(values[region_col.index]):
-                        by_name = match_region(_text(values[region_col.index]))
-                        if not isinstance(by_name, RegionMatch) or by_name.region_code != match.region_code:
+                        by_name = match(_text(values[region_col.index]))
+                        if not isinstance(by_name, RegionMatch) or by_name.region_code != match_.region_code:
                             self.add(
                                 "warning",
                                 "region_mismatch",
-                                f"地区“{echo(_text(values[region_col.index]))}”与区划代码{code_text}（{match.name_zh}）不一致，按代码读取",
-                                f"region “{echo(_text(values[region_col.index]))}” does not fit code {code_text} ({match.name_en}); the code is used",
+                                f"地区“{echo(_text(values[region_col.index]))}”与区划代码{code_text}（{match_.name_zh}）不一致，按代码读取",
+                                f"region “{echo(_text(values[region_col.index]))}” does not fit code {code_text} ({match_.name_en}); the code is used",
                                 row=row_no,
                                 column=region_col.header,
                             )
@@ -1163,20 +1174,20 @@ class _Checker:
             previous_text = _text(text)
             pending.append((row_no, _text(text), region_col))
         # Two passes: names shared by two divisions (吉林, 海南) are settled by the rest of the table.
-        first = {row_no: match_region(text) for row_no, text, _ in pending}
-        sure = [m for m in first.values() if isinstance(m, RegionMatch)]
+        first = {row_no: match(text) for row_no, text, _ in pending}
+        sure = [m for m in set(first.values()) if isinstance(m, RegionMatch)]
         levels = {m.level for m in sure}
         parents = {m.parent_code for m in sure if m.level != "province"}
         level = levels.pop() if len(levels) == 1 else None
         parent = parents.pop() if len(parents) == 1 and level != "province" else None
         for row_no, text, column in pending:
-            match = first[row_no]
-            if not isinstance(match, RegionMatch) and match.code == "ambiguous_region" and (level or parent):
-                match = match_region(text, parent, level=level)
-            if isinstance(match, RegionMatch):
-                found[row_no] = match
+            match_ = first[row_no]
+            if not isinstance(match_, RegionMatch) and match_.code == "ambiguous_region" and (level or parent):
+                match_ = match(text, parent, level)
+            if isinstance(match_, RegionMatch):
+                found[row_no] = match_
             else:
-                self.add("error", match.code, match.message_zh, match.message_en, row=row_no, column=column.header)
+                self.add("error", match_.code, match_.message_zh, match_.message_en, row=row_no, column=column.header)
         return found
 
     def _row_period(self, row_no: int, values: list[object], period_col: Column | None) -> Period | None:
@@ -1186,13 +1197,26 @@ class _Checker:
         if _blank(value):
             self.add("error", "missing_period", "期间为空", "the period is empty", row=row_no, column=period_col.header)
             return None
+        # parse_period is a function of the cell (and the column): each distinct cell is read once.
+        key = (type(value), value, period_col.index)
         try:
-            return parse_period(value, month_column="月" in period_col.header)
-        except PeriodError as exc:
-            code = exc.code if exc.code != "missing_period" else "bad_date"
+            result = self._period_memo.get(key)
+        except TypeError:  # an unhashable cell: read it without the memo
+            key, result = None, None
+        if result is None:
+            try:
+                result = parse_period(value, month_column="月" in period_col.header)
+            except PeriodError as exc:
+                result = exc
+            if key is not None:
+                self._period_memo[key] = result
+        if isinstance(result, PeriodError):
+            code = result.code if result.code != "missing_period" else "bad_date"
             shown = f"{excel_column(period_col.index)}{row_no} "
-            self.add("error", code, shown + exc.message_zh, shown + exc.message_en, row=row_no, column=period_col.header)
+            self.add("error", code, shown + result.message_zh, shown + result.message_en, row=row_no,
+                     column=period_col.header)
             return None
+        return result
 
     def _rows_to_candidates(self, data_rows: list[tuple[int, list[object]]], tidy: bool) -> None:
         regions = self._resolve_regions(data_rows, tidy)

@@ -134,3 +134,20 @@ def test_divisions_metadata_cites_its_source():
     for key in ("producer", "title", "version", "date_published", "license"):
         assert meta["origin"][key]
     assert "build_divisions.py" in meta["processing"]
+
+
+def test_the_index_follows_the_datasets_folder_set_after_a_first_lookup(tmp_path, monkeypatch):
+    # The index is kept between calls; pointing ANTIFRAUD_DATASETS elsewhere must take effect at once.
+    assert isinstance(match_region("百色"), RegionMatch)
+    for path in datasets_dir().iterdir():
+        if path.is_file():
+            (tmp_path / path.name).write_bytes(path.read_bytes())
+    divisions = read_csv_table(tmp_path / "divisions.csv")
+    divisions.loc[divisions.region_code == "451000", "short_zh"] = "百色新名"
+    divisions.to_csv(tmp_path / "divisions.csv", index=False)
+    monkeypatch.setenv("ANTIFRAUD_DATASETS", str(tmp_path))
+    moved = match_region("百色新名")
+    assert isinstance(moved, RegionMatch) and moved.region_code == "451000"
+    monkeypatch.delenv("ANTIFRAUD_DATASETS")
+    assert isinstance(match_region("百色新名"), RegionMatchError)
+    assert match_region("百色").region_code == "451000"
