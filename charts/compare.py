@@ -6,8 +6,13 @@ upload adds to the figures (a new region code, a new period) becomes a combo her
 
 from __future__ import annotations
 
+import copy
+import functools
+import json
 import math
+from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
@@ -25,37 +30,122 @@ COMBO_KEYS = ["region_code", "period_start", "period_end"]
 EXCLUDED_METRICS = ("period_days",)
 PER_POPULATION = 100_000
 PER_DAYS = 30
+DEFAULT_COMBOS = 8  # the page's first view: every combo up to this many, else the curated ones and the latest uploads
+MAX_CHART_COMBOS = 30  # a chart draws at most this many combos (the table lists every one) ...
+MAX_CHART_BARS = 1_000  # ... and at most this many bars, far under the 10,000 points a chart may send
+KEY_COLUMNS = ["fact_id", "metric_id", *COMBO_KEYS, "region_zh", "region_en", "period_text", "upload_id"]
+CHANGE_COLUMNS = ["measure", "region_code", "basis", "region_zh", "region_en"]
 
 
-def comparable_figures(figures: pd.DataFrame) -> pd.DataFrame:
-    """Stated levels of a whole region and period: no breakdowns, no before/after halves, no derived."""
-    rows = figures[
+def _comparable_mask(figures: pd.DataFrame) -> pd.Series:
+    return (
         (figures["measure"] == "level")
         & (figures["breakdown"] == "")
         & (figures["phase"] == "")
         & ~figures["derived"].astype(bool)
         & ~figures["metric_id"].isin(EXCLUDED_METRICS)
-    ]
+    )
+
+
+def _combo_column(rows: pd.DataFrame) -> pd.Series:
+    """region_code|period_start|period_end of every row (vectorised "|".join)."""
+    if rows.empty:
+        return pd.Series([], index=rows.index, dtype=object)
+    return rows["region_code"] + "|" + rows["period_start"] + "|" + rows["period_end"]
+
+
+def comparable_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """Stated levels of a whole region and period: no breakdowns, no before/after halves, no derived."""
+    rows = figures[_comparable_mask(figures)]
     rows = rows.drop_duplicates("fact_id")
-    return rows.assign(combo=["|".join(k) for k in rows[COMBO_KEYS].itertuples(index=False)])
+    return rows.assign(combo=[str(c) for c in _combo_column(rows)])
 
 
-def shared_metrics(figures: pd.DataFrame) -> list[str]:
-    """Metrics stated for two or more combos, most widely shared first."""
-    rows = comparable_figures(figures)
+def _shared(rows: pd.DataFrame) -> list[str]:
     counts = rows.groupby("metric_id", sort=False)["combo"].nunique()
     shared = counts[counts >= 2]
     order = {m: i for i, m in enumerate(rows["metric_id"].drop_duplicates())}
     return sorted(shared.index, key=lambda m: (-shared[m], order[m]))
 
 
-def list_combos(figures: pd.DataFrame, metric_ids: list[str] | None = None) -> pd.DataFrame:
-    """Every combo that states at least one of the metrics, with labels in both languages."""
-    rows = comparable_figures(figures)
+def _combos(rows: pd.DataFrame, metric_ids: list[str] | None) -> pd.DataFrame:
     if metric_ids is not None:
         rows = rows[rows["metric_id"].isin(metric_ids)]
-    combos = rows.drop_duplicates("combo")[["combo", *COMBO_KEYS, "region_zh", "region_en", "period_text"]]
+    columns = ["combo", *COMBO_KEYS, "region_zh", "region_en", "period_text"]
+    if "upload_id" in rows.columns:
+        columns.append("upload_id")
+    combos = rows.drop_duplicates("combo")[columns]
     return combos.sort_values(["period_end", "region_code"]).reset_index(drop=True)
+
+
+def shared_metrics(figures: pd.DataFrame) -> list[str]:
+    """Metrics stated for two or more combos, most widely shared first."""
+    return _shared(comparable_figures(figures))
+
+
+def list_combos(figures: pd.DataFrame, metric_ids: list[str] | None = None) -> pd.DataFrame:
+    """Every combo that states at least one of the metrics, with labels in both languages."""
+    combos = _combos(comparable_figures(figures), metric_ids)
+    return combos.drop(columns=["upload_id"], errors="ignore")
+
+
+@dataclass
+class CompareData:
+    """What the compare page reads of every figure, worked out once per set of figures.
+
+    `keys` holds the comparable figures' key columns (and `pos`, their position in the figures frame);
+    `by_combo` the positions in `keys` of each combo's rows; `days_ids` the figure_id of each derived
+    period length by (region_code, period_start, period_end); `changes` the change figures with a
+    basis (all that the caveats read of the figures); `labels` the combo labels per language.
+    """
+
+    keys: pd.DataFrame
+    metrics: list[str]
+    combos: pd.DataFrame
+    by_combo: dict[str, np.ndarray]
+    days_ids: dict[tuple[str, str, str], str]
+    changes: pd.DataFrame
+    rows: int
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def combo_names(self, lang: str) -> dict[str, str]:
+        """combo -> its full label (region · period) in the language, every combo."""
+        if lang not in self.labels:
+            self.labels[lang] = dict(zip(self.combos["combo"], combo_labels(self.combos, lang), strict=True))
+        return self.labels[lang]
+
+
+def prepare_compare(figures: pd.DataFrame) -> CompareData:
+    """Filter, de-duplicate and index every figure once; the page caches the result per store version."""
+    mask = _comparable_mask(figures).to_numpy(dtype=bool)
+    columns = [c for c in KEY_COLUMNS if c in figures.columns]
+    keys = figures.loc[mask, columns]
+    keys = keys.assign(pos=np.flatnonzero(mask))
+    keys = keys.drop_duplicates("fact_id")
+    keys = keys.assign(combo=_combo_column(keys).astype(object)).reset_index(drop=True)
+    metrics = _shared(keys)
+    combos = _combos(keys, metrics)
+    by_combo = {str(c): p for c, p in keys.groupby("combo", sort=False).indices.items()}
+    days = figures.loc[figures["metric_id"] == "period_days", [*COMBO_KEYS, "figure_id"]]
+    days_ids: dict[tuple[str, str, str], str] = {}
+    for region, start, end, figure_id in days.itertuples(index=False):
+        days_ids.setdefault((region, start, end), str(figure_id))
+    changes = figures.loc[(figures["measure"] == "change") & (figures["basis"] != ""), CHANGE_COLUMNS]
+    return CompareData(keys, metrics, combos, by_combo, days_ids, changes, len(figures))
+
+
+def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:
+    """The first view: every combo when there are few; else the curated ones, then the latest uploaded."""
+    combos = list(data.combos["combo"])
+    if len(combos) <= limit:
+        return combos
+    curated = set(data.keys.loc[data.keys["upload_id"] == "", "combo"]) if "upload_id" in data.keys.columns else set(combos)
+    picked = set([c for c in combos if c in curated][:limit])
+    for combo in reversed(combos):  # sorted by period end: the latest first
+        if len(picked) >= limit:
+            break
+        picked.add(combo)
+    return [c for c in combos if c in picked]
 
 
 def combo_label(row: pd.Series, lang: str, short: bool = False) -> str:
@@ -65,12 +155,27 @@ def combo_label(row: pd.Series, lang: str, short: bool = False) -> str:
     return f"{region} · {format_period(row['period_start'], row['period_end'], '', lang)}"
 
 
+def combo_labels(frame: pd.DataFrame, lang: str) -> list[str]:
+    """combo_label of every row, with each period worded once."""
+    periods: dict[tuple[str, str], str] = {}
+    labels = []
+    for region, start, end in zip(frame[text_column("region", lang)], frame["period_start"], frame["period_end"], strict=True):
+        period = periods.get((start, end))
+        if period is None:
+            period = periods[(start, end)] = format_period(start, end, "", lang)
+        labels.append(f"{region} · {period}")
+    return labels
+
+
 def unique_short_labels(comparison: pd.DataFrame, lang: str) -> dict[str, str]:
     """combo -> "甘肃省 2020", or the full label where two combos would read the same."""
     combos = comparison.drop_duplicates("combo")
-    short = {r["combo"]: combo_label(r, lang, short=True) for _, r in combos.iterrows()}
+    region = text_column("region", lang)
+    rows = list(zip(combos["combo"], combos[region], combos["period_start"], combos["period_end"], strict=True))
+    short = {combo: f"{name} {str(end)[:4]}" for combo, name, _, end in rows}
     counts = pd.Series(list(short.values())).value_counts()
-    return {c: (label if counts[label] == 1 else combo_label(combos[combos["combo"] == c].iloc[0], lang)) for c, label in short.items()}
+    full = {combo: f"{name} · {format_period(start, end, '', lang)}" for combo, name, start, end in rows}
+    return {c: (label if counts[label] == 1 else full[c]) for c, label in short.items()}
 
 
 def region_population(catalog: Catalog, region_code: str) -> tuple[float | None, str, str]:
@@ -96,26 +201,48 @@ def period_days_figure(figures: pd.DataFrame, row: pd.Series) -> str:
     return str(match.iloc[0]["figure_id"]) if len(match) else ""
 
 
-def build_comparison(figures: pd.DataFrame, catalog: Catalog, metric_ids: list[str], combos: list[str], mode: str = "absolute") -> pd.DataFrame:
+def build_comparison(
+    figures: pd.DataFrame,
+    catalog: Catalog,
+    metric_ids: list[str],
+    combos: list[str],
+    mode: str = "absolute",
+    *,
+    data: CompareData | None = None,
+) -> pd.DataFrame:
     """One row per compared figure with its period length, population and the value in `mode`.
 
     `plotted` is None where the mode cannot apply (no population, no stated period start).
+    `data` is `prepare_compare(figures)` when the caller keeps it (the page does, per store version).
     """
-    rows = comparable_figures(figures)
-    rows = rows[rows["metric_id"].isin(metric_ids) & rows["combo"].isin(combos)].copy()
+    if data is None:
+        data = prepare_compare(figures)
+    keys = data.keys
+    parts = [data.by_combo[c] for c in dict.fromkeys(combos) if c in data.by_combo]
+    picked = keys.iloc[np.sort(np.concatenate(parts))] if parts else keys.iloc[0:0]
+    picked = picked[picked["metric_id"].isin(list(metric_ids))]
+    rows = figures.iloc[picked["pos"].to_numpy()].assign(combo=[str(c) for c in picked["combo"]])
     days, days_ids, populations, years, plotted = [], [], [], [], []
-    for _, row in rows.iterrows():
-        length = period_days(row["period_start"], row["period_end"]) if row["period_start"] and row["period_end"] else None
-        population, year, _ = region_population(catalog, row["region_code"])
+    lengths: dict[tuple[str, str], object] = {}
+    regions: dict[str, tuple[float | None, str, str]] = {}
+    for region, start, end, value, qualifier in zip(
+        rows["region_code"], rows["period_start"], rows["period_end"], rows["value"], rows["qualifier"], strict=True
+    ):
+        if (start, end) not in lengths:
+            lengths[(start, end)] = period_days(start, end) if start and end else None
+        length = lengths[(start, end)]
+        if region not in regions:
+            regions[region] = region_population(catalog, region)
+        population, year, _ = regions[region]
         days.append(length)
-        days_ids.append(period_days_figure(figures, row) if length else "")
+        days_ids.append(data.days_ids.get((region, start, end), "") if length else "")
         populations.append(population)
         years.append(year)
-        value = float(row["value"])
+        value = float(value)
         if mode == "per_100k":
-            plotted.append(round_significant(value / population * PER_POPULATION, 3, row["qualifier"]) if population else None)
+            plotted.append(round_significant(value / population * PER_POPULATION, 3, qualifier) if population else None)
         elif mode == "per_30_days":
-            plotted.append(round_significant(value / length * PER_DAYS, 3, row["qualifier"]) if length else None)
+            plotted.append(round_significant(value / length * PER_DAYS, 3, qualifier) if length else None)
         else:
             plotted.append(value)
     rows["days"] = days
@@ -139,88 +266,158 @@ def _shown(row: pd.Series, lang: str) -> str:
     return format_number(row["plotted"], None, row["qualifier"], lang)
 
 
+def _available(plotted: object) -> bool:
+    return plotted is not None and not (isinstance(plotted, float) and math.isnan(plotted))
+
+
+@functools.lru_cache(maxsize=64)
+def _grid_layout(panel_rows: int, columns: int, panels: int) -> str:
+    """make_subplots' axes (domains, anchors) and title annotations, as JSON; titles are placeholders."""
+    figure = make_subplots(
+        rows=panel_rows,
+        cols=columns,
+        subplot_titles=[f"\x00{i}" for i in range(panels)] or [""],
+        horizontal_spacing=0.1,
+        vertical_spacing=0.22 if panel_rows > 1 else 0.1,
+    )
+    layout = figure.layout.to_plotly_json()
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+@functools.lru_cache(maxsize=64)
+def _style_layout(title: str, subtitle: str, height: int) -> str:
+    """What charts.style.apply_layout sets, as JSON: the top level and the style of every axis."""
+    figure = apply_layout(go.Figure(layout={"xaxis": {}, "yaxis": {}}), title, subtitle, height=height)
+    layout = figure.layout.to_plotly_json()
+    layout.pop("template", None)
+    return json.dumps(layout)
+
+
+def _merge(target: dict, update: dict) -> dict:
+    for key, value in update.items():
+        if isinstance(value, dict) and isinstance(target.get(key), dict):
+            _merge(target[key], value)
+        else:
+            target[key] = copy.deepcopy(value)
+    return target
+
+
+def chart_rows(comparison: pd.DataFrame) -> tuple[pd.DataFrame, int]:
+    """The rows a chart draws: whole combos in order, at most MAX_CHART_COMBOS and MAX_CHART_BARS bars."""
+    counts = comparison.groupby("combo", sort=False).size()
+    kept, bars = [], 0
+    for combo, count in counts.items():
+        if len(kept) == MAX_CHART_COMBOS or (kept and bars + count > MAX_CHART_BARS):
+            break
+        kept.append(combo)
+        bars += count
+    if len(kept) == len(counts):
+        return comparison, len(counts)
+    return comparison[comparison["combo"].isin(kept)].head(MAX_CHART_BARS), len(counts)
+
+
 def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *, chart_id: str = "compare_metrics", page: str = "compare") -> Chart:
-    """Small multiples: one panel per metric with its own axis and unit, one bar per combo."""
+    """Small multiples: one panel per metric with its own axis and unit, one bar per combo.
+
+    A selection of more than MAX_CHART_COMBOS combos (or MAX_CHART_BARS bars) draws the first ones and
+    says so in a footnote; the page's table still lists every compared figure.
+    """
+    comparison, selected = chart_rows(comparison)
     mode = comparison["mode"].iloc[0] if len(comparison) else "absolute"
     metric_ids = list(dict.fromkeys(comparison["metric_id"]))
     columns = min(max(len(metric_ids), 1), 3)
     panel_rows = max(math.ceil(len(metric_ids) / columns), 1)
-    first_rows = [comparison[comparison["metric_id"] == m].iloc[0] for m in metric_ids]
-    figure = make_subplots(
-        rows=panel_rows,
-        cols=columns,
-        subplot_titles=[plot_text(r[text_column("metric", lang)]) for r in first_rows] or [""],
-        horizontal_spacing=0.1,
-        vertical_spacing=0.22 if panel_rows > 1 else 0.1,
-    )
+    record_columns = ["combo", "metric_id", "figure_id", "qualifier", "value", "unit", "plotted", "mode", "population", "days", "period_text", *COMBO_KEYS]
+    records = comparison[record_columns + [text_column(n, lang) for n in ("metric", "agency", "unit")]].to_dict("records")
+    first_rows = {}
+    for r in records:
+        first_rows.setdefault(r["metric_id"], r)
+    layout = json.loads(_grid_layout(panel_rows, columns, len(metric_ids)))
+    for annotation, metric_id in zip(layout.get("annotations", []), metric_ids, strict=False):
+        annotation["text"] = plot_text(first_rows[metric_id][text_column("metric", lang)])
     combos = list(dict.fromkeys(comparison["combo"]))
     colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(combos)}
     short_labels = unique_short_labels(comparison, lang)
-    shown_all = [_shown(r, lang) for _, r in comparison.iterrows()]
-    comparison = comparison.assign(_shown=shown_all)
+    shown_all = [_shown(r, lang) for r in records]
+    full_labels = combo_labels(comparison, lang)
+    crowded = len(combos) > 4  # uploads can add many regions: slant the labels, keep values in hover and table
+    metric_column, agency_column, unit_column = text_column("metric", lang), text_column("agency", lang), text_column("unit", lang)
+    panel_of = {m: i for i, m in enumerate(metric_ids)}
+    several = {
+        m: bool(n > 1) for m, n in comparison.groupby(["metric_id", "combo"], sort=False)["agency_id"].nunique().groupby(level=0).max().items()
+    }
+    traces: list[dict] = [{} for _ in records]
+    order = sorted(range(len(records)), key=lambda i: panel_of[records[i]["metric_id"]])  # panel by panel, as drawn
+    for i in order:
+        r = records[i]
+        index = panel_of[r["metric_id"]] + 1
+        width = 12 if several[r["metric_id"]] else 18
+        label = break_label(short_labels[r["combo"]], width)
+        if several[r["metric_id"]]:
+            label = f"{label}<br>{break_label(r[agency_column], width)}"
+        hover = build_hover(comparison.iloc[i], lang, shown_all[i], r[metric_column])
+        traces[i] = {
+            "type": "bar",
+            "x": [label],
+            "y": [float(r["plotted"]) if _available(r["plotted"]) else 0.0],
+            "name": plot_text(full_labels[i]),
+            "showlegend": False,
+            "marker": {"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fillmode": "overlay", "fgcolor": "white", "size": 6}},
+            "text": [plot_text(shown_all[i])],
+            "textposition": "none" if crowded else "outside",
+            "textfont": {"size": 12},
+            "cliponaxis": False,
+            "customdata": [[r["figure_id"], hover]],
+            "hovertemplate": "%{customdata[1]}<extra></extra>",
+            "xaxis": "x" if index == 1 else f"x{index}",
+            "yaxis": "y" if index == 1 else f"y{index}",
+        }
+    traces = [traces[i] for i in order]
     for index, metric_id in enumerate(metric_ids):
-        panel = comparison[comparison["metric_id"] == metric_id]
-        row_i, col_i = index // columns + 1, index % columns + 1
-        several = panel.groupby("combo")["agency_id"].nunique().max() > 1
-        for _, r in panel.iterrows():
-            width = 12 if several else 18
-            label = break_label(short_labels[r["combo"]], width)
-            if several:
-                label = f"{label}<br>{break_label(r[text_column('agency', lang)], width)}"
-            available = r["plotted"] is not None and not (isinstance(r["plotted"], float) and math.isnan(r["plotted"]))
-            hover = build_hover(r, lang, r["_shown"], r[text_column("metric", lang)])
-            figure.add_trace(
-                go.Bar(
-                    x=[label],
-                    y=[float(r["plotted"]) if available else 0.0],
-                    name=plot_text(combo_label(r, lang)),
-                    showlegend=False,
-                    marker={"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fillmode": "overlay", "fgcolor": "white", "size": 6}},
-                    text=[plot_text(r["_shown"])],
-                    textposition="outside",
-                    textfont={"size": 12},
-                    cliponaxis=False,
-                    customdata=[[r["figure_id"], hover]],
-                    hovertemplate="%{customdata[1]}<extra></extra>",
-                ),
-                row=row_i,
-                col=col_i,
-            )
-        unit = panel.iloc[0][text_column("unit", lang)]
-        top = max([float(p) for p in panel["plotted"] if p is not None and not (isinstance(p, float) and math.isnan(p))] or [1.0])
-        figure.update_yaxes(title_text=plot_text(t(f"compare.axis.{mode}", lang, unit=unit)), range=[0, top * 1.25], row=row_i, col=col_i)
+        panel = [r for r in records if r["metric_id"] == metric_id]
+        unit = panel[0][unit_column]
+        top = max([float(r["plotted"]) for r in panel if _available(r["plotted"])] or [1.0])
+        axis = "yaxis" if index == 0 else f"yaxis{index + 1}"
+        _merge(layout.setdefault(axis, {}), {"title": {"text": plot_text(t(f"compare.axis.{mode}", lang, unit=unit))}, "range": [0, top * 1.25]})
     title = t("compare.chart_title", lang, mode=t(f"compare.mode.{mode}", lang))
     regions = t("list.separator", lang).join(dict.fromkeys(comparison[text_column("region", lang)]))
-    periods = t("list.separator", lang).join(dict.fromkeys(combo_label(r, lang).split(" · ", 1)[1] for _, r in comparison.iterrows()))
+    periods = t("list.separator", lang).join(dict.fromkeys(label.split(" · ", 1)[1] for label in full_labels))
     subtitle = f"{regions} · {periods}" if len(comparison) else ""
-    apply_layout(figure, title, subtitle, height=220 + 330 * panel_rows)
-    figure.update_layout(barmode="overlay", bargap=0.3, title_pad_b=36, uniformtext={"minsize": 12, "mode": "show"})
-    crowded = len(combos) > 4  # uploads can add many regions: slant the labels, keep values in hover and table
-    figure.update_xaxes(tickangle=-45 if crowded else 0)
-    if crowded:
-        figure.update_traces(textposition="none")
-    figure.update_annotations(font_size=13)
+    style = json.loads(_style_layout(title, subtitle, 220 + 330 * panel_rows))
+    axis_style = {"x": style.pop("xaxis", {}), "y": style.pop("yaxis", {})}
+    _merge(layout, style)
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        _merge(layout[name], axis_style[name[0]])
+        if name.startswith("xaxis"):
+            layout[name]["tickangle"] = -45 if crowded else 0
+    _merge(layout, {"barmode": "overlay", "bargap": 0.3, "title": {"pad": {"b": 36}}, "uniformtext": {"minsize": 12, "mode": "show"}})
+    for annotation in layout.get("annotations", []):
+        _merge(annotation, {"font": {"size": 13}})
+    figure = go.Figure(data=traces, layout=layout)
     data = pd.DataFrame(
         {
             "figure_id": comparison["figure_id"],
-            "label": [f"{combo_label(r, lang)} · {r[text_column('metric', lang)]}" for _, r in comparison.iterrows()],
+            "label": [f"{label} · {r[metric_column]}" for label, r in zip(full_labels, records, strict=True)],
             "region": comparison[text_column("region", lang)],
-            "period": [format_period(r["period_start"], r["period_end"], r["period_text"], lang) for _, r in comparison.iterrows()],
+            "period": [format_period(r["period_start"], r["period_end"], r["period_text"], lang) for r in records],
             "value": comparison["value"].astype(float),
-            "unit": comparison[text_column("unit", lang)],
+            "unit": comparison[unit_column],
             "qualifier": [t(f"qualifier.{q}", lang) for q in comparison["qualifier"]],
             "shown": shown_all,
             "plotted": [float("nan") if p is None else float(p) for p in comparison["plotted"]],
             "derived": [mode != "absolute"] * len(comparison),
-            "formula": [rate_formula(r, lang) for _, r in comparison.iterrows()],
+            "formula": [rate_formula(r, lang) for r in records],
             "evidence": comparison["evidence"],
         }
     ).reset_index(drop=True)
-    footnotes = build_footnotes(comparison.assign(derived=False), lang)
+    footnotes = build_footnotes(comparison[["qualifier"]].assign(derived=False), lang)  # rates are not derived figures
     if (comparison["qualifier"] != "exact").any():
         footnotes.append(t("footnote.pattern", lang))
     if mode != "absolute":
         footnotes.append(t("compare.caveat.derived_rate", lang))
+    if selected > len(combos):
+        footnotes.insert(0, t("compare.chart_capped", lang, shown=len(combos), total=selected))
     return Chart(
         chart_id=chart_id,
         figure=figure,
@@ -255,6 +452,9 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
     """What differs between the compared figures, one sentence each, in the language."""
     if comparison.empty:
         return []
+    texts = [text_column(name, lang) for name in ("region", "metric", "agency")]
+    needed = ["combo", "metric_id", "agency_id", *COMBO_KEYS, *texts, "days", "qualifier", "value", "unit", "mode", "plotted", "figure_id", "evidence", "note"]
+    comparison = comparison[list(dict.fromkeys(needed))]  # a narrow frame: slicing it row by row is cheap
     sep = t("list.separator", lang)
     caveats: list[str] = []
     combos = comparison.drop_duplicates("combo")

@@ -235,6 +235,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "compare.column.agency": {"zh": "发布单位", "en": "Reported by"},
     "compare.column.days": {"zh": "报告期天数", "en": "Period days"},
     "compare.column.population": {"zh": "常住人口", "en": "Population"},
+    "compare.chart_capped": {
+        "zh": "所选地区与期间共{total}个，图中只画出前{shown}个；全部数值见下方对比数据表。",
+        "en": "{total} regions and periods are selected; the chart draws the first {shown}. The table below lists every value.",
+    },
     # Sources
     "sources.title": {"zh": "数据来源与全部数据", "en": "Sources and every figure"},
     "sources.intro": {
