@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import math
+import os
 import re
 from datetime import date
+from pathlib import Path
 
 import pandas as pd
 
@@ -17,6 +19,7 @@ from loaders.catalog import (
     CATEGORIES,
     DIRECTIONS,
     MEASURES,
+    PACKAGE_ROOT,
     PHASES,
     QUALIFIERS,
     Catalog,
@@ -89,6 +92,9 @@ OUTPUT_COLUMNS = [
 ]
 
 MAX_EVIDENCE = 40
+# The store's URL variable, as loaders.store reads it; a SQLite file URL (any driver, optional query).
+DB_URL_ENV = "ANTIFRAUD_DB_URL"
+SQLITE_FILE_URL = re.compile(r"^sqlite(\+\w+)?:///(?P<database>[^?]*)(\?.*)?$")
 FIGURE_ID = re.compile(r"^(?P<prefix>[a-z0-9]+)-\d{3}$")
 
 
@@ -224,45 +230,74 @@ def load_curated_figures(catalog: Catalog | None = None) -> pd.DataFrame:
     return figures
 
 
+def _lookup(keys: pd.Series, table: pd.DataFrame, column: str) -> pd.Series:
+    """`str(table.at[key, column])` for every key found in `table`, NaN for the others.
+
+    Looked up once per distinct key and mapped (a million uploaded figures hold a few hundred keys).
+    """
+    labels = {k: str(table.at[k, column]) for k in keys.unique() if k in table.index}
+    return keys.map(labels)
+
+
 def _with_labels(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Labels in both languages beside every key; a key without a label stands for itself."""
     out = frame.copy()
     divisions = catalog.divisions
     regions = catalog.regions
-
-    def region_name(code: str, column: str) -> str:
-        if code in regions.index:
-            return str(regions.at[code, column])
-        if code in divisions.index:
-            return str(divisions.at[code, column])
-        return code
-
-    def metric_label(metric_id: str, column: str, fallback: str = "") -> str:
-        if metric_id in catalog.metrics.index:
-            return str(catalog.metrics.at[metric_id, column])
-        return fallback or metric_id
-
-    out["region_zh"] = [region_name(c, "name_zh") for c in out.region_code]
-    out["region_en"] = [region_name(c, "name_en") for c in out.region_code]
+    for lang_column, name_column in (("region_zh", "name_zh"), ("region_en", "name_en")):
+        # The regions table first, then the divisions (GB/T 2260), else the code itself.
+        names = _lookup(out["region_code"], regions, name_column)
+        names = names.fillna(_lookup(out["region_code"], divisions, name_column))
+        out[lang_column] = names.fillna(out["region_code"])
     if "metric_zh" not in out.columns:
         out["metric_zh"] = ""
         out["metric_en"] = ""
-    out["metric_zh"] = [metric_label(m, "label_zh", z) for m, z in zip(out.metric_id, out.metric_zh, strict=True)]
-    out["metric_en"] = [metric_label(m, "label_en", e) for m, e in zip(out.metric_id, out.metric_en, strict=True)]
+    metric_labels = {}
+    for lang_column, label_column in (("metric_zh", "label_zh"), ("metric_en", "label_en")):
+        labels = _lookup(out["metric_id"], catalog.metrics, label_column).astype(object)
+        unknown = labels.isna().to_numpy()
+        if unknown.any():
+            # A metric not in the reference table keeps the label its upload gave, else its id.
+            fallback = zip(out["metric_id"].to_numpy()[unknown], out[lang_column].to_numpy()[unknown], strict=True)
+            labels[unknown] = [given or metric_id for metric_id, given in fallback]
+        metric_labels[lang_column] = labels
+    for lang_column, labels in metric_labels.items():
+        out[lang_column] = labels
     for table, column, prefix in (
         ("breakdowns", "breakdown", "breakdown"),
         ("units", "unit", "unit"),
         ("agencies", "agency_id", "agency"),
     ):
         frame_ = getattr(catalog, table)
-        out[f"{prefix}_zh"] = [str(frame_.at[k, "label_zh"]) if k in frame_.index else k for k in out[column]]
-        out[f"{prefix}_en"] = [str(frame_.at[k, "label_en"]) if k in frame_.index else k for k in out[column]]
+        out[f"{prefix}_zh"] = _lookup(out[column], frame_, "label_zh").fillna(out[column])
+        out[f"{prefix}_en"] = _lookup(out[column], frame_, "label_en").fillna(out[column])
     return out
 
 
+def configured_database_url() -> str:
+    """`loaders.store.database_url()` without importing the store (SQLAlchemy costs ~1 s at a cold start)."""
+    return os.environ.get(DB_URL_ENV) or f"sqlite:///{PACKAGE_ROOT / 'data' / 'antifraud.db'}"
+
+
+def store_may_hold_figures(url: str | None = None) -> bool:
+    """False only when the store is a SQLite file that does not exist yet: nothing was ever uploaded.
+
+    Any other URL (another database, an in-memory or URI-style SQLite name) may hold figures.
+    """
+    url = url or configured_database_url()
+    match = SQLITE_FILE_URL.match(url)
+    if not match:
+        return True
+    database = match.group("database")
+    if database in ("", ":memory:") or database.startswith("file:") or "%" in database:
+        return True
+    return Path(database).exists()
+
+
 def uploaded_figures() -> pd.DataFrame:
-    """Figures stored by uploads (empty when the store has none or does not exist yet)."""
+    """Figures stored by uploads (empty when the store has none; a missing SQLite file is created)."""
     try:
-        from loaders import store
+        from loaders import store  # imported only when uploads are read (SQLAlchemy is slow to import)
     except ImportError:
         return pd.DataFrame(columns=FIGURE_COLUMNS)
     return store.read_figures()
@@ -276,7 +311,7 @@ def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     derived = derive_figures(curated, prefixes)
     curated = curated.assign(derived=False, formula="")
     parts = [curated, derived]
-    if include_uploaded:
+    if include_uploaded and store_may_hold_figures():
         uploaded = uploaded_figures()
         if len(uploaded):
             parts.append(uploaded)

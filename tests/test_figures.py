@@ -260,3 +260,83 @@ def test_figures_command_lists_every_figure(fmt, all_figures):
     printed = records.set_index("figure_id")
     assert float(printed.at["gs20-030", "value"]) == 544_000_000
     assert printed.at["bs24-019", "evidence"] == "占比高达 31.2%"
+
+
+# --- labels and the upload store ---------------------------------------------------------------------
+
+
+def _upload_row(figure_id: str, **values: object) -> dict:
+    from loaders.store import READ_COLUMNS
+
+    row = {c: "" for c in READ_COLUMNS}
+    row.update(figure_id=figure_id, fact_id=figure_id, source_id="upload:t", value=1.0, derived=False, upload_id="u-1")
+    row.update(values)
+    return row
+
+
+def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
+    """Each key gets the reference table's label; a key the tables do not know stands for itself."""
+    import loaders.figures as figures_module
+
+    uploaded = pd.DataFrame(
+        [
+            _upload_row("u-1", region_code="110000", metric_id="cases_filed", unit="case"),
+            _upload_row("u-2", region_code="999999", metric_id="new_metric", unit="widgets", agency_id="nope", breakdown="fraud_type:xx"),
+            _upload_row("u-3", region_code="440300", metric_id="new_metric", metric_zh="新指标", unit="case"),
+            _upload_row("u-4", region_code="451000", metric_id="cases_filed", metric_zh="立案", breakdown="fraud_type:other", unit="yuan"),
+        ]
+    )
+    monkeypatch.setattr(figures_module, "store_may_hold_figures", lambda url=None: True)
+    monkeypatch.setattr(figures_module, "uploaded_figures", lambda: uploaded.copy())
+    labelled = build_all_figures().set_index("figure_id")
+    columns = ["region_zh", "region_en", "metric_zh", "metric_en", "unit_zh", "agency_en", "breakdown_zh"]
+    assert labelled.loc["u-1", columns].tolist() == ["北京市", "Beijing Municipality", "立案数", "Cases filed", "case", "", ""]
+    assert labelled.loc["u-2", columns].tolist() == ["999999", "999999", "new_metric", "new_metric", "widgets", "nope", "fraud_type:xx"]
+    assert labelled.loc["u-3", columns].tolist() == ["深圳市", "Shenzhen City", "新指标", "new_metric", "case", "", ""]
+    # A metric of the reference table is labelled by the table, not by the upload's wording.
+    assert labelled.loc["u-4", ["region_zh", "metric_zh", "breakdown_zh", "unit_zh"]].tolist() == ["百色市", "立案数", "其他类型", "元"]
+
+
+def test_configured_url_is_the_store_url(monkeypatch, tmp_path):
+    from loaders import store
+    from loaders.figures import configured_database_url
+
+    monkeypatch.delenv("ANTIFRAUD_DB_URL", raising=False)
+    assert configured_database_url() == store.database_url()
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", f"sqlite:///{tmp_path / 'x.db'}")
+    assert configured_database_url() == store.database_url()
+
+
+def test_only_a_missing_sqlite_file_means_no_uploads(tmp_path):
+    from loaders.figures import store_may_hold_figures
+
+    there = tmp_path / "there.db"
+    there.write_bytes(b"")
+    assert not store_may_hold_figures(f"sqlite:///{tmp_path / 'missing.db'}")
+    assert not store_may_hold_figures(f"sqlite+pysqlite:///{tmp_path / 'missing.db'}?timeout=5")
+    assert store_may_hold_figures(f"sqlite:///{there}")
+    assert store_may_hold_figures("sqlite:///:memory:")
+    assert store_may_hold_figures("sqlite://")
+    assert store_may_hold_figures("postgresql+psycopg://user@host/db")
+
+
+def test_no_store_file_means_no_store_import_and_no_file(tmp_path):
+    """A fresh install (nothing uploaded) loads every figure without importing SQLAlchemy or creating the file."""
+    path = tmp_path / "fresh" / "antifraud.db"
+    code = (
+        "import sys; from loaders.figures import build_all_figures; figures = build_all_figures(); "
+        "print(len(figures), 'loaders.store' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={"PATH": "/usr/bin:/bin", "ANTIFRAUD_DB_URL": f"sqlite:///{path}"},
+    )
+    assert result.returncode == 0, result.stderr
+    count, store_imported, sqlalchemy_imported = result.stdout.split()
+    assert int(count) == len(build_all_figures(include_uploaded=False))
+    assert (store_imported, sqlalchemy_imported) == ("False", "False")
+    assert not path.exists()
