@@ -21,6 +21,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
@@ -421,8 +422,41 @@ def _text(value: object) -> str:
     return str(value)
 
 
+_INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
 def _blank(value: object) -> bool:
-    return value is None or (isinstance(value, str) and not value.translate(_INVISIBLE).strip())
+    if value is None:
+        return True
+    if not isinstance(value, str):
+        return False
+    # Fast path: a visible first character after the spaces means text (the same answer as the slow path).
+    stripped = value.strip()
+    if not stripped:
+        return True
+    if stripped[0] not in _INVISIBLE_CHARS:
+        return False
+    return not value.translate(_INVISIBLE).strip()
+
+
+def _may_be_header_key(value: object, key: str, memo: dict[str, bool]) -> bool:
+    """header_key(value) == key, answered without folding where the answer cannot be yes.
+
+    An ASCII cell folds to ASCII, so it never equals a key with other characters; other text cells
+    repeat (regions, periods, metrics) and are folded once each (up to a bound).
+    """
+    if isinstance(value, str):
+        if value.isascii() and not key.isascii():
+            return False
+        found = memo.get(value)
+        if found is None:
+            found = header_key(value) == key
+            if len(memo) < 100_000:
+                memo[value] = found
+        return found
+    if isinstance(value, (int, float)) and not key.isascii():
+        return False
+    return header_key(value) == key
 
 
 def _is_number(value: object) -> bool:
@@ -1007,22 +1041,29 @@ class _Checker:
         n_data = 0
         region_cols = by_role.get("region", [])
         first_col = region_cols[0].index if region_cols else 0
+        width = self.width
+        header_memos: list[dict[str, bool]] = [{} for _ in range(width)]
         for i in range(start, len(self.rows)):
-            raw = list(self.rows[i])
+            raw = self.rows[i]
             row_no = i + 1
-            values = [raw[j] if j < len(raw) else None for j in range(self.width)]
-            for j in range(self.width):
-                if _blank(values[j]) and (i, j) in merged and self.columns[j].role in fill_roles:
-                    values[j] = merged[(i, j)]
+            values = raw[:width] if isinstance(raw, list) else list(raw[:width])
+            if len(values) < width:
+                values += [None] * (width - len(values))
+            if merged:
+                for j in range(width):
+                    if _blank(values[j]) and (i, j) in merged and self.columns[j].role in fill_roles:
+                        values[j] = merged[(i, j)]
             filled = [j for j, v in enumerate(values) if not _blank(v)]
-            extra = [j for j in range(self.width, len(raw)) if not _blank(raw[j])]
+            extra = [j for j in range(width, len(raw)) if not _blank(raw[j])] if len(raw) > width else []
             if not filled and not extra:
                 blank_rows.append(row_no)
                 continue
             first_text = _text(values[filled[0]]).strip() if filled else ""
             if filled and isinstance(values[filled[0]], str) and first_text.startswith(NOTE_PREFIXES):
                 continue
-            if filled and sum(header_key(values[j]) == header_keys[j] for j in filled) >= max(2, len(filled) // 2 + 1):
+            if filled and sum(_may_be_header_key(values[j], header_keys[j], header_memos[j]) for j in filled) >= max(
+                2, len(filled) // 2 + 1
+            ):
                 self.add(
                     "error",
                     "repeated_header",
@@ -1721,6 +1762,7 @@ def _evidence(filename: str, row: int, header: str) -> str:
     return name + suffix
 
 
+@lru_cache(maxsize=65_536)
 def _total_kind(text: str) -> str:
     key = header_key(text)
     if not key:
