@@ -1706,47 +1706,59 @@ class _Checker:
 
     # -- output
     def figures(self) -> pd.DataFrame:
-        records = []
+        """The figures as a frame of REPORT_COLUMNS, in row then column order.
+
+        Built column by column (each column's Python list is turned into its array before the next
+        is made), so a large table never holds one dict per figure.
+        """
+        if not self.candidates:
+            return pd.DataFrame([], columns=REPORT_COLUMNS)
         ordered = sorted(self.candidates, key=lambda c: (c.row, c.col))
-        for n, cand in enumerate(ordered, start=1):
-            figure_id = f"up-{self.sha8}-{n:03d}"
-            spec = cand.spec
-            direction = ""
-            basis = ""
-            if spec.measure == "change":
-                basis = spec.basis or "yoy"
-                direction = cand.direction
-            value = cand.value
-            records.append(
-                {
-                    "figure_id": figure_id,
-                    "fact_id": figure_id,
-                    "source_id": f"upload:{self.sha8}",
-                    "region_code": cand.region_code,
-                    "period_start": cand.period.start.isoformat(),
-                    "period_end": cand.period.end.isoformat(),
-                    "period_text": cand.period.text,
-                    "phase": "",
-                    "agency_id": cand.agency_id,
-                    "category": spec.category,
-                    "metric_id": spec.metric_id,
-                    "breakdown": "",
-                    "measure": spec.measure,
-                    "value": float(value),
-                    "unit": spec.unit,
-                    "qualifier": cand.qualifier,
-                    "direction": direction,
-                    "basis": basis,
-                    "evidence": _evidence(self.display_name, cand.row, cand.header),
-                    "note": cand.note,
-                    "metric_zh": spec.metric_zh,
-                    "metric_en": spec.metric_en,
-                    "source_row": cand.row,
-                    "derived": False,
-                    "formula": "",
-                }
-            )
-        return pd.DataFrame(records, columns=REPORT_COLUMNS)
+        n = len(ordered)
+        sha8 = self.sha8
+        specs = [c.spec for c in ordered]
+        periods: dict[int, tuple[str, str]] = {}
+        for c in ordered:
+            if id(c.period) not in periods:
+                periods[id(c.period)] = (c.period.start.isoformat(), c.period.end.isoformat())
+        empty = [""] * n
+
+        def change_only(values: list[str]) -> list[str]:
+            return [v if spec.measure == "change" else "" for v, spec in zip(values, specs, strict=True)]
+
+        makers = {
+            "figure_id": lambda: [f"up-{sha8}-{k:03d}" for k in range(1, n + 1)],
+            "source_id": lambda: [f"upload:{sha8}"] * n,
+            "region_code": lambda: [c.region_code for c in ordered],
+            "period_start": lambda: [periods[id(c.period)][0] for c in ordered],
+            "period_end": lambda: [periods[id(c.period)][1] for c in ordered],
+            "period_text": lambda: [c.period.text for c in ordered],
+            "phase": lambda: empty,
+            "agency_id": lambda: [c.agency_id for c in ordered],
+            "category": lambda: [spec.category for spec in specs],
+            "metric_id": lambda: [spec.metric_id for spec in specs],
+            "breakdown": lambda: empty,
+            "measure": lambda: [spec.measure for spec in specs],
+            "value": lambda: [float(c.value) for c in ordered],
+            "unit": lambda: [spec.unit for spec in specs],
+            "qualifier": lambda: [c.qualifier for c in ordered],
+            "direction": lambda: change_only([c.direction for c in ordered]),
+            "basis": lambda: change_only([spec.basis or "yoy" for spec in specs]),
+            "evidence": lambda: [_evidence(self.display_name, c.row, c.header) for c in ordered],
+            "note": lambda: [c.note for c in ordered],
+            "metric_zh": lambda: [spec.metric_zh for spec in specs],
+            "metric_en": lambda: [spec.metric_en for spec in specs],
+            "source_row": lambda: [c.row for c in ordered],
+            "derived": lambda: [False] * n,
+            "formula": lambda: empty,
+        }
+        columns: dict[str, pd.Series] = {}
+        for name in REPORT_COLUMNS:
+            if name == "fact_id":
+                columns[name] = columns["figure_id"].copy()
+                continue
+            columns[name] = pd.Series(makers[name](), name=name)
+        return pd.DataFrame(columns, columns=REPORT_COLUMNS)
 
 
 def _plain(number: Decimal) -> str:
