@@ -96,7 +96,8 @@ class CompareData:
     `keys` holds the comparable figures' key columns (and `pos`, their position in the figures frame);
     `by_combo` the positions in `keys` of each combo's rows; `days_ids` the figure_id of each derived
     period length by (region_code, period_start, period_end); `changes` the change figures with a
-    basis (all that the caveats read of the figures); `labels` the combo labels per language.
+    basis (all that the caveats read of the figures); `metric_names` metric_id -> name per language;
+    `labels` the combo labels per language, worded on first use.
     """
 
     keys: pd.DataFrame
@@ -105,7 +106,7 @@ class CompareData:
     by_combo: dict[str, np.ndarray]
     days_ids: dict[tuple[str, str, str], str]
     changes: pd.DataFrame
-    rows: int
+    metric_names: dict[str, dict[str, str]]
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def combo_names(self, lang: str) -> dict[str, str]:
@@ -131,7 +132,9 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
     for region, start, end, figure_id in days.itertuples(index=False):
         days_ids.setdefault((region, start, end), str(figure_id))
     changes = figures.loc[(figures["measure"] == "change") & (figures["basis"] != ""), CHANGE_COLUMNS]
-    return CompareData(keys, metrics, combos, by_combo, days_ids, changes, len(figures))
+    names = figures[["metric_id", "metric_zh", "metric_en"]].drop_duplicates("metric_id", keep="last")
+    metric_names = {lang: dict(zip(names["metric_id"], names[f"metric_{lang}"], strict=True)) for lang in ("zh", "en")}
+    return CompareData(keys, metrics, combos, by_combo, days_ids, changes, metric_names)
 
 
 def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:

@@ -1,54 +1,69 @@
 """地区对比 Compare regions and years: shared metrics, absolute / per 100,000 / per 30 days, with caveats."""
 
+import pandas as pd
 import streamlit as st
 
 from charts.compare import (
     MODES,
+    CompareData,
     build_caveats,
     build_compare_chart,
     build_comparison,
-    combo_label,
-    list_combos,
-    shared_metrics,
+    combo_labels,
+    default_combos,
+    prepare_compare,
 )
 from charts.provenance import text_column
 from i18n import format_number, t
+from loaders.store import database_url, store_version
 from ui.charts import render_chart, render_page_export
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
 
-lang, figures, catalog = start_page("compare.title", "compare.intro")
 
-metrics = shared_metrics(figures)
+@st.cache_resource(show_spinner=False, max_entries=4)
+def compare_data(db_url: str, version: int, rows: int, _figures: pd.DataFrame) -> CompareData:
+    """Every figure filtered and indexed once per store version (ui.data's key for the figures); read-only."""
+    del db_url, version, rows
+    return prepare_compare(_figures)
+
+
+lang, figures, catalog = start_page("compare.title", "compare.intro")
+data = compare_data(database_url(), store_version(), len(figures), figures)
+
+metrics = data.metrics
 if not metrics:
     st.info(t("compare.none", lang))
     st.stop()
-combos = list_combos(figures, metrics)
-combo_keys = list(combos["combo"])
-combo_names = {r["combo"]: combo_label(r, lang) for _, r in combos.iterrows()}
-metric_names = dict(zip(figures["metric_id"], figures[text_column("metric", lang)], strict=False))
+combo_keys = list(data.combos["combo"])
+combo_set = frozenset(combo_keys)  # membership tests: uploads can add tens of thousands of combos
+combo_names = data.combo_names(lang)
+metric_names = data.metric_names[lang]
+first_view = default_combos(data)  # bounded: every combo when few, else the curated ones and the latest uploads
 
-init_choices("compare_combos", "combos", combo_keys, combo_keys)
+init_choices("compare_combos", "combos", combo_set, first_view)
 init_choices("compare_metrics", "metrics", metrics, metrics)
 init_choice("compare_mode", "mode", MODES, "absolute")
 left, middle = st.columns([3, 2])
 left.multiselect(t("compare.combos", lang), combo_keys, format_func=combo_names.get, key="compare_combos")
 middle.multiselect(t("compare.metrics", lang), metrics, format_func=metric_names.get, key="compare_metrics")
 st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
-sync_param("compare_combos", "combos", combo_keys)
+sync_param("compare_combos", "combos", first_view)
 sync_param("compare_metrics", "metrics", metrics)
 sync_param("compare_mode", "mode", "absolute")
 
-chosen_combos = [c for c in combo_keys if c in st.session_state["compare_combos"]]
-chosen_metrics = [m for m in metrics if m in st.session_state["compare_metrics"]]
+selected_combos = set(st.session_state["compare_combos"])
+selected_metrics = set(st.session_state["compare_metrics"])
+chosen_combos = [c for c in combo_keys if c in selected_combos]
+chosen_metrics = [m for m in metrics if m in selected_metrics]
 mode = st.session_state["compare_mode"]
-comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode)
+comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data)
 if comparison.empty:
     st.info(t("compare.none", lang))
     st.stop()
 
-caveats = build_caveats(comparison, figures, catalog, lang)
+caveats = build_caveats(comparison, data.changes, catalog, lang)  # the change figures are all the caveats read
 if caveats:
     lines = [f"**{escape_markdown(t('compare.caveats', lang))}**", ""]
     for caveat in caveats:
@@ -60,12 +75,13 @@ if caveats:
 render_chart(build_compare_chart(comparison, lang, catalog, chart_id=f"compare_metrics_{mode}"), "compare_metrics")
 
 st.subheader(t("compare.table", lang))
+shown = zip(comparison["value"], comparison["unit"], comparison["qualifier"], strict=True)
 table = {
     t("chart.column.figure_id", lang): comparison["figure_id"],
-    t("compare.column.combo", lang): [combo_label(r, lang) for _, r in comparison.iterrows()],
+    t("compare.column.combo", lang): combo_labels(comparison, lang),
     t("compare.column.metric", lang): comparison[text_column("metric", lang)],
     t("compare.column.agency", lang): comparison[text_column("agency", lang)],
-    t("chart.column.shown", lang): [format_number(r["value"], r["unit"], r["qualifier"], lang) for _, r in comparison.iterrows()],
+    t("chart.column.shown", lang): [format_number(value, unit, qualifier, lang) for value, unit, qualifier in shown],
     t("compare.column.days", lang): comparison["days"].astype("Int64"),
     t("compare.column.population", lang): comparison["population"].astype("Float64").round().astype("Int64"),
     t(f"compare.mode.{mode}", lang): comparison["plotted"],
