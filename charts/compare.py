@@ -97,6 +97,7 @@ class CompareData:
     `by_combo` the positions in `keys` of each combo's rows; `days_ids` the figure_id of each derived
     period length by (region_code, period_start, period_end); `changes` the change figures with a
     basis (all that the caveats read of the figures); `metric_names` metric_id -> name per language;
+    `combo_keys`/`combo_set` every combo in order and as a set; `curated` the combos with a curated figure;
     `labels` the combo labels per language, worded on first use.
     """
 
@@ -107,6 +108,9 @@ class CompareData:
     days_ids: dict[tuple[str, str, str], str]
     changes: pd.DataFrame
     metric_names: dict[str, dict[str, str]]
+    combo_keys: list[str] = field(default_factory=list)
+    combo_set: frozenset[str] = frozenset()
+    curated: frozenset[str] = frozenset()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def combo_names(self, lang: str) -> dict[str, str]:
@@ -134,16 +138,17 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
     changes = figures.loc[(figures["measure"] == "change") & (figures["basis"] != ""), CHANGE_COLUMNS]
     names = figures[["metric_id", "metric_zh", "metric_en"]].drop_duplicates("metric_id", keep="last")
     metric_names = {lang: dict(zip(names["metric_id"], names[f"metric_{lang}"], strict=True)) for lang in ("zh", "en")}
-    return CompareData(keys, metrics, combos, by_combo, days_ids, changes, metric_names)
+    combo_keys = [str(c) for c in combos["combo"]]
+    curated = frozenset(keys.loc[keys["upload_id"] == "", "combo"]) if "upload_id" in keys.columns else frozenset(combo_keys)
+    return CompareData(keys, metrics, combos, by_combo, days_ids, changes, metric_names, combo_keys, frozenset(combo_keys), curated)
 
 
 def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:
     """The first view: every combo when there are few; else the curated ones, then the latest uploaded."""
-    combos = list(data.combos["combo"])
+    combos = data.combo_keys
     if len(combos) <= limit:
-        return combos
-    curated = set(data.keys.loc[data.keys["upload_id"] == "", "combo"]) if "upload_id" in data.keys.columns else set(combos)
-    picked = set([c for c in combos if c in curated][:limit])
+        return list(combos)
+    picked = set([c for c in combos if c in data.curated][:limit])
     for combo in reversed(combos):  # sorted by period end: the latest first
         if len(picked) >= limit:
             break

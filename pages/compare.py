@@ -36,8 +36,8 @@ metrics = data.metrics
 if not metrics:
     st.info(t("compare.none", lang))
     st.stop()
-combo_keys = list(data.combos["combo"])
-combo_set = frozenset(combo_keys)  # membership tests: uploads can add tens of thousands of combos
+combo_keys = data.combo_keys
+combo_set = data.combo_set  # membership tests: uploads can add tens of thousands of combos
 combo_names = data.combo_names(lang)
 metric_names = data.metric_names[lang]
 first_view = default_combos(data)  # bounded: every combo when few, else the curated ones and the latest uploads
