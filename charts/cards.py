@@ -29,6 +29,8 @@ HEADLINE_METRICS = (
     "clearance_rate",
 )
 HEADLINE_COUNT = 9
+# The overview's first view draws every region only when there are few; see default_regions.
+DEFAULT_REGION_LIMIT = 12
 
 
 @dataclass(frozen=True)
@@ -49,27 +51,54 @@ class Card:
 TONE_TO_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
 
 
+PERIOD_KEY = ["region_code", "period_start", "period_end"]
+
+
+def region_choices(figures: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Every region code in order of first appearance, with its name in the language."""
+    column = text_column("region", lang)
+    regions = figures[["region_code", column]].drop_duplicates("region_code")
+    return dict(zip(regions["region_code"], regions[column], strict=True))
+
+
+def default_regions(figures: pd.DataFrame, limit: int = DEFAULT_REGION_LIMIT) -> list[str]:
+    """The overview's first view: every region when there are at most `limit`, else the curated ones.
+
+    Design choice: uploads can add hundreds of regions (a prefecture table: 334), and cards for all
+    of them are neither readable nor fast. So beyond `limit` regions the first view keeps the regions
+    of the curated (reviewed, non-uploaded) figures, in order of first appearance; the person adds
+    uploaded regions in the multiselect. A store of uploads only starts with its first `limit` regions.
+    """
+    codes = list(figures["region_code"].unique())  # in order of first appearance
+    if len(codes) <= limit:
+        return codes
+    curated = set(figures.loc[figures["upload_id"] == "", "region_code"].unique())
+    return [c for c in codes if c in curated] or codes[:limit]
+
+
+def _stated(figures: pd.DataFrame, region_codes: list[str] | None = None) -> pd.DataFrame:
+    """Stated whole-region figures (no derived, breakdown or before/after half), of some regions only.
+
+    The region filter comes first: with a million uploaded figures the rest then looks at a few rows.
+    """
+    if region_codes:
+        figures = figures[figures["region_code"].isin(region_codes)]
+    mask = ~figures["derived"].astype(bool) & (figures["breakdown"] == "") & (figures["phase"] == "")
+    return figures[mask]
+
+
 def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = None, show_all: bool = False) -> pd.DataFrame:
     """Stated, whole-region figures (levels and changes), headline ones first, each fact once."""
-    rows = figures[
-        ~figures["derived"].astype(bool)
-        & (figures["breakdown"] == "")
-        & (figures["phase"] == "")
-        & figures["measure"].isin(["level", "change"])
-    ]
-    if region_codes:
-        rows = rows[rows["region_code"].isin(region_codes)]
+    rows = _stated(figures, region_codes)
+    rows = rows[rows["measure"].isin(["level", "change"])]
     rows = rows.drop_duplicates("fact_id")
     rank = {m: i for i, m in enumerate(HEADLINE_METRICS)}
-    region_order = {code: i for i, code in enumerate(dict.fromkeys(rows["region_code"]))}
-    period_keys = list(zip(rows["region_code"], rows["period_start"], rows["period_end"], strict=True))
-    period_order = {key: i for i, key in enumerate(dict.fromkeys(period_keys))}
     rows = rows.assign(
-        _rank=[rank.get(m, len(rank)) for m in rows["metric_id"]],
-        _measure=[0 if m == "change" else 1 for m in rows["measure"]],
+        _rank=rows["metric_id"].map(rank).fillna(len(rank)).astype(int).to_numpy(),
+        _measure=(rows["measure"] != "change").astype(int).to_numpy(),
         _order=range(len(rows)),
-        _region=[region_order[c] for c in rows["region_code"]],
-        _period=[period_order[k] for k in period_keys],
+        _region=pd.factorize(rows["region_code"])[0],  # regions in order of first appearance
+        _period=rows.groupby(PERIOD_KEY, sort=False).ngroup().to_numpy(),  # (region, dates) likewise
     )
     rows = rows.sort_values(["_rank", "_measure", "_order"])
     if not show_all:
@@ -78,23 +107,28 @@ def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = 
     return rows.drop(columns=["_rank", "_measure", "_order", "_region", "_period"])
 
 
-def _period_headings(figures: pd.DataFrame, lang: str) -> dict[tuple[str, str, str], str]:
-    """One heading per region and dates, worded with the period text of its first stated level."""
-    stated = figures[~figures["derived"].astype(bool) & (figures["breakdown"] == "") & (figures["phase"] == "")]
+def _period_headings(figures: pd.DataFrame, lang: str, region_codes: list[str] | None = None) -> dict[tuple[str, str, str], str]:
+    """One heading per region and dates, worded with the period text of its first stated level.
+
+    Only the regions asked for are worded (every region when none is named): a page words the
+    headings of the cards it shows, not of every uploaded figure.
+    """
+    stated = _stated(figures, region_codes)
     ordered = stated.assign(_change=(stated["measure"] == "change").astype(int)).sort_values("_change", kind="stable")
+    firsts = ordered.drop_duplicates(PERIOD_KEY)
+    region_column = text_column("region", lang)
     headings: dict[tuple[str, str, str], str] = {}
-    for _, row in ordered.iterrows():
-        key = (row["region_code"], row["period_start"], row["period_end"])
-        if key not in headings:
-            period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
-            headings[key] = t("overview.period_heading", lang, region=row[text_column("region", lang)], period=period)
+    for row in firsts[[*PERIOD_KEY, "period_text", region_column]].itertuples(index=False):
+        period = format_period(row.period_start, row.period_end, row.period_text, lang)
+        heading = t("overview.period_heading", lang, region=getattr(row, region_column), period=period)
+        headings[(row.region_code, row.period_start, row.period_end)] = heading
     return headings
 
 
 def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes: list[str] | None = None, show_all: bool = False) -> list[Card]:
     """Cards for the selected regions, grouped by region and period (the `group` heading)."""
     cards = []
-    headings = _period_headings(figures, lang)
+    headings = _period_headings(figures, lang, region_codes)
     for _, row in select_card_figures(figures, region_codes, show_all).iterrows():
         period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
         group = headings[(row["region_code"], row["period_start"], row["period_end"])]

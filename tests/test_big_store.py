@@ -1,0 +1,206 @@
+"""Pages with many uploaded figures: bounded first views, capped tables, no per-row work over every figure.
+
+No test here times anything: each checks a property that per-row work over the whole store, or a
+first view drawing every uploaded region, would break.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pandas as pd
+import pytest
+
+import charts.cards as cards_module
+import ui.data
+from charts.cards import DEFAULT_REGION_LIMIT, build_cards, default_regions, region_choices
+from loaders.catalog import load_catalog
+from loaders.figures import _with_labels, build_all_figures
+
+CURATED_REGIONS = ["620000", "451000"]
+MONTHS = 6
+
+
+def uploaded_regions(figures: pd.DataFrame, count: int, months: int = MONTHS) -> pd.DataFrame:
+    """`figures` plus an upload stating two levels and one change for `count` new regions × `months` months."""
+    catalog = load_catalog()
+    codes = [c for c in catalog.divisions.index if c not in set(figures["region_code"])][:count]
+    template = figures[figures["figure_id"] == "bs24-001"].iloc[0]
+    rows = []
+    for code in codes:
+        for month in range(1, months + 1):
+            for metric_id, measure, value, direction, basis in (
+                ("fraud_cases", "level", 100.0 + month, "", ""),
+                ("fraud_losses", "level", 2_000_000.0 * month, "", ""),
+                ("fraud_cases", "change", 3.5, "decrease", "yoy"),
+            ):
+                row = template.to_dict()
+                figure_id = f"upload:t-{code}-{month:02d}-{metric_id}-{measure}"
+                row.update(
+                    figure_id=figure_id, fact_id=figure_id, source_id="upload:t", region_code=code,
+                    region_zh=str(catalog.divisions.at[code, "name_zh"]), region_en=str(catalog.divisions.at[code, "name_en"]),
+                    metric_id=metric_id, measure=measure, value=value, direction=direction, basis=basis,
+                    unit="percent" if measure == "change" else ("yuan" if metric_id == "fraud_losses" else "case"),
+                    period_start=f"2025-{month:02d}-01", period_end=f"2025-{month:02d}-28", period_text=f"2025年{month}月",
+                    evidence=f"t.csv 第{month}行", note="", upload_id="u-many", derived=False, formula="",
+                    breakdown="", phase="", qualifier="exact", agency_id="",
+                )  # fmt: skip
+                rows.append(row)
+    return pd.concat([figures, pd.DataFrame(rows, columns=figures.columns)], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def curated() -> pd.DataFrame:
+    return build_all_figures(include_uploaded=False)
+
+
+@pytest.fixture(scope="module")
+def many(curated) -> pd.DataFrame:
+    return uploaded_regions(curated, 60)
+
+
+@pytest.fixture
+def many_on_pages(monkeypatch, many):
+    """The pages' figures: curated plus 60 uploaded regions (an AppTest store of many regions)."""
+    monkeypatch.setattr(ui.data, "build_all_figures", lambda: many.copy())
+    ui.data.clear_data_cache()
+    yield many
+    ui.data.clear_data_cache()
+
+
+# --- the overview's first view ------------------------------------------------------------------------
+
+
+def test_default_regions_every_region_when_few(curated):
+    assert default_regions(curated) == CURATED_REGIONS
+    few = uploaded_regions(curated, DEFAULT_REGION_LIMIT - 2)
+    assert default_regions(few) == list(dict.fromkeys(few["region_code"]))
+
+
+def test_default_regions_curated_only_when_many(many):
+    assert len(region_choices(many, "zh")) == 62
+    assert default_regions(many) == CURATED_REGIONS
+    uploads_only = many[many["upload_id"] != ""]
+    assert default_regions(uploads_only) == list(dict.fromkeys(uploads_only["region_code"]))[:DEFAULT_REGION_LIMIT]
+
+
+def test_region_choices_in_order_of_first_appearance(many):
+    names = region_choices(many, "en")
+    first = many.drop_duplicates("region_code")
+    assert list(names) == list(first["region_code"])
+    assert list(names.values()) == list(first["region_en"])
+
+
+def test_overview_with_many_uploaded_regions_starts_with_the_curated_regions(many_on_pages):
+    from tests.test_pages import open_page
+
+    at = open_page("overview", "zh")
+    regions = at.multiselect(key="overview_regions")
+    assert regions.value == CURATED_REGIONS
+    assert len(regions.options) == 62  # every uploaded region can still be added
+    assert "regions" not in at.query_params  # the first view keeps the link clean
+    shown = {m.label for m in at.metric}
+    curated_only = open_page_curated_metrics()
+    assert shown == curated_only
+    at.multiselect(key="overview_regions").set_value([*CURATED_REGIONS, "110000"]).run()
+    assert not at.exception
+    assert any("北京市" in el.value for el in at.markdown)
+
+
+def open_page_curated_metrics() -> set[str]:
+    from tests.test_pages import open_page
+
+    ui.data.clear_data_cache()
+    original = ui.data.build_all_figures
+    try:
+        ui.data.build_all_figures = build_all_figures
+        return {m.label for m in open_page("overview", "zh").metric}
+    finally:
+        ui.data.build_all_figures = original
+        ui.data.clear_data_cache()
+
+
+# --- cards word only what they show -------------------------------------------------------------------
+
+
+def test_cards_word_headings_for_the_shown_regions_only(many, monkeypatch):
+    """Headings and periods are worded for the cards shown, not for every stated figure of the store."""
+    calls = []
+    real = cards_module.format_period
+
+    def counting(*args, **kwargs):
+        calls.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(cards_module, "format_period", counting)
+    catalog = load_catalog()
+    cards = build_cards(many, "zh", catalog, CURATED_REGIONS)
+    groups = {c.group for c in cards}
+    assert len(calls) <= len(cards) + 3 * len(groups) + 10
+    assert len(calls) < (many["upload_id"] != "").sum() / 4
+
+
+def test_cards_are_the_same_when_the_frame_is_filtered_first(many):
+    """The page takes the selected regions once and hands the slice to the card builder."""
+    catalog = load_catalog()
+    selected = ["451000", many["region_code"].iloc[-1]]
+    chosen = many[many["region_code"].isin(selected)]
+    for show_all in (False, True):
+        assert build_cards(chosen, "en", catalog, selected, show_all) == build_cards(many, "en", catalog, selected, show_all)
+
+
+# --- labels are looked up once per key ----------------------------------------------------------------
+
+
+class CountingFrame(pd.DataFrame):
+    """A reference table counting `.at` look-ups."""
+
+    _metadata = ["counter"]
+
+    @property
+    def _constructor(self):
+        return CountingFrame
+
+    @property
+    def at(self):
+        self.counter.append(1)
+        return super().at
+
+
+def test_labels_are_looked_up_once_per_distinct_key(many):
+    catalog = load_catalog()
+    counter: list[int] = []
+    counting = {}
+    for name in ("metrics", "units", "agencies", "regions", "breakdowns", "divisions"):
+        frame = CountingFrame(getattr(catalog, name))
+        frame.counter = counter
+        counting[name] = frame
+    labelled = _with_labels(many, dataclasses.replace(catalog, **counting))
+    distinct = sum(many[c].nunique() for c in ("region_code", "metric_id", "unit", "agency_id", "breakdown"))
+    assert len(counter) <= 2 * 2 * distinct  # two languages, regions then divisions
+    assert (labelled["region_zh"] == many["region_zh"]).all()
+
+
+# --- the shared frame -----------------------------------------------------------------------------------
+
+
+def test_figures_are_one_shared_frame_in_contiguous_columns(many_on_pages):
+    from tests.test_pages import open_page
+
+    open_page("overview", "zh")
+    first = ui.data.load_figures()
+    assert ui.data.load_figures() is first  # cache_resource: no copy per rerun
+    built = build_all_figures()
+    for column in built.columns:
+        array = built[column].array
+        if hasattr(array, "__arrow_array__"):
+            assert array.__arrow_array__().num_chunks <= 1, column
+
+
+@pytest.mark.parametrize("page", ["overview", "crackdown", "fraud_types", "compare", "sources"])
+def test_no_page_changes_the_shared_frame(many_on_pages, page):
+    from tests.test_pages import open_page
+
+    at = open_page(page, "en")
+    at.run()
+    pd.testing.assert_frame_equal(ui.data.load_figures(), many_on_pages)
