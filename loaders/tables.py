@@ -15,13 +15,17 @@ column as the person wrote it. Nothing here raises for any input bytes.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
+import threading
 import unicodedata
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from itertools import pairwise
 from pathlib import Path
 
 import pandas as pd
@@ -204,7 +208,11 @@ def check_bytes(data: bytes, filename: str) -> CheckReport:
             grid = read_grid(data, filename)
         except ReadError as exc:
             return CheckReport(file=filename, status="rejected", messages=list(exc.messages))
-        return check_grid(grid, filename, hashlib.sha256(data).hexdigest())
+        # The grid is handed over, not kept here: the checker lets go of its cells before the
+        # figures frame is built, which lowers the peak memory of a large table.
+        handed = [grid]
+        del grid
+        return _check_handed_grid(handed, filename, hashlib.sha256(data).hexdigest())
     except Exception as exc:  # the promise: a message, never a traceback
         problem = msg.error(
             "internal_error",
@@ -352,7 +360,7 @@ class MetricIndex:
         return self.unit_kinds.get(unit_id, "")
 
 
-@dataclass
+@dataclass(slots=True)
 class Spec:
     """How a column (or a tidy row's 指标) becomes figures."""
 
@@ -398,7 +406,20 @@ class _Cell:
     value: object
 
 
-@dataclass
+class _PeriodKeys:
+    """Period.key worked out once per Period object (rows share their memoised Periods)."""
+
+    def __init__(self) -> None:
+        self._keys: dict[int, tuple[Period, tuple[str, str]]] = {}  # id -> (the Period kept alive, its key)
+
+    def __getitem__(self, period: Period) -> tuple[str, str]:
+        found = self._keys.get(id(period))
+        if found is None:
+            found = self._keys[id(period)] = (period, period.key)
+        return found[1]
+
+
+@dataclass(slots=True)
 class _Candidate:
     row: int
     col: int
@@ -476,7 +497,8 @@ def _is_number(value: object) -> bool:
 class _Checker:
     def __init__(self, grid, filename: str, sha: str, catalog: Catalog):
         self.grid = grid
-        self.rows: list[list[object]] = [list(r) for r in (getattr(grid, "rows", None) or [])]
+        # The outer list only (trailing blank rows are popped from it); rows are read, never changed.
+        self.rows: list[list[object]] = list(getattr(grid, "rows", None) or [])
         self.merged = list(getattr(grid, "merged", None) or [])
         self.kind = getattr(grid, "file_kind", "") or ""
         self.filename = filename
@@ -500,6 +522,7 @@ class _Checker:
         self._change_memo: dict[tuple[int, int], Spec] = {}
         self._tidy_layout: tuple | None = None
         self._period_memo: dict[tuple, Period | PeriodError] = {}
+        self._shared: dict[str, str] = {}
 
     # -- messages
     def add(self, level: str, code: str, zh: str, en: str, row: int | None = None, column: str | None = None) -> None:
@@ -1036,7 +1059,6 @@ class _Checker:
         tidy = "metric_name" in by_role
         data_rows: list[tuple[int, list[object]]] = []
         totals: list[tuple[int, list[object], str]] = []
-        order: list[tuple[str, int]] = []  # ("data"|"total"|"subtotal"|"of_which", row) in file order
         blank_rows = []
         n_data = 0
         region_cols = by_role.get("region", [])
@@ -1046,9 +1068,12 @@ class _Checker:
         for i in range(start, len(self.rows)):
             raw = self.rows[i]
             row_no = i + 1
-            values = raw[:width] if isinstance(raw, list) else list(raw[:width])
-            if len(values) < width:
-                values += [None] * (width - len(values))
+            if len(raw) == width and not merged and type(raw) is list:
+                values = raw  # never changed below: shared with the grid instead of copied
+            else:
+                values = list(raw[:width])
+                if len(values) < width:
+                    values += [None] * (width - len(values))
             if merged:
                 for j in range(width):
                     if _blank(values[j]) and (i, j) in merged and self.columns[j].role in fill_roles:
@@ -1114,7 +1139,6 @@ class _Checker:
             total_kind = _total_kind(label_text)
             if total_kind:
                 totals.append((row_no, values, total_kind))
-                order.append((total_kind, row_no))
                 continue
             if len(filled) == 1 and filled[0] == first_col and self.width > 1:
                 match = match_region(first_text) if region_cols else None
@@ -1137,7 +1161,6 @@ class _Checker:
                          row=row_no)
                 return
             data_rows.append((row_no, values))
-            order.append(("data", row_no))
         last_data = max((r for r, _ in data_rows), default=0)
         for b in blank_rows:
             if b < last_data and b > start:
@@ -1146,16 +1169,20 @@ class _Checker:
             self.add("error", "no_rows", "只有表头，没有数据行", "there is a header but no data rows")
             return
         self._rows_to_candidates(data_rows, tidy)
-        self._check_totals(totals, order)
+        if totals:
+            # ("data"|"total"|"subtotal"|"of_which", row) in file order: rows are numbered in file order.
+            order = sorted([("data", r) for r, _ in data_rows] + [(kind, r) for r, _, kind in totals], key=lambda e: e[1])
+            self._check_totals(totals, order)
         self._check_duplicates()
         self._check_cross_fields()
 
     # -- regions, periods, values
-    def _resolve_regions(self, data_rows: list[tuple[int, list[object]]], tidy: bool) -> dict[int, RegionMatch]:
+    def _resolve_regions(self, data_rows: list[tuple[int, list[object]]], tidy: bool) -> list[RegionMatch | None]:
+        """The region of every data row (in data_rows' order; None where the row's region is refused)."""
         region_col = next((c for c in self.columns if c.role == "region"), None)
         code_col = next((c for c in self.columns if c.role == "region_code"), None)
-        found: dict[int, RegionMatch] = {}
-        pending: list[tuple[int, str, Column]] = []
+        found: list[RegionMatch | None] = [None] * len(data_rows)
+        pending: list[str | None] = [None] * len(data_rows)  # region text still to match, per data row
         previous_text = None
         memo: dict[tuple[str, str | None, str | None], RegionMatch | RegionMatchError] = {}
 
@@ -1167,12 +1194,12 @@ class _Checker:
                 result = memo[key] = match_region(text, parent, level=level)
             return result
 
-        for row_no, values in data_rows:
+        for k, (row_no, values) in enumerate(data_rows):
             if code_col is not None and not _blank(values[code_col.index]):
                 code_text = _code_text(values[code_col.index])
                 match_ = match(code_text)
                 if isinstance(match_, RegionMatch) and match_.matched_by == "code":
-                    found[row_no] = match_
+                    found[k] = match_
                     if region_col is not None and not _blank(values[region_col.index]):
                         by_name = match(_text(values[region_col.index]))
                         if not isinstance(by_name, RegionMatch) or by_name.region_code != match_.region_code:
@@ -1196,7 +1223,7 @@ class _Checker:
                 continue
             if region_col is None:
                 if code_col is None and self.title_region is not None:
-                    found[row_no] = self.title_region
+                    found[k] = self.title_region
                 else:
                     self.add("error", "missing_region", "地区为空", "the region is empty", row=row_no,
                              column=code_col.header if code_col else None)
@@ -1213,22 +1240,25 @@ class _Checker:
                              column=region_col.header)
                     continue
             previous_text = _text(text)
-            pending.append((row_no, _text(text), region_col))
+            pending[k] = previous_text
         # Two passes: names shared by two divisions (吉林, 海南) are settled by the rest of the table.
-        first = {row_no: match(text) for row_no, text, _ in pending}
-        sure = [m for m in set(first.values()) if isinstance(m, RegionMatch)]
+        texts = {text for text in pending if text is not None}
+        sure = [m for m in {match(text) for text in texts} if isinstance(m, RegionMatch)]
         levels = {m.level for m in sure}
         parents = {m.parent_code for m in sure if m.level != "province"}
         level = levels.pop() if len(levels) == 1 else None
         parent = parents.pop() if len(parents) == 1 and level != "province" else None
-        for row_no, text, column in pending:
-            match_ = first[row_no]
+        for k, text in enumerate(pending):
+            if text is None:
+                continue
+            match_ = match(text)
             if not isinstance(match_, RegionMatch) and match_.code == "ambiguous_region" and (level or parent):
                 match_ = match(text, parent, level)
             if isinstance(match_, RegionMatch):
-                found[row_no] = match_
+                found[k] = match_
             else:
-                self.add("error", match_.code, match_.message_zh, match_.message_en, row=row_no, column=column.header)
+                self.add("error", match_.code, match_.message_zh, match_.message_en, row=data_rows[k][0],
+                         column=region_col.header)
         return found
 
     def _row_period(self, row_no: int, values: list[object], period_col: Column | None) -> Period | None:
@@ -1266,9 +1296,8 @@ class _Checker:
         agency_col = roles.get("agency")
         self._check_identifiers(data_rows)
         percent_rules = self._percent_rules(data_rows)
-        for row_no, values in data_rows:
+        for (row_no, values), region in zip(data_rows, regions, strict=True):
             period = self._row_period(row_no, values, period_col)
-            region = regions.get(row_no)
             agency = _agency(values[agency_col.index]) if agency_col is not None else ""
             if tidy:
                 self._tidy_row(row_no, values, region, period, agency, percent_rules)
@@ -1336,7 +1365,9 @@ class _Checker:
                 note = _text(values[qual_col.index]).strip()
         if source_col is not None and not _blank(values[source_col.index]):
             note = (note + "; " if note else "") + "来源：" + _text(values[source_col.index]).strip()
-        header = _text(name).strip()
+        # One string object per distinct text: candidates keep it, not each row's own cell.
+        header = self._shared.setdefault(_text(name).strip(), _text(name).strip())
+        note = self._shared.setdefault(note, note)
         for c in value_cols:
             col_period = c.period if c.role == "period_value" else period
             self._figure(row_no, c, header, values[c.index], spec, region, col_period, agency, percent_rules,
@@ -1652,20 +1683,32 @@ class _Checker:
                 )
 
     def _check_duplicates(self) -> None:
-        first: dict[tuple, _Candidate] = {}
+        # (period key, metric, measure, basis) -> region code -> first candidate: one small key per
+        # group rather than one five-part key per figure.
+        first: dict[tuple, dict[str, _Candidate]] = {}
         pairs: dict[tuple[int, int], bool] = {}  # (later row, earlier row) -> values differ
+        period_keys = _PeriodKeys()
         for cand in self.candidates:
-            key = (cand.region_code, cand.period.key, cand.spec.metric_id, cand.spec.measure, cand.spec.basis)
-            if key in first and first[key].row != cand.row:
-                earlier = first[key]
+            spec = cand.spec
+            group_key = (period_keys[cand.period], spec.metric_id, spec.measure, spec.basis)
+            group = first.get(group_key)
+            if group is None:
+                group = first[group_key] = {}
+            earlier = group.get(cand.region_code)
+            if earlier is None:
+                group[cand.region_code] = cand
+            elif earlier.row != cand.row:
                 pair = (cand.row, earlier.row)
                 differs = earlier.value != cand.value or earlier.qualifier != cand.qualifier
                 pairs[pair] = pairs.get(pair, False) or differs
-            else:
-                first.setdefault(key, cand)
+        if not pairs:
+            return
         region_col = next((c for c in self.columns if c.role in ("region", "region_code")), None)
+        first_of_row: dict[int, _Candidate] = {}
+        for cand in self.candidates:
+            first_of_row.setdefault(cand.row, cand)
         for (later, earlier), differs in sorted(pairs.items()):
-            sample = next(c for c in self.candidates if c.row == later)
+            sample = first_of_row[later]
             what = f"{sample.region_zh} {sample.period.text}"
             if differs:
                 self.add("error", "conflicting_duplicate", f"与第{earlier}行同为“{what}”，但数值不同，请删除其中一行",
@@ -1677,32 +1720,53 @@ class _Checker:
                          row=later, column=region_col.header if region_col else None)
 
     def _check_cross_fields(self) -> None:
-        rows: dict[tuple[int, tuple], dict[str, _Candidate]] = {}
-        for cand in self.candidates:
+        candidates = self.candidates
+        period_keys = _PeriodKeys()
+        if all(a.row <= b.row for a, b in pairwise(candidates)):
+            # Candidates come row by row (the usual case): one row's groups are held at a time, and
+            # checked in the order the whole-table dict below would give them.
+            rows: dict[tuple[int, tuple], dict[str, _Candidate]] = {}
+            current = None
+            for cand in candidates:
+                if cand.row != current:
+                    for (row_no, _), found in rows.items():
+                        self._cross_field_row(row_no, found)
+                    rows.clear()
+                    current = cand.row
+                if cand.spec.measure == "level" and cand.qualifier == "exact":
+                    rows.setdefault((cand.row, period_keys[cand.period]), {})[cand.spec.metric_id] = cand
+            for (row_no, _), found in rows.items():
+                self._cross_field_row(row_no, found)
+            return
+        rows = {}
+        for cand in candidates:
             if cand.spec.measure == "level" and cand.qualifier == "exact":
-                rows.setdefault((cand.row, cand.period.key), {})[cand.spec.metric_id] = cand
+                rows.setdefault((cand.row, period_keys[cand.period]), {})[cand.spec.metric_id] = cand
         for (row_no, _), found in rows.items():
-            filed, solved = found.get("cases_filed"), found.get("cases_solved")
-            if filed and solved and solved.value > filed.value:
-                self.add("warning", "cross_field", f"破案数({solved.value:f})大于立案数({filed.value:f})，请核对",
-                         f"cases solved ({solved.value:f}) exceed cases filed ({filed.value:f}); please check",
-                         row=row_no, column=solved.header)
-            losses, recovered = found.get("fraud_losses"), found.get("losses_recovered")
-            if losses and recovered and recovered.value > losses.value:
-                self.add("warning", "cross_field", "挽损金额大于涉案金额，请核对",
-                         "losses recovered exceed the amount lost; please check", row=row_no, column=recovered.header)
-            rate = found.get("clearance_rate")
-            if rate and filed and solved and filed.value > 0:
-                computed = solved.value * 100 / filed.value
-                if abs(computed - rate.value) > Decimal("0.15"):
-                    self.add(
-                        "warning",
-                        "cross_field",
-                        f"破案率{rate.value:f}与破案数/立案数={computed:.1f}不符，请核对",
-                        f"clearance rate {rate.value:f} does not match solved/filed = {computed:.1f}; please check",
-                        row=row_no,
-                        column=rate.header,
-                    )
+            self._cross_field_row(row_no, found)
+
+    def _cross_field_row(self, row_no: int, found: dict[str, _Candidate]) -> None:
+        filed, solved = found.get("cases_filed"), found.get("cases_solved")
+        if filed and solved and solved.value > filed.value:
+            self.add("warning", "cross_field", f"破案数({solved.value:f})大于立案数({filed.value:f})，请核对",
+                     f"cases solved ({solved.value:f}) exceed cases filed ({filed.value:f}); please check",
+                     row=row_no, column=solved.header)
+        losses, recovered = found.get("fraud_losses"), found.get("losses_recovered")
+        if losses and recovered and recovered.value > losses.value:
+            self.add("warning", "cross_field", "挽损金额大于涉案金额，请核对",
+                     "losses recovered exceed the amount lost; please check", row=row_no, column=recovered.header)
+        rate = found.get("clearance_rate")
+        if rate and filed and solved and filed.value > 0:
+            computed = solved.value * 100 / filed.value
+            if abs(computed - rate.value) > Decimal("0.15"):
+                self.add(
+                    "warning",
+                    "cross_field",
+                    f"破案率{rate.value:f}与破案数/立案数={computed:.1f}不符，请核对",
+                    f"clearance rate {rate.value:f} does not match solved/filed = {computed:.1f}; please check",
+                    row=row_no,
+                    column=rate.header,
+                )
 
     # -- output
     def figures(self) -> pd.DataFrame:
@@ -1713,7 +1777,8 @@ class _Checker:
         """
         if not self.candidates:
             return pd.DataFrame([], columns=REPORT_COLUMNS)
-        ordered = sorted(self.candidates, key=lambda c: (c.row, c.col))
+        self.candidates.sort(key=lambda c: (c.row, c.col))  # stable, as sorted() was; nothing reads them after
+        ordered = self.candidates
         n = len(ordered)
         sha8 = self.sha8
         specs = [c.spec for c in ordered]
@@ -1805,8 +1870,49 @@ def _agency(value: object) -> str:
 
 def check_grid(grid, filename: str, sha256_hex: str, catalog: Catalog | None = None) -> CheckReport:
     """Check a grid already read from a file (see `loaders.reading.Grid`)."""
+    return _check_handed_grid([grid], filename, sha256_hex, catalog)
+
+
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # checks running, whether the collector was on when the first one started
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while a table is checked.
+
+    A large table allocates millions of lists and tuples; each allocation burst makes the collector
+    walk every live object (the grid's cells included), which made checking grow faster than the
+    table. Nothing the checker keeps forms reference cycles. The collector is switched back on when
+    the last running check ends (checks may run in several threads at once).
+    """
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
+
+
+def _check_handed_grid(handed: list, filename: str, sha256_hex: str, catalog: Catalog | None = None) -> CheckReport:
+    """check_grid of `handed`'s one grid, taken out of the list so that the checker holds the only reference."""
+    with _cyclic_gc_paused():
+        return _check_handed_grid_now(handed, filename, sha256_hex, catalog)
+
+
+def _check_handed_grid_now(handed: list, filename: str, sha256_hex: str, catalog: Catalog | None) -> CheckReport:
+    grid = handed.pop()
+    encoding, sheet = getattr(grid, "encoding", None), getattr(grid, "sheet", None)
     checker = _Checker(grid, filename, sha256_hex, catalog or load_catalog())
+    del grid
     checker.run()
+    checker.grid, checker.rows = None, []  # the cells are no longer needed: only the candidates are
     rank = {"error": 0, "warning": 1, "info": 2}
     messages = sorted(checker.messages + list(checker.formula_cells.values()), key=lambda m: rank[m.level])
     if len(messages) > MAX_MESSAGES:
@@ -1823,8 +1929,8 @@ def check_grid(grid, filename: str, sha256_hex: str, catalog: Catalog | None = N
     return CheckReport(
         file=filename,
         status=status,
-        encoding=getattr(grid, "encoding", None),
-        sheet=getattr(grid, "sheet", None),
+        encoding=encoding,
+        sheet=sheet,
         rows=rows,
         messages=messages,
         figures=figures,

@@ -103,3 +103,45 @@ def test_wide_workbook_rows_of_the_benchmark_shape_check(tmp_path):
     csv_path = write_csv(tmp_path / "wide.csv", build_wide_rows(300))
     from_csv = check_bytes(csv_path.read_bytes(), csv_path.name)
     assert from_csv.figures["value"].tolist() == report.figures["value"].tolist()
+
+
+def test_python_memory_of_a_check_stays_a_small_multiple_of_the_file():
+    import tracemalloc
+
+    data = _tidy_csv(5_000)
+    check_bytes(data[:2_000], "warm.csv")  # imports and the catalogue are not the table's memory
+    tracemalloc.start()
+    try:
+        report = check_bytes(data, "tidy.csv")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert report.status == "accepted" and len(report.figures) == 5_000
+    # Before the work on scale this peaked at 64x the file (one dict and one object per figure,
+    # every row copied twice, per-figure keys in the cross checks); now about 16x.
+    assert peak < 32 * len(data), f"{peak / len(data):.0f}x the file"
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_while_checking_and_left_as_it_was(monkeypatch, enabled):
+    import gc
+
+    seen = []
+    original = tables._Checker.run
+
+    def run(self):
+        seen.append(gc.isenabled())
+        original(self)
+
+    monkeypatch.setattr(tables._Checker, "run", run)
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        report = check_bytes(_tidy_csv(50), "t.csv")
+        assert gc.isenabled() is enabled
+        broken = check_bytes(b"\x00\x01garbage", "t.csv")
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
+    assert report.status == "accepted" and broken.status == "rejected"
+    assert seen and not any(seen)  # the collector was off inside every check
