@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
 import pandas as pd
 
 from charts.provenance import text_column
 from i18n import format_change, format_number, format_period, t
-from loaders.catalog import Catalog
+from loaders.catalog import CATEGORIES, QUALIFIERS, Catalog
 
 SEARCHED_COLUMNS = (
     "figure_id",
@@ -26,6 +29,10 @@ SEARCHED_COLUMNS = (
 )
 
 
+# The sources page shows at most this many rows of the figure table; the downloads hold every row.
+TABLE_ROW_LIMIT = 1_000
+
+
 def filter_figures(
     figures: pd.DataFrame,
     search: str = "",
@@ -34,23 +41,49 @@ def filter_figures(
     qualifiers: list[str] | None = None,
     include_derived: bool = True,
 ) -> pd.DataFrame:
-    """Figures matching every filter; `search` is a case-insensitive substring of any text column."""
-    mask = pd.Series(True, index=figures.index)
+    """Figures matching every filter; `search` is a case-insensitive substring of any text column.
+
+    When no filter excludes a row, `figures` itself is returned (no copy): treat the result as read-only.
+    """
+    mask = np.ones(len(figures), dtype=bool)
     if region_codes is not None:
-        mask &= figures["region_code"].isin(region_codes)
+        mask &= figures["region_code"].isin(region_codes).to_numpy()
     if categories is not None:
-        mask &= figures["category"].isin(categories)
+        mask &= figures["category"].isin(categories).to_numpy()
     if qualifiers is not None:
-        mask &= figures["qualifier"].isin(qualifiers)
+        mask &= figures["qualifier"].isin(qualifiers).to_numpy()
     if not include_derived:
-        mask &= ~figures["derived"].astype(bool)
+        mask &= ~figures["derived"].astype(bool).to_numpy()
     needle = search.strip().lower()
     if needle:
-        hit = pd.Series(False, index=figures.index)
+        hit = np.zeros(len(figures), dtype=bool)
         for column in SEARCHED_COLUMNS:
-            hit |= figures[column].astype(str).str.lower().str.contains(needle, regex=False)
+            hit |= figures[column].astype(str).str.lower().str.contains(needle, regex=False).to_numpy(dtype=bool)
         mask &= hit
+    if mask.all():
+        return figures
     return figures[mask]
+
+
+def filter_options(figures: pd.DataFrame) -> tuple[list[str], list[str]]:
+    """The sources page's category and qualifier choices: known ones in catalogue order, then others."""
+    present = set(figures["category"].unique())
+    categories = [c for c in CATEGORIES if c in present] + sorted(present - set(CATEGORIES))
+    present = set(figures["qualifier"].unique())
+    qualifiers = [q for q in QUALIFIERS if q in present]
+    return categories, qualifiers
+
+
+def build_figure_view(
+    figures: pd.DataFrame,
+    catalog: Catalog,
+    lang: str,
+    limit: int = TABLE_ROW_LIMIT,
+    **filters: object,
+) -> tuple[pd.DataFrame, int]:
+    """The sources page's table: the first `limit` figures matching `filters` (filter_figures), and how many match."""
+    filtered = filter_figures(figures, **filters)  # type: ignore[arg-type]
+    return build_figure_table(filtered.head(limit), catalog, lang), len(filtered)
 
 
 def shown_value(row: pd.Series, lang: str) -> str:
@@ -59,40 +92,71 @@ def shown_value(row: pd.Series, lang: str) -> str:
     return format_number(row["value"], row["unit"], row["qualifier"], lang)
 
 
+def _memo(function: Callable[..., str]) -> Callable[..., str]:
+    """`function` computed once per distinct arguments (a table repeats few periods, units, sources)."""
+    cache: dict[tuple, str] = {}
+
+    def memoised(*args: object) -> str:
+        if args not in cache:
+            cache[args] = function(*args)
+        return cache[args]
+
+    return memoised
+
+
 def build_figure_table(figures: pd.DataFrame, catalog: Catalog, lang: str) -> pd.DataFrame:
     """One row per figure with evidence, source, qualifier, basis, derived flag and formula."""
     citation = "citation_zh" if lang == "zh" else "citation_en"
 
-    def source_of(row: pd.Series) -> str:
-        if row["upload_id"]:
-            return t("source.upload", lang, source=row["source_id"], upload=row["upload_id"])
-        if row["source_id"] in catalog.sources.index:
-            return str(catalog.sources.at[row["source_id"], citation])
-        return row["source_id"]
+    @_memo
+    def source_of(source_id: str, upload_id: str) -> str:
+        if upload_id:
+            return t("source.upload", lang, source=source_id, upload=upload_id)
+        if source_id in catalog.sources.index:
+            return str(catalog.sources.at[source_id, citation])
+        return source_id
 
+    @_memo
+    def shown(measure: str, value: float, unit: str, qualifier: str, direction: str, basis: str) -> str:
+        if measure == "change":
+            return format_change(float(value), direction, basis, lang)
+        return format_number(value, unit, qualifier, lang)
+
+    @_memo
+    def worded(prefix: str, key: str) -> str:
+        return t(f"{prefix}.{key}", lang) if key else ""
+
+    @_memo
+    def category(key: str) -> str:
+        return t(f"category.{key}", lang) if f"category.{key}" in _CATEGORY_KEYS else key
+
+    period = _memo(lambda start, end, text: format_period(start, end, text, lang))
+    derived = {True: t("derived.yes", lang), False: t("derived.no", lang)}
+    region, metric, breakdown = text_column("region", lang), text_column("metric", lang), text_column("breakdown", lang)
+    unit, agency = text_column("unit", lang), text_column("agency", lang)
+    used = [
+        "figure_id", region, metric, breakdown, "measure", "value", "unit", "qualifier", "direction", "basis",
+        unit, "period_start", "period_end", "period_text", agency, "category", "evidence", "source_id",
+        "upload_id", "derived", "formula", "note",
+    ]  # fmt: skip
     rows = [
-        {
-            t("chart.column.figure_id", lang): r["figure_id"],
-            t("chart.column.region", lang): r[text_column("region", lang)],
-            t("sources.column.metric", lang): r[text_column("metric", lang)],
-            t("sources.column.breakdown", lang): r[text_column("breakdown", lang)],
-            t("chart.column.shown", lang): shown_value(r, lang),
-            t("chart.column.value", lang): float(r["value"]),
-            t("chart.column.unit", lang): r[text_column("unit", lang)],
-            t("chart.column.qualifier", lang): t(f"qualifier.{r['qualifier']}", lang) if r["qualifier"] else "",
-            t("sources.column.measure", lang): t(f"measure.{r['measure']}", lang) if r["measure"] else "",
-            t("sources.column.basis", lang): t(f"basis.{r['basis']}", lang) if r["basis"] else "",
-            t("chart.column.period", lang): format_period(r["period_start"], r["period_end"], r["period_text"], lang),
-            t("sources.column.agency", lang): r[text_column("agency", lang)],
-            t("sources.column.category", lang): t(f"category.{r['category']}", lang) if f"category.{r['category']}" in _CATEGORY_KEYS else r["category"],
-            t("chart.column.evidence", lang): r["evidence"],
-            t("sources.column.source", lang): source_of(r),
-            t("chart.column.derived", lang): t("derived.yes" if r["derived"] else "derived.no", lang),
-            t("chart.column.formula", lang): r["formula"],
-            t("sources.column.note", lang): r["note"],
-            t("sources.column.upload", lang): r["upload_id"],
-        }
-        for _, r in figures.iterrows()
+        (
+            r[0], r[1], r[2], r[3],
+            shown(r[4], r[5], r[6], r[7], r[8], r[9]),
+            float(r[5]),
+            r[10],
+            worded("qualifier", r[7]),
+            worded("measure", r[4]),
+            worded("basis", r[9]),
+            period(r[11], r[12], r[13]),
+            r[14],
+            category(r[15]),
+            r[16],
+            source_of(r[17], r[18]),
+            derived[bool(r[19])],
+            r[20], r[21], r[18],
+        )  # fmt: skip
+        for r in figures[used].itertuples(index=False, name=None)
     ]
     columns = [
         t(k, lang)

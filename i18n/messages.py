@@ -251,6 +251,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sources.qualifiers": {"zh": "限定", "en": "Qualifiers"},
     "sources.derived": {"zh": "包含推算数据", "en": "Include derived figures"},
     "sources.count": {"zh": "显示 {shown} / {total} 项数据", "en": "Showing {shown} of {total} figures"},
+    "sources.capped": {
+        "zh": "显示前{rows}行，共{total}行；完整数据请下载",
+        "en": "Showing the first {rows} rows of {total}; download for the complete data",
+    },
     "sources.figures": {"zh": "全部数据", "en": "Every figure"},
     "sources.policies": {"zh": "惩戒措施", "en": "Penalties and rules"},
     "sources.documents": {"zh": "来源文件", "en": "Source documents"},

@@ -1,21 +1,28 @@
 """数据来源 Sources: every figure, searchable and filterable, with downloads; policies and documents."""
 
+import pandas as pd
 import streamlit as st
 
-from charts.tables import build_figure_table, build_policy_table, build_source_table, filter_figures
+from charts.cards import region_choices
+from charts.tables import build_figure_view, build_policy_table, build_source_table, filter_figures, filter_options
 from i18n import t
-from loaders.catalog import CATEGORIES, QUALIFIERS
+from loaders.catalog import CATEGORIES
+from ui.data import load_reference, per_store
 from ui.downloads import render_downloads
 from ui.page import start_page
 from ui.params import init_choices, init_flag, init_text, sync_param
 
+
+def figure_view(figures: pd.DataFrame, lang: str, filters: tuple) -> tuple[pd.DataFrame, int]:
+    """The table's first rows and the count of matching figures, once per store version and filters."""
+    return build_figure_view(figures, load_reference(), lang, **dict(filters))
+
+
 lang, figures, catalog = start_page("sources.title", "sources.intro")
 
-regions = figures.drop_duplicates("region_code")
-region_codes = list(regions["region_code"])
-region_names = dict(zip(region_codes, regions[f"region_{lang}"], strict=True))
-categories = [c for c in CATEGORIES if c in set(figures["category"])] + sorted(set(figures["category"]) - set(CATEGORIES))
-qualifiers = [q for q in QUALIFIERS if q in set(figures["qualifier"])]
+region_names = per_store("region_choices", region_choices, lang)
+region_codes = list(region_names)
+categories, qualifiers = per_store("sources_filter_options", filter_options)
 
 init_text("sources_search", "q")
 init_choices("sources_regions", "regions", region_codes, region_codes)
@@ -35,21 +42,34 @@ sync_param("sources_categories", "categories", categories)
 sync_param("sources_qualifiers", "qualifiers", qualifiers)
 sync_param("sources_derived", "derived", True)
 
-filtered = filter_figures(
-    figures,
-    search=st.session_state["sources_search"],
-    region_codes=st.session_state["sources_regions"],
-    categories=st.session_state["sources_categories"],
-    qualifiers=st.session_state["sources_qualifiers"],
-    include_derived=st.session_state["sources_derived"],
+
+def every_option(selected: list[str], options: list[str]) -> tuple[str, ...] | None:
+    """None (no filter) when every option is chosen: the options are every value in the figures."""
+    return None if set(selected) >= set(options) else tuple(selected)
+
+
+filters = (
+    ("search", st.session_state["sources_search"]),
+    ("region_codes", every_option(st.session_state["sources_regions"], region_codes)),
+    ("categories", every_option(st.session_state["sources_categories"], categories)),
+    # Not every_option: the choices hold the known qualifiers only, a figure may carry another.
+    ("qualifiers", tuple(st.session_state["sources_qualifiers"])),
+    ("include_derived", st.session_state["sources_derived"]),
 )
+table, matching = per_store("sources_figure_view", figure_view, lang, filters)
 
 st.subheader(t("sources.figures", lang))
-st.caption(t("sources.count", lang, shown=len(filtered), total=len(figures)))
-st.dataframe(build_figure_table(filtered, catalog, lang), hide_index=True, key="sources_table")
+st.caption(t("sources.count", lang, shown=matching, total=len(figures)))
+if matching > len(table):
+    # The browser gets at most charts.tables.TABLE_ROW_LIMIT rows; the downloads below hold every matching figure.
+    st.caption(t("sources.capped", lang, rows=len(table), total=matching))
+st.dataframe(table, hide_index=True, key="sources_table")
 
 st.markdown(f"**{t('sources.download', lang)}**")
-render_downloads(filtered, "sources_filtered", "figures_filtered", t("sources.download.filtered_csv", lang), t("sources.download.filtered_xlsx", lang))
+render_downloads(
+    lambda: filter_figures(figures, **dict(filters)),  # filtered only when a download is asked for
+    "sources_filtered", "figures_filtered", t("sources.download.filtered_csv", lang), t("sources.download.filtered_xlsx", lang),
+)  # fmt: skip
 render_downloads(figures, "sources_all", "figures_all", t("sources.download.all_csv", lang), t("sources.download.all_xlsx", lang))
 
 st.subheader(t("sources.policies", lang))

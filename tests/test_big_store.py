@@ -204,3 +204,63 @@ def test_no_page_changes_the_shared_frame(many_on_pages, page):
     at = open_page(page, "en")
     at.run()
     pd.testing.assert_frame_equal(ui.data.load_figures(), many_on_pages)
+
+
+# --- the sources table ----------------------------------------------------------------------------------
+
+
+def test_sources_table_is_capped_and_states_the_total(many_on_pages):
+    from charts.tables import TABLE_ROW_LIMIT
+    from tests.test_pages import all_text, open_page
+
+    total = len(many_on_pages)
+    assert total > TABLE_ROW_LIMIT
+    at = open_page("sources", "zh")
+    table = at.dataframe[0].value
+    assert len(table) == TABLE_ROW_LIMIT
+    assert list(table["编号"]) == list(many_on_pages["figure_id"][:TABLE_ROW_LIMIT])
+    text = all_text(at)
+    assert f"显示前{TABLE_ROW_LIMIT}行，共{total}行；完整数据请下载" in text
+    assert f"显示 {total} / {total} 项数据" in text
+    at = open_page("sources", "en", q="bs24")
+    assert "Showing the first" not in all_text(at)  # a narrow search fits: no note
+    assert len(at.dataframe[0].value) == (many_on_pages["figure_id"].str.startswith("bs24")).sum()
+
+
+def test_sources_curated_only_has_no_cap_note():
+    from tests.test_pages import all_text, open_page
+
+    at = open_page("sources", "en")
+    assert "Showing the first" not in all_text(at)
+
+
+def test_a_sources_rerun_does_not_filter_every_figure_again(many_on_pages, monkeypatch):
+    """The table and its count are kept per store version and filters; downloads filter on click only."""
+    import charts.tables
+    from tests.test_pages import open_page
+
+    calls = []
+    real = charts.tables.filter_figures
+
+    def counting(figures, *args, **kwargs):
+        calls.append(len(figures))
+        return real(figures, *args, **kwargs)
+
+    monkeypatch.setattr(charts.tables, "filter_figures", counting)
+    at = open_page("sources", "en")
+    assert len(calls) == 1
+    at.run()
+    at.run()
+    assert len(calls) == 1
+    at.text_input(key="sources_search").input("Baise").run()
+    assert len(calls) == 2
+
+
+def test_build_figure_view_counts_every_match_and_builds_the_first_rows(many):
+    from charts.tables import build_figure_table, build_figure_view, filter_figures
+
+    catalog = load_catalog()
+    table, matching = build_figure_view(many, catalog, "en", limit=50, include_derived=False)
+    expected = filter_figures(many, include_derived=False)
+    assert matching == len(expected)
+    pd.testing.assert_frame_equal(table, build_figure_table(expected.head(50), catalog, "en"))
