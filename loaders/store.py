@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import re
 import threading
@@ -34,9 +33,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.schema import CreateIndex
 
 from loaders.figures import FIGURE_COLUMNS
 from loaders.messages import BilingualError
@@ -47,6 +49,10 @@ ENV_URL = "ANTIFRAUD_DB_URL"
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
 # parameter lists (and the memory of one chunk) modest at a million figures.
 CHUNK_SIZE = 5_000
+# Page cache (KiB) of the SQLite connection while it writes a save; SQLite's default is 2,000 KiB
+# (`PRAGMA cache_size = -2000`), restored when the save's statements are done.
+SAVE_CACHE_KB = 65_536
+DEFAULT_CACHE_SIZE = -2000
 # Milliseconds a writer waits for another writer's transaction before giving up (SQLite only).
 # A million-figure save takes tens of seconds, so the wait is generous.
 BUSY_TIMEOUT_MS = 120_000
@@ -56,6 +62,16 @@ MAX_IN_LIST = 2_000
 KEY_COLUMNS = ["region_code", "metric_id", "breakdown", "period_start", "period_end", "measure"]
 TEXT_COLUMNS = [c for c in FIGURE_COLUMNS if c != "value"] + ["metric_zh", "metric_en", "formula"]
 READ_COLUMNS = FIGURE_COLUMNS + ["derived", "formula", "upload_id", "metric_zh", "metric_en"]
+INSERT_COLUMNS = [
+    "upload_id",
+    *FIGURE_COLUMNS,
+    "metric_zh",
+    "metric_en",
+    "source_row",
+    "derived",
+    "formula",
+    "hidden_by",
+]
 CHOICES = ("existing", "new")
 ACTIVE, REMOVED = "active", "removed"
 
@@ -87,14 +103,28 @@ uploads = sa.Table(
     sa.Column("content", sa.LargeBinary, nullable=False),
     sa.CheckConstraint("status IN ('active', 'removed')", name="ck_uploads_status"),
 )
-# The same file may be stored again only after its earlier upload was removed.
-sa.Index(
+# The same file may be stored again only after its earlier upload was removed: a partial unique
+# index. Its PostgreSQL WHERE is added when the DDL is compiled for PostgreSQL (see
+# `_create_index_on_postgresql`): a `postgresql_where=` argument here would import SQLAlchemy's
+# PostgreSQL dialect with this module, a tenth of its import time, on every start of the app.
+_ACTIVE_SHA256_INDEX = sa.Index(
     "ux_uploads_active_sha256",
     uploads.c.sha256,
     unique=True,
     sqlite_where=uploads.c.status == ACTIVE,
-    postgresql_where=uploads.c.status == ACTIVE,
 )
+_POSTGRESQL_WHERE = {_ACTIVE_SHA256_INDEX.name: uploads.c.status == ACTIVE}
+
+
+@compiles(CreateIndex, "postgresql")
+def _create_index_on_postgresql(create: CreateIndex, compiler, **kw) -> str:
+    """CREATE INDEX for PostgreSQL, with the partial indexes' WHERE (the dialect is loaded by now)."""
+    index = create.element
+    where = _POSTGRESQL_WHERE.get(index.name) if index.table is not None and index.table.metadata is metadata else None
+    if where is not None and index.dialect_options["postgresql"]["where"] is None:
+        index.dialect_options["postgresql"]["where"] = where
+    return compiler.visit_create_index(create, **kw)
+
 
 upload_figures = sa.Table(
     "upload_figures",
@@ -317,6 +347,24 @@ def _write_transaction(engine: Engine, lock: bool = True) -> Iterator[Connection
             yield conn
 
 
+@contextmanager
+def _large_page_cache(conn: Connection) -> Iterator[None]:
+    """A larger SQLite page cache while a save writes: with the default 2 MB, index pages are spilled
+    to the WAL and written again many times over a large save (a fifth of a million-figure save).
+    SQLite's default is restored afterwards, so pooled connections do not keep the memory."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{SAVE_CACHE_KB}")
+    try:
+        yield
+    finally:
+        try:
+            conn.exec_driver_sql(f"PRAGMA cache_size = {DEFAULT_CACHE_SIZE}")
+        except sa.exc.DBAPIError:  # the save failed in the driver; its own error is the one to raise
+            pass
+
+
 def bulk_insert_statement(table: sa.Table, columns: list[str], dialect: sa.Dialect) -> sa.engine.Compiled:
     """The INSERT of `columns` compiled by `dialect` as for executemany (no RETURNING, no id prefetch)."""
     return table.insert().compile(dialect=dialect, column_keys=columns, for_executemany=True)
@@ -330,21 +378,37 @@ def _bulk_insert(conn: Connection, table: sa.Table, columns: list[str]) -> Calla
     every DBAPI driver binds as is. The statement text and parameter style still come from the
     dialect, so this stays portable.
     """
-    compiled = bulk_insert_statement(table, columns, conn.dialect)
+    return _driver_executemany(conn, bulk_insert_statement(table, columns, conn.dialect), columns)
+
+
+def _driver_executemany(
+    conn: Connection, compiled: sa.engine.Compiled, keys: list[str]
+) -> Callable[[list[tuple]], None]:
+    """Run `compiled` once per tuple of values (in the order of `keys`) through the driver's executemany."""
     sql = str(compiled)
     if compiled.positional:
-        order = [columns.index(name) for name in compiled.positiontup]
+        order = [keys.index(name) for name in compiled.positiontup]
 
-        def insert(chunk: list[tuple]) -> None:
-            if order != list(range(len(columns))):
-                chunk = [tuple(row[i] for i in order) for row in chunk]
-            conn.exec_driver_sql(sql, chunk)
+        def run(rows: list[tuple]) -> None:
+            if order != list(range(len(keys))):
+                rows = [tuple(row[i] for i in order) for row in rows]
+            conn.exec_driver_sql(sql, rows)
     else:
 
-        def insert(chunk: list[tuple]) -> None:
-            conn.exec_driver_sql(sql, [dict(zip(columns, row, strict=True)) for row in chunk])
+        def run(rows: list[tuple]) -> None:
+            conn.exec_driver_sql(sql, [dict(zip(keys, row, strict=True)) for row in rows])
 
-    return insert
+    return run
+
+
+def _set_hidden_by(conn: Connection, rows: list[tuple[int, str | None]]) -> None:
+    """Set `hidden_by` of the stored figures named by row_id: rows of (row_id, hiding upload id)."""
+    statement = (
+        upload_figures.update()
+        .where(upload_figures.c.row_id == sa.bindparam("rid"))
+        .values(hidden_by=sa.bindparam("by"))
+    )
+    _driver_executemany(conn, statement.compile(dialect=conn.dialect), ["rid", "by"])(rows)
 
 
 def _iso_date(value: Any) -> str:
@@ -360,7 +424,8 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     missing = [c for c in FIGURE_COLUMNS if c not in figures.columns]
     if missing:
         raise ValueError(f"figure frame lacks column(s): {', '.join(missing)}")
-    out = figures.copy()
+    # A shallow copy is enough: pandas 3 copies on write, so the caller's frame is never changed.
+    out = figures.copy(deep=False)
     for column in ("metric_zh", "metric_en", "formula"):
         if column not in out.columns:
             out[column] = ""
@@ -369,24 +434,57 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     if "source_row" not in out.columns:
         out["source_row"] = None
     for column in ("period_start", "period_end"):
-        out[column] = out[column].map(_iso_date)
-    out[TEXT_COLUMNS] = out[TEXT_COLUMNS].fillna("").astype(str)
+        if not _is_str_column(out[column]):  # a str column holds no dates to format
+            out[column] = out[column].map(_iso_date)
+    # Columns already str without gaps are left as they are (what fillna("").astype(str) gives them).
+    convert = [c for c in TEXT_COLUMNS if not (_is_str_column(out[c]) and not out[c].hasnans)]
+    if convert:
+        out[convert] = out[convert].fillna("").astype(str)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
-    bad = out.index[~out["value"].map(math.isfinite)]
+    bad = out.index[~np.isfinite(out["value"].to_numpy())]
     if len(bad):
         raise ValueError(f"figure {out.at[bad[0], 'figure_id']} has no finite value")
     out["derived"] = out["derived"].fillna(False).astype(bool)
-    out["source_row"] = [None if pd.isna(v) else int(v) for v in out["source_row"]]
+    if out["source_row"].dtype != np.int64:  # an int64 column already holds what the list would give
+        out["source_row"] = [None if pd.isna(v) else int(v) for v in out["source_row"]]
     return out.reset_index(drop=True)
+
+
+def _renumbered_facts(figures: pd.DataFrame, new_ids: list[str]) -> list[str]:
+    """Each figure's fact_id in the new numbering: the new id of the figure its fact_id names (the
+    last one of that id), or its own new id when it names none.
+
+    Same as `{old: new for old, new in zip(figure_id, new_ids)}.get(fact_id, own)`, without a dict of
+    every figure: only ids that some other figure's fact names, or that occur twice, are looked up.
+    """
+    figure_ids = figures["figure_id"]
+    fact = figures["fact_id"]
+    elsewhere = (fact != figure_ids).to_numpy()
+    wanted = set(fact[elsewhere].unique().tolist())
+    repeated = figure_ids.duplicated(keep=False).to_numpy()
+    looked_up = figure_ids.isin(wanted).to_numpy() | repeated
+    id_map = {}
+    for position in np.flatnonzero(looked_up).tolist():
+        id_map[figure_ids.iat[position]] = new_ids[position]
+    out = list(new_ids)
+    for position in np.flatnonzero(elsewhere | repeated).tolist():
+        out[position] = id_map.get(fact.iat[position], new_ids[position])
+    return out
+
+
+def _is_str_column(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype)
+
+
+def _as_list(series: pd.Series) -> list:
+    """A column's values as Python objects (str, float, int, bool, None), as `Series.tolist()` gives
+    them, without iterating an Arrow-backed column element by element."""
+    return series.to_numpy(dtype=object).tolist()
 
 
 def conflict_key(row: Any) -> str:
     """The text naming one (region, metric, breakdown, period, measure) slot, used to choose."""
     return "|".join(str(row[c]) for c in KEY_COLUMNS)
-
-
-def _keys(frame: pd.DataFrame) -> list[str]:
-    return ["|".join(map(str, values)) for values in zip(*(frame[c] for c in KEY_COLUMNS), strict=True)]
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
@@ -401,7 +499,7 @@ def _fetch_tuples(conn: Connection, query: sa.Select) -> list[tuple]:
     For the large reads: SQLAlchemy's Row objects and pandas' handling of them cost about three
     times the fetch itself. The statement and its parameter style still come from the dialect.
     """
-    compiled = query.compile(dialect=conn.dialect)
+    compiled = query.compile(dialect=conn.dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.params
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup)
@@ -413,28 +511,27 @@ def _fetch_tuples(conn: Connection, query: sa.Select) -> list[tuple]:
         cursor.close()
 
 
-def _visible_figures(conn: Connection, within: pd.DataFrame, restoring: str | None = None) -> pd.DataFrame:
+_VISIBLE_COLUMNS = ["row_id", "figure_id", "upload_id", *KEY_COLUMNS, "value", "unit", "qualifier"]
+_UPLOAD_INFO_COLUMNS = ["file_name", "uploader", "uploaded_at"]
+_KEY_SLICE = slice(3, 3 + len(KEY_COLUMNS))  # the key's place in a row of _VISIBLE_COLUMNS
+
+
+def _visible_rows(
+    conn: Connection, within: pd.DataFrame, restoring: str | None = None
+) -> tuple[list[tuple], dict[str, tuple]]:
     """Figures the store shows now that may share a key with a row of `within`.
 
     With `restoring`, as they will be shown once that upload is active again: the figures it hid
-    when it was saved are hidden again, so they do not count. Narrowed in SQL by the regions, metrics and period ends of `within` (each list only when short
-    enough to bind); the exact key match is done by the caller.
+    when it was saved are hidden again, so they do not count. Narrowed in SQL by the regions, metrics
+    and period ends of `within` (each list only when short enough to bind); the exact key match is
+    done by the caller. Returns plain tuples in `_VISIBLE_COLUMNS` order, straight from the driver,
+    and `{upload_id: (file_name, uploader, uploaded_at)}` for the uploads they belong to (read through
+    SQLAlchemy, so times come back as datetimes on every backend).
     """
     hider = uploads.alias("hider")
     f = upload_figures.c
     query = (
-        sa.select(
-            f.row_id,
-            f.figure_id,
-            f.upload_id,
-            *[f[c] for c in KEY_COLUMNS],
-            f.value,
-            f.unit,
-            f.qualifier,
-            uploads.c.file_name,
-            uploads.c.uploader,
-            uploads.c.uploaded_at,
-        )
+        sa.select(*[f[c] for c in _VISIBLE_COLUMNS])
         .select_from(
             upload_figures.join(uploads, uploads.c.upload_id == f.upload_id).outerjoin(
                 hider, hider.c.upload_id == f.hidden_by
@@ -444,55 +541,89 @@ def _visible_figures(conn: Connection, within: pd.DataFrame, restoring: str | No
         .where(sa.or_(f.hidden_by.is_(None), sa.and_(hider.c.status != ACTIVE, f.hidden_by != (restoring or ""))))
     )
     for column in ("region_code", "metric_id", "period_end"):
-        values = sorted(set(within[column]))
+        values = sorted(within[column].unique().tolist())
         if len(values) <= MAX_IN_LIST:
             query = query.where(f[column].in_(values))
-    rows = conn.execute(query).all()
-    columns = [
-        "row_id",
-        "figure_id",
-        "upload_id",
-        *KEY_COLUMNS,
-        "value",
-        "unit",
-        "qualifier",
-        "file_name",
-        "uploader",
-        "uploaded_at",
-    ]
-    return _frame(rows, columns=columns)
+    rows = _fetch_tuples(conn, query)
+    if not rows:
+        return rows, {}
+    info = {
+        upload_id: tuple(rest)
+        for upload_id, *rest in conn.execute(
+            sa.select(uploads.c.upload_id, *[uploads.c[c] for c in _UPLOAD_INFO_COLUMNS]).where(
+                uploads.c.status == ACTIVE
+            )
+        )
+    }
+    return rows, info
+
+
+def _conflict_pairs(
+    conn: Connection, figures: pd.DataFrame, restoring: str | None = None
+) -> tuple[list[tuple[int, tuple]], dict[str, tuple]]:
+    """Pairs (position of a new figure, visible stored row) sharing a key, in the order of `figures`
+    and, for one figure, of the stored rows (the order an inner merge gives); `figures` holds the
+    KEY_COLUMNS as str. Also `{upload_id: (file_name, uploader, uploaded_at)}` (see `_visible_rows`).
+
+    One read of the candidate stored rows, matched in a dict by key; the new keys are built a chunk
+    at a time so memory stays bounded at a million figures.
+    """
+    if figures.empty:
+        return [], {}
+    existing, info = _visible_rows(conn, figures, restoring)
+    if not existing:
+        return [], info
+    by_key: dict[tuple, list[tuple]] = {}
+    for row in existing:
+        by_key.setdefault(row[_KEY_SLICE], []).append(row)
+    pairs = []
+    keys = figures[KEY_COLUMNS]
+    for start in range(0, len(keys), CHUNK_SIZE):
+        part = keys.iloc[start : start + CHUNK_SIZE]
+        for position, key in enumerate(zip(*(_as_list(part[c]) for c in KEY_COLUMNS), strict=True), start):
+            found = by_key.get(key)
+            if found:
+                pairs.extend((position, row) for row in found)
+    return pairs, info
+
+
+def _empty_conflicts() -> pd.DataFrame:
+    return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
 
 
 def _conflicts(conn: Connection, figures: pd.DataFrame, restoring: str | None = None) -> pd.DataFrame:
     """Pairs (new figure, visible stored figure) sharing the same key; `figures` is normalised."""
     if figures.empty:
-        return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
-    existing = _visible_figures(conn, figures, restoring)
-    new = figures[KEY_COLUMNS + ["figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"]].copy()
-    new["new_index"] = figures.index
-    pairs = new.merge(existing, on=KEY_COLUMNS, suffixes=("_new", "_existing"))
-    if pairs.empty:
-        return pd.DataFrame(columns=CONFLICT_COLUMNS + ["existing_row_id", "new_index"])
+        return _empty_conflicts()
+    pairs, info = _conflict_pairs(conn, figures, restoring)
+    if not pairs:
+        return _empty_conflicts()
+    info = {upload_id: (name, who, _utc(at)) for upload_id, (name, who, at) in info.items()}
+    positions = [position for position, _ in pairs]
+    new = figures.iloc[positions]
+    existing = list(zip(*(row for _, row in pairs), strict=True))
+    found = dict(zip(_VISIBLE_COLUMNS, existing, strict=True))
+    shown = [info[upload_id] for upload_id in found["upload_id"]]
     out = pd.DataFrame(
         {
-            "conflict_key": _keys(pairs),
-            **{c: pairs[c] for c in KEY_COLUMNS},
-            "metric_zh": pairs["metric_zh"],
-            "existing_value": pairs["value_existing"].astype(float),
-            "new_value": pairs["value_new"].astype(float),
-            "existing_unit": pairs["unit_existing"],
-            "new_unit": pairs["unit_new"],
-            "existing_qualifier": pairs["qualifier_existing"],
-            "new_qualifier": pairs["qualifier_new"],
-            "existing_figure_id": pairs["figure_id_existing"],
-            "existing_upload_id": pairs["upload_id"],
-            "existing_file_name": pairs["file_name"],
-            "existing_uploader": pairs["uploader"],
-            "existing_uploaded_at": [_utc(t) for t in pairs["uploaded_at"]],
-            "new_figure_id": pairs["figure_id_new"],
-            "new_source_row": pairs["source_row"],
-            "existing_row_id": pairs["row_id"],
-            "new_index": pairs["new_index"],
+            "conflict_key": ["|".join(map(str, row[_KEY_SLICE])) for _, row in pairs],
+            **{c: new[c].to_numpy() for c in KEY_COLUMNS},
+            "metric_zh": new["metric_zh"].to_numpy(),
+            "existing_value": pd.Series(found["value"], dtype=float).to_numpy(),
+            "new_value": new["value"].astype(float).to_numpy(),
+            "existing_unit": list(found["unit"]),
+            "new_unit": new["unit"].to_numpy(),
+            "existing_qualifier": list(found["qualifier"]),
+            "new_qualifier": new["qualifier"].to_numpy(),
+            "existing_figure_id": list(found["figure_id"]),
+            "existing_upload_id": list(found["upload_id"]),
+            "existing_file_name": [s[0] for s in shown],
+            "existing_uploader": [s[1] for s in shown],
+            "existing_uploaded_at": [s[2] for s in shown],
+            "new_figure_id": new["figure_id"].to_numpy(),
+            "new_source_row": new["source_row"].to_numpy(),
+            "existing_row_id": list(found["row_id"]),
+            "new_index": figures.index[positions].to_numpy(),
         }
     )
     out["same_value"] = (
@@ -677,17 +808,15 @@ class Store:
         upload_id = "u" + uuid.uuid4().hex[:12]
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
-        new_ids = [f"{upload_id}-{n:03d}" for n in range(1, len(figures) + 1)]
-        id_map = dict(zip(figures.figure_id, new_ids, strict=False))
-        figures["fact_id"] = [id_map.get(fact, own) for fact, own in zip(figures.fact_id, new_ids, strict=True)]
-        figures["figure_id"] = new_ids
-        figures["upload_id"] = upload_id
-        figures["hidden_by"] = None
+        total = len(figures)
+        new_ids = [f"{upload_id}-{n:03d}" for n in range(1, total + 1)]
+        fact_ids = _renumbered_facts(figures, new_ids)
+        hidden_by: list[str | None] = [None] * total
 
         now = _now()
-        with _write_transaction(self.engine) as conn:
+        with _write_transaction(self.engine) as conn, _large_page_cache(conn):
             if progress:
-                progress(0, len(figures))
+                progress(0, total)
             duplicate = self._duplicate(conn, sha256)
             if duplicate is not None:
                 raise duplicate
@@ -699,7 +828,7 @@ class Store:
                     encoding=report.encoding,
                     sheet=report.sheet,
                     row_count=int(report.rows or 0),
-                    figure_count=len(figures),
+                    figure_count=total,
                     byte_count=len(data),
                     uploaded_at=now,
                     uploader=str(uploader),
@@ -709,41 +838,33 @@ class Store:
                     content=data,
                 )
             )
-            conflicts = _conflicts(conn, figures)
-            hide_existing: list[dict] = []
+            pairs, _ = _conflict_pairs(conn, figures)
+            hide_existing: list[tuple[int, str]] = []
             kept = {"existing": 0, "new": 0}
-            for c in conflicts.itertuples(index=False):
-                choice = _choice(replace, c.conflict_key)
+            for position, row in pairs:
+                choice = _choice(replace, "|".join(map(str, row[_KEY_SLICE])))
                 kept[choice] += 1
                 if choice == "new":
-                    hide_existing.append({"rid": int(c.existing_row_id), "by": upload_id})
+                    hide_existing.append((int(row[0]), upload_id))
                 else:
-                    figures.at[c.new_index, "hidden_by"] = c.existing_upload_id
+                    hidden_by[position] = row[2]
 
-            columns = [
-                "upload_id",
-                *FIGURE_COLUMNS,
-                "metric_zh",
-                "metric_en",
-                "source_row",
-                "derived",
-                "formula",
-                "hidden_by",
-            ]
-            insert = _bulk_insert(conn, upload_figures, columns)
-            total = len(figures)
+            insert = _bulk_insert(conn, upload_figures, INSERT_COLUMNS)
+            made_here = {"figure_id": new_ids, "fact_id": fact_ids, "hidden_by": hidden_by}
+            from_frame = [c for c in INSERT_COLUMNS if c not in made_here and c != "upload_id"]
             for start in range(0, total, CHUNK_SIZE):
-                part = figures.iloc[start : start + CHUNK_SIZE]
-                insert(list(zip(*(part[c].tolist() for c in columns), strict=True)))
+                stop = min(start + CHUNK_SIZE, total)
+                # Plain Python values a chunk at a time: converting an Arrow-backed column slice in one
+                # call is fast (iterating it is not), and only one chunk of objects exists at once.
+                part = figures.iloc[start:stop]
+                values = {c: _as_list(part[c]) for c in from_frame}
+                values.update({c: made[start:stop] for c, made in made_here.items()})
+                values["upload_id"] = [upload_id] * (stop - start)
+                insert(list(zip(*(values[c] for c in INSERT_COLUMNS), strict=True)))
                 if progress:
-                    progress(min(start + CHUNK_SIZE, total), total)
+                    progress(stop, total)
             if hide_existing:
-                conn.execute(
-                    upload_figures.update()
-                    .where(upload_figures.c.row_id == sa.bindparam("rid"))
-                    .values(hidden_by=sa.bindparam("by")),
-                    hide_existing,
-                )
+                _set_hidden_by(conn, hide_existing)
             metrics = {}
             for metric in getattr(report, "new_metrics", None) or []:
                 metrics[str(metric["metric_id"])] = _metric_row(upload_id, metric)
@@ -800,39 +921,22 @@ class Store:
             duplicate = self._duplicate(conn, sha256, besides=upload_id)
             if duplicate is not None:
                 raise duplicate
-            own = conn.execute(
-                sa.select(
-                    upload_figures.c.row_id,
-                    *[upload_figures.c[c] for c in KEY_COLUMNS],
-                    upload_figures.c.figure_id,
-                    upload_figures.c.value,
-                    upload_figures.c.unit,
-                    upload_figures.c.qualifier,
-                    upload_figures.c.metric_zh,
-                    upload_figures.c.source_row,
-                ).where(upload_figures.c.upload_id == upload_id)
-            ).all()
-            own_frame = _frame(
-                own,
-                columns=["row_id", *KEY_COLUMNS, "figure_id", "value", "unit", "qualifier", "metric_zh", "source_row"],
+            own = _fetch_tuples(
+                conn,
+                sa.select(upload_figures.c.row_id, *[upload_figures.c[c] for c in KEY_COLUMNS]).where(
+                    upload_figures.c.upload_id == upload_id
+                ),
             )
-            conflicts = _conflicts(conn, own_frame, restoring=upload_id)
-            hidden = [
-                {"rid": int(own_frame.at[c.new_index, "row_id"]), "by": c.existing_upload_id}
-                for c in conflicts.itertuples(index=False)
-            ]
+            own_frame = _frame(own, columns=["row_id", *KEY_COLUMNS])
+            pairs, _ = _conflict_pairs(conn, own_frame, restoring=upload_id)
+            hidden = [(int(own[position][0]), row[2]) for position, row in pairs]
             conn.execute(
                 uploads.update()
                 .where(uploads.c.upload_id == upload_id)
                 .values(status=ACTIVE, removed_at=None, removed_by=None)
             )
             if hidden:
-                conn.execute(
-                    upload_figures.update()
-                    .where(upload_figures.c.row_id == sa.bindparam("rid"))
-                    .values(hidden_by=sa.bindparam("by")),
-                    hidden,
-                )
+                _set_hidden_by(conn, hidden)
             self._event(conn, upload_id, "restored", who, now, {"conflicts_kept_existing": len(hidden)})
         return True
 
