@@ -24,11 +24,13 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from itertools import pairwise
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+from pandas.core.arrays.string_arrow import ArrowStringArray
 
 from loaders import messages as msg
 from loaders.catalog import Catalog, load_catalog
@@ -45,6 +47,7 @@ MAX_COLUMNS = 200
 MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
 MAX_DATA_ROWS = 100_000
 MAX_MESSAGES = 300
+FIGURE_CHUNK = 65_536  # candidates turned into frame columns at a time
 HEADER_SCAN_ROWS = 30
 MONEY_OUTLIER_YUAN = 10**11  # a region's amount above 1000亿元 is a unit typo, not a statistic
 
@@ -444,6 +447,11 @@ def _text(value: object) -> str:
 
 
 _INVISIBLE_CHARS = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad")
+
+
+def _own_copy(text: str) -> str:
+    """An equal string that is a new object (never the grid's cell itself)."""
+    return (text + "\0")[:-1]
 
 
 def _blank(value: object) -> bool:
@@ -1065,6 +1073,7 @@ class _Checker:
         first_col = region_cols[0].index if region_cols else 0
         width = self.width
         header_memos: list[dict[str, bool]] = [{} for _ in range(width)]
+        total_kinds: dict[str, str] = {}  # label text -> _total_kind, worked out once per distinct label
         for i in range(start, len(self.rows)):
             raw = self.rows[i]
             row_no = i + 1
@@ -1136,7 +1145,11 @@ class _Checker:
                 label_text = _text(values[region_cols[0].index])
             elif filled and isinstance(values[filled[0]], str):
                 label_text = first_text
-            total_kind = _total_kind(label_text)
+            total_kind = total_kinds.get(label_text)
+            if total_kind is None:
+                total_kind = _total_kind(label_text)
+                if len(total_kinds) < 100_000:
+                    total_kinds[_own_copy(label_text)] = total_kind
             if total_kind:
                 totals.append((row_no, values, total_kind))
                 continue
@@ -1278,8 +1291,14 @@ class _Checker:
             try:
                 result = parse_period(value, month_column="月" in period_col.header)
             except PeriodError as exc:
-                result = exc
+                result = PeriodError(exc.code, exc.message_zh, exc.message_en)  # without the traceback's frames
             if key is not None:
+                # Kept for the whole check: hold copies, not the cell itself, so that the grid's memory
+                # can be given back once it is let go (one cell kept alive pins its whole arena).
+                if isinstance(value, str):
+                    key = (str, _own_copy(value), period_col.index)
+                if isinstance(result, Period) and isinstance(value, str):
+                    result = Period(result.start, result.end, _own_copy(result.text))
                 self._period_memo[key] = result
         if isinstance(result, PeriodError):
             code = result.code if result.code != "missing_period" else "bad_date"
@@ -1366,8 +1385,9 @@ class _Checker:
         if source_col is not None and not _blank(values[source_col.index]):
             note = (note + "; " if note else "") + "来源：" + _text(values[source_col.index]).strip()
         # One string object per distinct text: candidates keep it, not each row's own cell.
-        header = self._shared.setdefault(_text(name).strip(), _text(name).strip())
-        note = self._shared.setdefault(note, note)
+        header = _text(name).strip()
+        header = self._shared.get(header) or self._shared.setdefault(header, _own_copy(header))
+        note = self._shared.get(note) or self._shared.setdefault(note, _own_copy(note))
         for c in value_cols:
             col_period = c.period if c.role == "period_value" else period
             self._figure(row_no, c, header, values[c.index], spec, region, col_period, agency, percent_rules,
@@ -1772,58 +1792,79 @@ class _Checker:
     def figures(self) -> pd.DataFrame:
         """The figures as a frame of REPORT_COLUMNS, in row then column order.
 
-        Built column by column (each column's Python list is turned into its array before the next
-        is made), so a large table never holds one dict per figure.
+        Built column-wise, FIGURE_CHUNK candidates at a time: each chunk's values go straight into
+        Arrow/NumPy arrays and its candidates are let go, so a large table never holds one dict per
+        figure, nor every candidate and the whole frame at once. Same columns, dtypes and values as
+        a frame made from one record per figure.
         """
         if not self.candidates:
             return pd.DataFrame([], columns=REPORT_COLUMNS)
-        self.candidates.sort(key=lambda c: (c.row, c.col))  # stable, as sorted() was; nothing reads them after
         ordered = self.candidates
+        ordered.sort(key=lambda c: (c.row, c.col))  # stable, as sorted() was; nothing reads them after this
         n = len(ordered)
         sha8 = self.sha8
-        specs = [c.spec for c in ordered]
-        periods: dict[int, tuple[str, str]] = {}
+        source_id = f"upload:{sha8}"
+        periods: dict[int, tuple[Period, str, str]] = {}
         for c in ordered:
             if id(c.period) not in periods:
-                periods[id(c.period)] = (c.period.start.isoformat(), c.period.end.isoformat())
-        empty = [""] * n
+                periods[id(c.period)] = (c.period, c.period.start.isoformat(), c.period.end.isoformat())
 
-        def change_only(values: list[str]) -> list[str]:
-            return [v if spec.measure == "change" else "" for v, spec in zip(values, specs, strict=True)]
+        def text_columns(part: list[_Candidate], first: int) -> dict[str, list[str]]:
+            specs = [c.spec for c in part]
+            empty = [""] * len(part)
+            changes = [spec.measure == "change" for spec in specs]
+            figure_ids = [f"up-{sha8}-{k:03d}" for k in range(first, first + len(part))]
+            return {
+                "figure_id": figure_ids,
+                "fact_id": figure_ids,
+                "source_id": [source_id] * len(part),
+                "region_code": [c.region_code for c in part],
+                "period_start": [periods[id(c.period)][1] for c in part],
+                "period_end": [periods[id(c.period)][2] for c in part],
+                "period_text": [c.period.text for c in part],
+                "phase": empty,
+                "agency_id": [c.agency_id for c in part],
+                "category": [spec.category for spec in specs],
+                "metric_id": [spec.metric_id for spec in specs],
+                "breakdown": empty,
+                "measure": [spec.measure for spec in specs],
+                "unit": [spec.unit for spec in specs],
+                "qualifier": [c.qualifier for c in part],
+                "direction": [c.direction if change else "" for c, change in zip(part, changes, strict=True)],
+                "basis": [(spec.basis or "yoy") if change else "" for spec, change in zip(specs, changes, strict=True)],
+                "evidence": [_evidence(self.display_name, c.row, c.header) for c in part],
+                "note": [c.note for c in part],
+                "metric_zh": [spec.metric_zh for spec in specs],
+                "metric_en": [spec.metric_en for spec in specs],
+                "formula": empty,
+            }
 
-        makers = {
-            "figure_id": lambda: [f"up-{sha8}-{k:03d}" for k in range(1, n + 1)],
-            "source_id": lambda: [f"upload:{sha8}"] * n,
-            "region_code": lambda: [c.region_code for c in ordered],
-            "period_start": lambda: [periods[id(c.period)][0] for c in ordered],
-            "period_end": lambda: [periods[id(c.period)][1] for c in ordered],
-            "period_text": lambda: [c.period.text for c in ordered],
-            "phase": lambda: empty,
-            "agency_id": lambda: [c.agency_id for c in ordered],
-            "category": lambda: [spec.category for spec in specs],
-            "metric_id": lambda: [spec.metric_id for spec in specs],
-            "breakdown": lambda: empty,
-            "measure": lambda: [spec.measure for spec in specs],
-            "value": lambda: [float(c.value) for c in ordered],
-            "unit": lambda: [spec.unit for spec in specs],
-            "qualifier": lambda: [c.qualifier for c in ordered],
-            "direction": lambda: change_only([c.direction for c in ordered]),
-            "basis": lambda: change_only([spec.basis or "yoy" for spec in specs]),
-            "evidence": lambda: [_evidence(self.display_name, c.row, c.header) for c in ordered],
-            "note": lambda: [c.note for c in ordered],
-            "metric_zh": lambda: [spec.metric_zh for spec in specs],
-            "metric_en": lambda: [spec.metric_en for spec in specs],
-            "source_row": lambda: [c.row for c in ordered],
-            "derived": lambda: [False] * n,
-            "formula": lambda: empty,
-        }
+        text_chunks: dict[str, list[pa.Array]] = {}
+        values, source_rows = np.empty(n, dtype=np.float64), np.empty(n, dtype=np.int64)
+        for first in range(0, n, FIGURE_CHUNK):
+            part = ordered[first : first + FIGURE_CHUNK]
+            for name, texts in text_columns(part, first + 1).items():
+                text_chunks.setdefault(name, []).append(pa.array(texts, type=pa.large_string()))
+            values[first : first + len(part)] = [float(c.value) for c in part]
+            source_rows[first : first + len(part)] = [c.row for c in part]
+            ordered[first : first + len(part)] = [None] * len(part)
+            del part
+        del ordered[:]
+        string = pd.StringDtype("pyarrow", na_value=np.nan)  # what pandas infers for a column of str
         columns: dict[str, pd.Series] = {}
         for name in REPORT_COLUMNS:
-            if name == "fact_id":
-                columns[name] = columns["figure_id"].copy()
-                continue
-            columns[name] = pd.Series(makers[name](), name=name)
-        return pd.DataFrame(columns, columns=REPORT_COLUMNS)
+            if name == "value":
+                columns[name] = pd.Series(values, name=name, copy=False)
+            elif name == "source_row":
+                columns[name] = pd.Series(source_rows, name=name, copy=False)
+            elif name == "derived":
+                columns[name] = pd.Series(np.zeros(n, dtype=bool), name=name, copy=False)
+            else:
+                combined = pa.chunked_array(text_chunks.pop(name), type=pa.large_string()).combine_chunks()
+                columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([combined]), dtype=string), name=name)
+        frame = pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)  # the Series are ours: no second copy
+        pa.default_memory_pool().release_unused()  # the chunks just combined: give their memory back now
+        return frame
 
 
 def _plain(number: Decimal) -> str:
@@ -1839,7 +1880,6 @@ def _evidence(filename: str, row: int, header: str) -> str:
     return name + suffix
 
 
-@lru_cache(maxsize=65_536)
 def _total_kind(text: str) -> str:
     key = header_key(text)
     if not key:

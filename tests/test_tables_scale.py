@@ -145,3 +145,15 @@ def test_the_collector_is_paused_while_checking_and_left_as_it_was(monkeypatch, 
         (gc.enable if was else gc.disable)()
     assert report.status == "accepted" and broken.status == "rejected"
     assert seen and not any(seen)  # the collector was off inside every check
+
+
+@pytest.mark.parametrize("chunk", [1, 7, 100])
+def test_the_figures_frame_is_the_same_whatever_the_chunk_size(monkeypatch, chunk):
+    path = GOLDEN / "tidy_240.csv"
+    expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
+    monkeypatch.setattr(tables, "FIGURE_CHUNK", chunk)
+    figures = check_bytes(path.read_bytes(), path.name).figures
+    assert [str(d) for d in figures.dtypes] == expected["dtypes"]
+    got = [[v.item() if hasattr(v, "item") else v for v in row] for row in figures.itertuples(index=False)]
+    assert got == expected["figures"]
+    assert all(figures[c].array._pa_array.num_chunks == 1 for c in figures.columns if str(figures[c].dtype) == "str")
