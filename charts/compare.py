@@ -457,18 +457,21 @@ def _known_days(days: object) -> bool:
 
 
 def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:
-    """What differs between the compared figures, one sentence each, in the language."""
+    """What differs between the compared figures, one sentence each, in the language.
+
+    `figures` is read only for its change figures (their bases); the page passes `CompareData.changes`.
+    """
     if comparison.empty:
         return []
-    texts = [text_column(name, lang) for name in ("region", "metric", "agency")]
-    needed = ["combo", "metric_id", "agency_id", *COMBO_KEYS, *texts, "days", "qualifier", "value", "unit", "mode", "plotted", "figure_id", "evidence", "note"]
-    comparison = comparison[list(dict.fromkeys(needed))]  # a narrow frame: slicing it row by row is cheap
+    region_col, metric_col, agency_col = (text_column(name, lang) for name in ("region", "metric", "agency"))
+    needed = ["combo", "metric_id", "agency_id", *COMBO_KEYS, region_col, metric_col, agency_col, "days", "qualifier", "value", "unit", "mode", "plotted", "figure_id", "evidence", "note"]
+    rows = comparison[list(dict.fromkeys(needed))].to_dict("records")
     sep = t("list.separator", lang)
     caveats: list[str] = []
-    combos = comparison.drop_duplicates("combo")
+    combos = list(_first_by(rows, "combo").values())  # the first row of each combo, in order
 
     lengths = {}
-    for _, r in combos.iterrows():
+    for r in combos:
         if _known_days(r["days"]):
             lengths[combo_label(r, lang, short=True)] = int(r["days"])
     if len(set(lengths.values())) > 1:
@@ -476,74 +479,86 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
         caveats.append(t("compare.caveat.period_length", lang, items=items))
 
     levels = {}
-    for _, r in combos.drop_duplicates("region_code").iterrows():
+    for r in _first_by(combos, "region_code").values():
         level = _region_level(catalog, r["region_code"])
-        levels[r[text_column("region", lang)]] = t(f"compare.level.{level}", lang) if f"compare.level.{level}" in _LEVEL_KEYS else (level or "?")
+        levels[r[region_col]] = t(f"compare.level.{level}", lang) if f"compare.level.{level}" in _LEVEL_KEYS else (level or "?")
     if len(set(levels.values())) > 1:
         items = sep.join(t("compare.caveat.level_item", lang, region=k, level=v) for k, v in levels.items())
         caveats.append(t("compare.caveat.levels", lang, items=items))
 
-    changes = figures[(figures["measure"] == "change") & figures["region_code"].isin(combos["region_code"]) & (figures["basis"] != "")]
-    bases = changes.groupby(text_column("region", lang))["basis"].agg(lambda b: list(dict.fromkeys(b)))
-    if changes["basis"].nunique() > 1:
+    codes = {r["region_code"] for r in combos}
+    changes = figures.loc[(figures["measure"] == "change") & (figures["basis"] != ""), ["region_code", region_col, "basis"]]
+    bases: dict[str, list[str]] = {}
+    used: set[str] = set()
+    for code, region, basis in changes.itertuples(index=False):
+        if code in codes and not pd.isna(basis):
+            used.add(basis)
+            if not pd.isna(region):
+                bases.setdefault(region, [])
+                if basis not in bases[region]:
+                    bases[region].append(basis)
+    if len(used) > 1:
         items = sep.join(
-            t("compare.caveat.basis_item", lang, region=region, basis=sep.join(t(f"basis.{b}", lang) for b in bs)) for region, bs in bases.items()
+            t("compare.caveat.basis_item", lang, region=region, basis=sep.join(t(f"basis.{b}", lang) for b in bases[region])) for region in sorted(bases)
         )
         caveats.append(t("compare.caveat.bases", lang, items=items))
 
-    bounded = comparison[comparison["qualifier"] != "exact"]
-    if len(bounded):
+    bounded = [r for r in rows if r["qualifier"] != "exact"]
+    if bounded:
         items = sep.join(
-            f"{combo_label(r, lang, short=True)} {r[text_column('metric', lang)]} {format_number(r['value'], r['unit'], r['qualifier'], lang)}"
-            for _, r in bounded.iterrows()
+            f"{combo_label(r, lang, short=True)} {r[metric_col]} {format_number(r['value'], r['unit'], r['qualifier'], lang)}" for r in bounded
         )
         caveats.append(t("compare.caveat.bounds", lang, items=items))
 
-    for _, group in comparison.groupby(["combo", "metric_id"], sort=False):
-        if group["agency_id"].nunique() > 1:
-            first = group.iloc[0]
+    groups: dict[tuple[str, str], list[dict]] = {}
+    for r in rows:
+        groups.setdefault((r["combo"], r["metric_id"]), []).append(r)
+    for group in groups.values():
+        if len({r["agency_id"] for r in group if not pd.isna(r["agency_id"])}) > 1:
+            first = group[0]
             caveats.append(
                 t(
                     "compare.caveat.same_region_agencies",
                     lang,
                     region=combo_label(first, lang, short=True),
-                    metric=first[text_column("metric", lang)],
-                    agencies=sep.join(group[text_column("agency", lang)]),
+                    metric=first[metric_col],
+                    agencies=sep.join(r[agency_col] for r in group),
                 )
             )
 
-    mode = comparison["mode"].iloc[0]
-    missing = comparison[comparison["plotted"].isna()] if mode != "absolute" else comparison.iloc[0:0]
-    if mode == "per_100k" and len(missing):
-        caveats.append(t("compare.caveat.no_population", lang, items=sep.join(dict.fromkeys(missing[text_column("region", lang)]))))
-    if mode == "per_30_days" and len(missing):
-        caveats.append(t("compare.caveat.no_period", lang, items=sep.join(missing["figure_id"])))
+    mode = rows[0]["mode"]
+    missing = [r for r in rows if pd.isna(r["plotted"])] if mode != "absolute" else []
+    if mode == "per_100k" and missing:
+        caveats.append(t("compare.caveat.no_population", lang, items=sep.join(dict.fromkeys(r[region_col] for r in missing))))
+    if mode == "per_30_days" and missing:
+        caveats.append(t("compare.caveat.no_period", lang, items=sep.join(r["figure_id"] for r in missing)))
     if mode == "per_100k":
         populations = []
-        for code in dict.fromkeys(comparison["region_code"]):
+        names = {}
+        for r in rows:
+            names.setdefault(r["region_code"], r[region_col])
+        for code, name in names.items():
             population, year, source = region_population(catalog, code)
             if population:
-                name = comparison[comparison["region_code"] == code].iloc[0][text_column("region", lang)]
                 populations.append(f"{name} {format_number(population, 'persons', 'exact', lang)}（{year}，{source}）" if lang == "zh" else f"{name} {format_number(population, 'persons', 'exact', lang)} ({year}, {source})")
         if populations:
             caveats.append(t("compare.caveat.population_source", lang, items=sep.join(populations)))
 
-    noted = comparison[comparison["note"] != ""]
-    if len(noted):
+    noted = [r for r in rows if r["note"] != ""]
+    if noted:
         lines = [t("compare.caveat.definitions", lang)]
-        for _, r in noted.iterrows():
-            lines.append(
-                t(
-                    "compare.caveat.definition_item",
-                    lang,
-                    region=combo_label(r, lang, short=True),
-                    metric=r[text_column("metric", lang)],
-                    evidence=r["evidence"],
-                    note=r["note"],
-                )
-            )
+        for r in noted:
+            lines.append(t("compare.caveat.definition_item", lang, region=combo_label(r, lang, short=True), metric=r[metric_col], evidence=r["evidence"], note=r["note"]))
         caveats.append("\n".join(lines))
     return caveats
+
+
+def _first_by(rows: list[dict], key: str) -> dict[object, dict]:
+    """The first row of each value of `key`, in order of first appearance (drop_duplicates on records)."""
+    first: dict[object, dict] = {}
+    for r in rows:
+        first.setdefault(r[key], r)
+    return first
 
 
 _LEVEL_KEYS = {"compare.level.province", "compare.level.prefecture", "compare.level.county"}
