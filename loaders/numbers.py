@@ -257,11 +257,13 @@ def parse_number(text: object) -> ParsedNumber:
         if text.isascii():
             if text.isdigit() and len(text) <= 30:
                 return ParsedNumber(int(text))
-            if _PLAIN_INT_RE.fullmatch(text):
+            # A decimal point rules the integer pattern out (and its absence the decimal one).
+            if "." in text:
+                if _PLAIN_DECIMAL_RE.fullmatch(text):
+                    number = float(text)
+                    return ParsedNumber(int(number) if number.is_integer() else number)
+            elif _PLAIN_INT_RE.fullmatch(text):
                 return ParsedNumber(int(text))
-            if _PLAIN_DECIMAL_RE.fullmatch(text):
-                number = float(text)
-                return ParsedNumber(int(number) if number.is_integer() else number)
         return _parse_text(text)
     if text is None:
         raise _fail("empty", "")

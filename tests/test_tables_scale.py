@@ -157,3 +157,20 @@ def test_the_figures_frame_is_the_same_whatever_the_chunk_size(monkeypatch, chun
     got = [[v.item() if hasattr(v, "item") else v for v in row] for row in figures.itertuples(index=False)]
     assert got == expected["figures"]
     assert all(figures[c].array._pa_array.num_chunks == 1 for c in figures.columns if str(figures[c].dtype) == "str")
+
+
+@pytest.mark.parametrize(
+    "text", ["12", "-12", "0", "00012", "12.50", "-0.5", "1234567.125", "1.", ".5", "1.2.3", "-", "1e5", "12,345.6",
+             "123456789012.5", "1234567890.1234567"],
+)
+def test_the_plain_number_fast_path_agrees_with_the_full_grammar(text):
+    from loaders.numbers import NumberParseError, _parse_text, parse_number
+
+    def outcome(parse):
+        try:
+            parsed = parse(text)
+        except NumberParseError as exc:
+            return exc.code
+        return (parsed, type(parsed.value))
+
+    assert outcome(parse_number) == outcome(_parse_text)
