@@ -6,7 +6,6 @@ upload adds to the figures (a new region code, a new period) becomes a combo her
 
 from __future__ import annotations
 
-import copy
 import functools
 import json
 import math
@@ -177,8 +176,8 @@ def combo_labels(frame: pd.DataFrame, lang: str) -> list[str]:
 
 def unique_short_labels(comparison: pd.DataFrame, lang: str) -> dict[str, str]:
     """combo -> "甘肃省 2020", or the full label where two combos would read the same."""
-    combos = comparison.drop_duplicates("combo")
     region = text_column("region", lang)
+    combos = comparison[["combo", region, "period_start", "period_end"]].drop_duplicates("combo")
     rows = list(zip(combos["combo"], combos[region], combos["period_start"], combos["period_end"], strict=True))
     short = {combo: f"{name} {str(end)[:4]}" for combo, name, _, end in rows}
     counts = pd.Series(list(short.values())).value_counts()
@@ -303,11 +302,14 @@ def _style_layout(title: str, subtitle: str, height: int) -> str:
 
 
 def _merge(target: dict, update: dict) -> dict:
+    """Nested update, as plotly's update_layout does it; dicts are copied, never shared."""
     for key, value in update.items():
-        if isinstance(value, dict) and isinstance(target.get(key), dict):
+        if isinstance(value, dict):
+            if not isinstance(target.get(key), dict):
+                target[key] = {}
             _merge(target[key], value)
         else:
-            target[key] = copy.deepcopy(value)
+            target[key] = value
     return target
 
 
