@@ -273,6 +273,16 @@ def _shown(row: pd.Series, lang: str) -> str:
     return format_number(row["plotted"], None, row["qualifier"], lang)
 
 
+class _Row(dict):
+    """A record that reads like the pandas row build_hover expects (row.name and row.get(name))."""
+
+    def __getattr__(self, name: str) -> object:
+        try:
+            return self[name]
+        except KeyError as error:
+            raise AttributeError(name) from error
+
+
 def _available(plotted: object) -> bool:
     return plotted is not None and not (isinstance(plotted, float) and math.isnan(plotted))
 
@@ -339,6 +349,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     columns = min(max(len(metric_ids), 1), 3)
     panel_rows = max(math.ceil(len(metric_ids) / columns), 1)
     record_columns = ["combo", "metric_id", "figure_id", "qualifier", "value", "unit", "plotted", "mode", "population", "days", "period_text", *COMBO_KEYS]
+    record_columns += [c for c in ("evidence", "derived", "formula") if c in comparison.columns]  # what build_hover reads
     records = comparison[record_columns + [text_column(n, lang) for n in ("metric", "agency", "unit")]].to_dict("records")
     first_rows = {}
     for r in records:
@@ -366,7 +377,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         label = break_label(short_labels[r["combo"]], width)
         if several[r["metric_id"]]:
             label = f"{label}<br>{break_label(r[agency_column], width)}"
-        hover = build_hover(comparison.iloc[i], lang, shown_all[i], r[metric_column])
+        hover = build_hover(_Row(r), lang, shown_all[i], r[metric_column])
         traces[i] = {
             "type": "bar",
             "x": [label],
