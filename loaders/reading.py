@@ -116,10 +116,17 @@ class Grid:
     percent_cells: set[tuple[int, int]] = field(default_factory=set)
 
 
-def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> Grid:
-    """Read an uploaded CSV or XLSX file into a `Grid`; raise `ReadError` for anything unreadable."""
+def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_rows: int | None = None) -> Grid:
+    """Read an uploaded CSV or XLSX file into a `Grid`; raise `ReadError` for anything unreadable.
+
+    `max_rows` is the most data rows an upload may have (default: the checker's
+    `loaders.tables.MAX_DATA_ROWS`, read at call time). A CSV file is read only until it holds more
+    non-blank rows than that plus a margin for title, header and total rows (`_row_cap`), and is then
+    refused (`too_many_data_rows`), so a file far too large is refused quickly with little memory; up
+    to that point the checker decides, with its own message.
+    """
     try:
-        return _read(data, filename, max_bytes)
+        return _read(data, filename, max_bytes, max_rows)
     except ReadError:
         raise
     except Exception as exc:  # the promise: no parser's exception reaches the person
@@ -133,7 +140,7 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> Grid
         ) from exc
 
 
-def _read(data: bytes, filename: str, max_bytes: int) -> Grid:
+def _read(data: bytes, filename: str, max_bytes: int, max_rows: int | None) -> Grid:
     if isinstance(data, (bytearray, memoryview)):
         data = bytes(data)
     if not isinstance(data, bytes):
@@ -169,7 +176,7 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Grid:
                     f"This is a {name} file, not a table; upload an .xlsx or .csv file",
                 )
             )
-    grid = _read_csv(data, extension)
+    grid = _read_csv(data, extension, filename, max_rows)
     if extension in XLSX_EXTENSIONS or extension == ".xls":
         grid.warnings.insert(0, _kind_mismatch(extension, "csv"))
     return grid
@@ -178,7 +185,7 @@ def _read(data: bytes, filename: str, max_bytes: int) -> Grid:
 # ---------------------------------------------------------------- CSV
 
 
-def _read_csv(data: bytes, extension: str) -> Grid:
+def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | None = None) -> Grid:
     text, encoding = _decode(data)
     if not text.strip("\ufeff \t\r\n"):
         raise _empty_file()
@@ -193,9 +200,11 @@ def _read_csv(data: bytes, extension: str) -> Grid:
             )
         )
     delimiter = _sniff_delimiter(text)
-    rows = _parse_csv(text, delimiter)
+    suspect, check_length = bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS
+    rows = _parse_csv(text, delimiter, _RowLimit(max_rows, filename))
+    del text  # the grid holds the cells; the decoded text can go before the checker runs
     warnings: list[Message] = []
-    _clean_csv_cells(rows, bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS, warnings)
+    _clean_csv_cells(rows, suspect, check_length, warnings)
     _trim_trailing_blank_rows(rows)
     if not rows:
         raise _empty_file()
@@ -418,18 +427,93 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def _parse_csv(text: str, delimiter: str) -> list[list[object]]:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+class _RowLimit:
+    """Where reading a CSV file stops: more non-blank rows than the data-row limit plus a margin."""
+
+    def __init__(self, max_rows: int | None, filename: str):
+        if max_rows is None:
+            from loaders import tables  # at call time: tables imports this module's caller, and may be tuned
+
+            max_rows = tables.MAX_DATA_ROWS
+        self.max_rows = max_rows
+        self.cap = _row_cap(max_rows)
+        self.filename = filename
+
+    def error(self) -> ReadError:
+        name = _shown_name(self.filename)
+        return ReadError(
+            error(
+                "too_many_data_rows",
+                f"文件“{name}”超过 {self.max_rows:,} 行数据的上限，已停止读取。请拆分为每个不超过 "
+                f"{self.max_rows:,} 行的文件后分别上传",
+                f"The file “{name}” has more than {self.max_rows:,} data rows, the upload limit; reading "
+                f"stopped there. Split it into files of at most {self.max_rows:,} rows and upload them one by one",
+            )
+        )
+
+
+def _row_cap(max_rows: int) -> int:
+    """Non-blank rows read before a file is refused: the data-row limit plus title, header and total
+    rows (a tenth more, and at least 1,000), so the checker still counts data rows near the limit."""
+    return max_rows + max(max_rows // 10, 1_000)
+
+
+def _shown_name(filename: str) -> str:
+    name = _CONTROL_RE.sub("", os.path.basename(str(filename or ""))).strip()
+    name = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", name)
+    if len(name) > 80:
+        name = name[:79] + "…"
+    return name or "（未命名）"
+
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# Cells repeated down a column (region, period, metric, unit) share one str object; each column
+# remembers at most this many distinct texts, so a column of unique numbers costs a bounded dict.
+_MEMO_PER_COLUMN = 4096
+
+
+class _Lines:
+    """The lines of `text` as `io.StringIO(text, newline="")` gives them (ending in \\n, \\r\\n or \\r),
+    one at a time, without StringIO's copy of the whole text (four bytes per character)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.end = 0  # offset just past the last line handed out
+
+    def __iter__(self):
+        for match in _LINE_RE.finditer(self.text):
+            self.end = match.end()
+            yield match.group()
+
+
+def _parse_csv(text: str, delimiter: str, limit: _RowLimit | None = None) -> list[list[object]]:
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
     rows: list[list[object]] = []
     cells = 0
-    last_start = 1
-    lines_read = 0
+    last_offset = 0
+    record_end = 0
+    non_blank = 0
+    cap = limit.cap if limit is not None else None
+    memos: list[dict[str, str | None]] = []
     try:
         for row in reader:
-            last_start = lines_read + 1
-            lines_read = reader.line_num
+            last_offset, record_end = record_end, lines.end
+            width = len(row)
+            while len(memos) < width:
+                memos.append({"": None})  # an empty cell is None in the grid
+            filled = False
+            for c, cell in enumerate(row):
+                memo = memos[c]
+                shared = memo.get(cell, cell)
+                if shared is not cell:
+                    row[c] = shared
+                elif len(memo) < _MEMO_PER_COLUMN:
+                    memo[cell] = cell
+                if not filled and shared and not shared.isspace():
+                    filled = True
             rows.append(row)
-            cells += len(row) or 1
+            cells += width or 1
             if cells > MAX_CELLS:
                 raise _too_many_cells()
             if len(rows) > EXCEL_MAX_ROWS:
@@ -441,6 +525,10 @@ def _parse_csv(text: str, delimiter: str) -> list[list[object]]:
                         "the parts",
                     )
                 )
+            if filled:
+                non_blank += 1
+                if cap is not None and non_blank > cap:
+                    raise limit.error()
     except csv.Error as exc:
         row_number = len(rows) + 1
         if "field larger than field limit" in str(exc):
@@ -462,7 +550,7 @@ def _parse_csv(text: str, delimiter: str) -> list[list[object]]:
                 row=row_number,
             )
         ) from None
-    if rows and _ends_inside_quotes(text, delimiter, last_start):
+    if rows and _ends_inside_quotes(text[last_offset:], delimiter):
         column = len(rows[-1]) - 1
         label = _column_label(rows, column) if len(rows) > 1 else excel_column(column)
         raise ReadError(
@@ -479,15 +567,15 @@ def _parse_csv(text: str, delimiter: str) -> list[list[object]]:
     return rows
 
 
-def _ends_inside_quotes(text: str, delimiter: str, last_start: int) -> bool:
-    """Whether the last record runs into the end of the file inside a quoted field.
+def _ends_inside_quotes(tail: str, delimiter: str) -> bool:
+    """Whether the last record (`tail`: the text from its first line on) runs into the end of the
+    file inside a quoted field.
 
     The lenient reader silently closes such a field at EOF; re-reading only the last record in
     strict mode tells it apart from a well-formed one.
     """
-    tail = itertools.islice(io.StringIO(text, newline=""), last_start - 1, None)
     try:
-        for _ in csv.reader(tail, delimiter=delimiter, strict=True):
+        for _ in csv.reader(_Lines(tail), delimiter=delimiter, strict=True):
             pass
     except csv.Error as exc:
         return "unexpected end of data" in str(exc)
@@ -495,6 +583,9 @@ def _ends_inside_quotes(text: str, delimiter: str, last_start: int) -> bool:
 
 
 def _clean_csv_cells(rows: list[list[object]], suspect: bool, check_length: bool, warnings: list[Message]) -> None:
+    """Clean suspicious characters and note over-long cells (empty cells are None already)."""
+    if not (suspect or check_length):
+        return
     notes = _CellNotes(rows)
     for r, row in enumerate(rows):
         for c, value in enumerate(row):

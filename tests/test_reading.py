@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from loaders import reading
 from loaders.messages import Message, ReadError
 from loaders.reading import MAX_CELLS, Grid, read_grid
 
@@ -761,3 +762,79 @@ def test_mutated_files_only_ever_raise_read_error(table_workbook):
 
 def test_cell_limit_constant_is_sane():
     assert MAX_CELLS >= 1_000_000
+
+
+# ---------------------------------------------------------------- CSV row cap, shared cells, lines
+
+
+def _tidy_csv(rows: int, blank_every: int = 0) -> bytes:
+    lines = ["地区,期间,指标,数值"]
+    for i in range(rows):
+        lines.append(f"北京市,2024年{i % 12 + 1}月,立案数,{i}")
+        if blank_every and i % blank_every == 0:
+            lines.append(",,,")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_a_csv_far_over_the_data_row_limit_is_refused_naming_the_file_and_the_limit():
+    cap = reading._row_cap(100)
+    assert cap == 1_100  # a tenth more, and at least 1,000, for title, header and total rows
+    with pytest.raises(ReadError) as caught:
+        read_grid(_tidy_csv(cap), "大表\u202e.csv", max_rows=100)  # header + cap data rows: one too many
+    message = caught.value.messages[0]
+    assert message.code == "too_many_data_rows"
+    assert "“大表.csv”" in message.message_zh and "100 行" in message.message_zh
+    assert "“大表.csv”" in message.message_en and "more than 100 data rows" in message.message_en
+
+
+def test_up_to_the_margin_the_csv_is_read_and_blank_rows_do_not_count():
+    cap = reading._row_cap(100)
+    assert len(read_grid(_tidy_csv(cap - 1), "t.csv", max_rows=100).rows) == cap
+    grid = read_grid(_tidy_csv(cap - 1, blank_every=2), "t.csv", max_rows=100)
+    assert len(grid.rows) > cap + cap // 3
+
+
+def test_reading_stops_at_the_cap_before_the_rest_of_the_file():
+    # Past the cap the file runs into an unclosed quote: never reached, so the row cap is what is said.
+    data = _tidy_csv(2_000) + b'\xe5\xa4\xa9\xe6\xb4\xa5\xe5\xb8\x82,"2024\n' + b"x,y\n" * 10
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.csv", max_rows=100)
+    assert caught.value.messages[0].code == "too_many_data_rows"
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.csv", max_rows=10_000)
+    assert caught.value.messages[0].code == "unbalanced_quote"
+
+
+def test_the_default_row_cap_follows_the_checkers_limit_at_call_time(monkeypatch):
+    from loaders import tables
+
+    monkeypatch.setattr(tables, "MAX_DATA_ROWS", 50)
+    data = _tidy_csv(reading._row_cap(50) + 1)
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.csv")
+    assert "50" in caught.value.messages[0].message_zh
+    # Within the cap the checker decides, with its own message.
+    report = tables.check_bytes(_tidy_csv(60), "t.csv")
+    assert [m.code for m in report.messages if m.level == "error"] == ["too_many_rows"]
+    monkeypatch.setattr(tables, "MAX_DATA_ROWS", 10**9)
+    assert len(read_grid(data, "t.csv").rows) == reading._row_cap(50) + 2
+
+
+def test_repeated_cell_texts_share_one_object():
+    grid = read_grid(_tidy_csv(30), "t.csv")
+    assert grid.rows[1][0] == grid.rows[29][0] == "北京市"
+    assert grid.rows[1][0] is grid.rows[29][0]
+    assert grid.rows[1][1] is grid.rows[13][1]  # 2024年1月 again
+    assert grid.rows[1][3] == "0" and grid.rows[2][3] == "1"
+
+
+def test_empty_cells_are_none_in_every_column():
+    grid = read_grid(b"a,b,c\n,x,\n1,,\n,,\n2,3,4\n", "t.csv")
+    assert grid.rows == [["a", "b", "c"], [None, "x", None], ["1", None, None], [None, None, None], ["2", "3", "4"]]
+
+
+@pytest.mark.parametrize(
+    "text", ["", "a", "a\n", "a\r\nb", "a\rb\r", "\r\r\n\n", 'a,"x\r\ny"\rb', "a\x0bb\u2028c\x1cd\n", "中\r\n文"]
+)
+def test_lines_are_split_as_stringio_splits_them(text):
+    assert list(reading._Lines(text)) == list(io.StringIO(text, newline=""))
