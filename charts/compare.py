@@ -97,7 +97,7 @@ class CompareData:
     period length by (region_code, period_start, period_end); `changes` the change figures with a
     basis (all that the caveats read of the figures); `metric_names` metric_id -> name per language;
     `combo_keys`/`combo_set` every combo in order and as a set; `curated` the combos with a curated figure;
-    `labels` the combo labels per language, worded on first use.
+    `labels` the combo labels per language and `first_views` the default selections, made on first use.
     """
 
     keys: pd.DataFrame
@@ -111,6 +111,7 @@ class CompareData:
     combo_set: frozenset[str] = frozenset()
     curated: frozenset[str] = frozenset()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    first_views: dict[int, list[str]] = field(default_factory=dict)
 
     def combo_names(self, lang: str) -> dict[str, str]:
         """combo -> its full label (region · period) in the language, every combo."""
@@ -144,6 +145,12 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
 
 def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:
     """The first view: every combo when there are few; else the curated ones, then the latest uploaded."""
+    if limit not in data.first_views:
+        data.first_views[limit] = _default_combos(data, limit)
+    return list(data.first_views[limit])
+
+
+def _default_combos(data: CompareData, limit: int) -> list[str]:
     combos = data.combo_keys
     if len(combos) <= limit:
         return list(combos)
