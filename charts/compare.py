@@ -144,7 +144,7 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
 
 
 def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:
-    """The first view: every combo when there are few; else the curated ones, then the latest uploaded."""
+    """The first view: every combo when there are few; else the curated ones, then the latest periods'."""
     if limit not in data.first_views:
         data.first_views[limit] = _default_combos(data, limit)
     return list(data.first_views[limit])
@@ -155,10 +155,11 @@ def _default_combos(data: CompareData, limit: int) -> list[str]:
     if len(combos) <= limit:
         return list(combos)
     picked = set([c for c in combos if c in data.curated][:limit])
-    for combo in reversed(combos):  # sorted by period end: the latest first
+    latest = data.combos.sort_values(["period_end", "region_code"], ascending=[False, True], kind="stable")["combo"]
+    for combo in latest:  # the latest period first, its regions in code order (an upload's first regions)
         if len(picked) >= limit:
             break
-        picked.add(combo)
+        picked.add(str(combo))
     return [c for c in combos if c in picked]
 
 

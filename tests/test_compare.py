@@ -182,6 +182,24 @@ def test_default_combos_are_bounded_curated_first_then_latest():
     assert chosen == [c for c in combos if c in set(chosen)]  # in the list's order
 
 
+def test_default_combos_of_one_new_period_start_with_the_lowest_region_codes():
+    """An upload of many provinces for one year shows its first provinces (北京市 first), not its last."""
+    from charts.compare import DEFAULT_COMBOS, default_combos, prepare_compare
+
+    figures = build_all_figures()
+    codes = ["110000", "120000", "130000", "310000", "320000", "330000", "440000", "500000", "510000", "620000"]
+    parts = [figures] + [
+        _upload(figures, ["gs20-001", "gs20-002"], f"p{code}", region_code=code, period_start="2024-01-01", period_end="2024-12-31",
+                period_text="2024年", value=[10.0, 1.0])
+        for code in codes
+    ]  # fmt: skip
+    data = prepare_compare(pd.concat(parts, ignore_index=True))
+    chosen = default_combos(data)
+    assert len(chosen) == DEFAULT_COMBOS
+    assert {"620000|2020-10-10|2020-11-27", "451000|2024-01-01|2024-11-12"} <= set(chosen)
+    assert {c.split("|")[0] for c in chosen if c.endswith("2024-12-31")} == set(codes[: DEFAULT_COMBOS - 2])
+
+
 def test_prepared_data_gives_the_same_comparison(golden):
     from charts.compare import prepare_compare
 
