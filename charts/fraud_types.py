@@ -17,6 +17,21 @@ MEASURES = {"level": ("fraud_cases", "fraud_types.counts_title", "chart.cases_ax
 COMBO_KEYS = ["source_id", "region_code", "period_start", "period_end"]
 
 
+def fraud_type_rows(figures: pd.DataFrame) -> pd.DataFrame:
+    """Every row the fraud-type page reads, in order: figures by fraud type, stated changes, implied totals.
+
+    mix_combos, select_mix, select_implied_total and select_changes give the same rows from this
+    slice as from every figure; the page takes it once per store version instead of filtering a
+    million uploaded figures on every rerun.
+    """
+    mask = (
+        figures["breakdown"].str.startswith("fraud_type:")
+        | (figures["measure"] == "change")
+        | ((figures["metric_id"] == "fraud_cases") & (figures["measure"] == "level") & (figures["breakdown"] == "") & figures["derived"].astype(bool))
+    )
+    return figures[mask]
+
+
 def mix_combos(figures: pd.DataFrame) -> pd.DataFrame:
     """Region/period groups that state fraud cases by type (count or share)."""
     rows = figures[figures["breakdown"].str.startswith("fraud_type:") & figures["metric_id"].isin(["fraud_cases", "fraud_case_share"]) & figures["measure"].isin(["level", "share"])]

@@ -10,13 +10,14 @@ from charts.results import build_results_chart, select_results
 from charts.tables import build_policy_table
 from i18n import format_number, t
 from ui.charts import render_chart, render_page_export
+from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
 
 lang, figures, catalog = start_page("crackdown.title", "crackdown.intro")
 
-sources = crackdown_sources(figures)
+sources = per_store("crackdown_sources", crackdown_sources)  # once per store version, not per rerun
 if not sources:
     st.info(t("crackdown.no_source", lang))
     st.stop()

@@ -1,23 +1,44 @@
 """诈骗类型 Fraud types: the case mix by type (with the derived remainder) beside declines by type."""
 
+import pandas as pd
 import streamlit as st
 
 from charts.changes import build_changes_chart, select_changes
-from charts.fraud_types import build_type_mix_chart, combo_key, describe_combo, mix_combos, select_implied_total
+from charts.fraud_types import (
+    build_type_mix_chart,
+    combo_key,
+    describe_combo,
+    fraud_type_rows,
+    mix_combos,
+    select_implied_total,
+)
+from charts.provenance import text_column
 from i18n import format_number, t
 from ui.charts import render_chart, render_page_export
+from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, sync_param
 
-lang, figures, catalog = start_page("fraud_types.title", "fraud_types.intro")
+
+def region_names_of(figures: pd.DataFrame, lang: str) -> dict[str, str]:
+    """Each region code's name (the last figure's, as dict(zip(codes, names)) gives)."""
+    column = text_column("region", lang)
+    last = figures[["region_code", column]].drop_duplicates("region_code", keep="last")
+    return dict(zip(last["region_code"], last[column], strict=True))
+
+
+lang, _, catalog = start_page("fraud_types.title", "fraud_types.intro")
+# Only the rows this page reads (by type, changes, implied totals), taken once per store version:
+# every builder below gives the same result from this slice as from every figure.
+figures = per_store("fraud_type_rows", fraud_type_rows)
 
 combos = mix_combos(figures)
 mix_keys = [combo_key(r) for _, r in combos.iterrows()]
 mix_names = {combo_key(r): describe_combo(r, lang) for _, r in combos.iterrows()}
 changes = select_changes(figures, by_type=True)
 change_regions = list(dict.fromkeys(changes["region_code"]))
-region_names = dict(zip(figures["region_code"], figures[f"region_{lang}"], strict=False))
+region_names = per_store("region_names_last", region_names_of, lang)
 
 left, right = st.columns(2, gap="large")
 with left:
