@@ -264,3 +264,63 @@ def test_build_figure_view_counts_every_match_and_builds_the_first_rows(many):
     expected = filter_figures(many, include_derived=False)
     assert matching == len(expected)
     pd.testing.assert_frame_equal(table, build_figure_table(expected.head(50), catalog, "en"))
+
+
+# --- what a page reads off every figure is taken once per store version ---------------------------------
+
+
+@pytest.mark.parametrize(
+    ("page", "module", "names"),
+    [
+        ("overview", "charts.cards", ["region_choices", "default_regions"]),
+        ("crackdown", "charts.pages", ["crackdown_sources"]),
+        ("fraud_types", "charts.fraud_types", ["fraud_type_rows"]),
+        ("sources", "charts.tables", ["filter_options"]),
+    ],
+)
+def test_a_rerun_reads_nothing_off_every_figure_again(many_on_pages, monkeypatch, page, module, names):
+    import importlib
+
+    from tests.test_pages import open_page
+
+    calls = []
+    target = importlib.import_module(module)
+    for name in names:
+        real = getattr(target, name)
+
+        def counting(*args, _real=real, **kwargs):
+            calls.append(len(args[0]))
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(target, name, counting)
+    at = open_page(page, "en")
+    first = len(calls)
+    assert first >= 1
+    assert all(n == len(many_on_pages) for n in calls)  # these do read every figure, once
+    at.run()
+    at.run()
+    assert len(calls) == first
+
+
+def test_the_fraud_type_slice_gives_the_same_charts(many):
+    from charts.changes import build_changes_chart, select_changes
+    from charts.fraud_types import build_type_mix_chart, combo_key, fraud_type_rows, mix_combos, select_implied_total
+
+    catalog = load_catalog()
+    typed = many[many["breakdown"].str.startswith("fraud_type:")].copy()
+    typed["region_code"] = many["region_code"].iloc[-1]  # the same types stated for an uploaded region
+    typed["figure_id"] = typed["fact_id"] = "upload:" + typed["figure_id"]
+    figures = pd.concat([many, typed], ignore_index=True)
+    part = fraud_type_rows(figures)
+    assert len(part) < len(figures) / 2
+    pd.testing.assert_frame_equal(mix_combos(part), mix_combos(figures))
+    pd.testing.assert_frame_equal(select_changes(part, by_type=True), select_changes(figures, by_type=True))
+    for key in [combo_key(r) for _, r in mix_combos(figures).iterrows()]:
+        pd.testing.assert_frame_equal(select_implied_total(part, key), select_implied_total(figures, key))
+        for measure in ("level", "share"):
+            a, b = build_type_mix_chart(part, "zh", catalog, key, measure), build_type_mix_chart(figures, "zh", catalog, key, measure)
+            assert a.figure.to_json() == b.figure.to_json() and a.footnotes == b.footnotes
+    for region in dict.fromkeys(select_changes(figures, by_type=True)["region_code"]):
+        a = build_changes_chart(part, "en", catalog, region_codes=[region], by_type=True)
+        b = build_changes_chart(figures, "en", catalog, region_codes=[region], by_type=True)
+        assert a.figure.to_json() == b.figure.to_json()
