@@ -235,8 +235,9 @@ def _lookup(keys: pd.Series, table: pd.DataFrame, column: str) -> pd.Series:
 
     Looked up once per distinct key and mapped (a million uploaded figures hold a few hundred keys).
     """
-    labels = {k: str(table.at[k, column]) for k in keys.unique() if k in table.index}
-    return keys.map(labels)
+    codes, distinct = pd.factorize(keys)  # a missing key is -1: no label
+    labels = pd.array([str(table.at[k, column]) if k in table.index else None for k in distinct], dtype="str")
+    return pd.Series(labels.take(codes, allow_fill=True), index=keys.index)
 
 
 def _with_labels(frame: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
