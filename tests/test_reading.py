@@ -838,3 +838,29 @@ def test_empty_cells_are_none_in_every_column():
 )
 def test_lines_are_split_as_stringio_splits_them(text):
     assert list(reading._Lines(text)) == list(io.StringIO(text, newline=""))
+
+
+def test_a_workbook_without_dimensions_is_not_parsed_for_its_size(monkeypatch):
+    """openpyxl's read-only sheets parse the whole sheet (slowly) for a size when <dimension> is missing."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    book = openpyxl.Workbook(write_only=True)  # writes no <dimension>
+    hidden = book.create_sheet("旧表")
+    hidden.sheet_state = "hidden"
+    hidden.append(["地区", "立案数"])
+    sheet = book.create_sheet("统计表")
+    for row in (["地区", "立案数"], ["北京市", 1427], ["天津市", 803]):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    data = buffer.getvalue()
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert b"<dimension" not in archive.read("xl/worksheets/sheet2.xml")
+
+    def refuse(self):
+        raise AssertionError("the sheet was parsed for its size")
+
+    monkeypatch.setattr(WorkSheetParser, "parse_dimensions", refuse)
+    grid = read_grid(data, "t.xlsx")
+    assert grid.rows == [["地区", "立案数"], ["北京市", 1427], ["天津市", 803]]
+    assert grid.sheet == "统计表" and "隐藏工作表“旧表”" in grid.sheet_note_zh
