@@ -164,8 +164,12 @@ def test_default_combos_are_every_combo_when_few():
     figures = build_all_figures()
     data = prepare_compare(figures)
     assert default_combos(data) == list(list_combos(figures, shared_metrics(figures))["combo"])
-    crowded = with_uploads(figures, crowded=True)
-    assert default_combos(prepare_compare(crowded)) == list(list_combos(crowded, shared_metrics(crowded))["combo"])
+    upload = with_uploads(figures, crowded=False)  # three combos
+    assert default_combos(prepare_compare(upload)) == list(list_combos(upload, shared_metrics(upload))["combo"])
+    crowded = with_uploads(figures, crowded=True)  # seven combos: bounded, the curated ones kept
+    every = list(list_combos(crowded, shared_metrics(crowded))["combo"])
+    assert default_combos(prepare_compare(crowded), limit=len(every)) == every
+    assert default_combos(prepare_compare(crowded), limit=3) == [every[0], every[3], every[6]]  # curated, then the latest period
 
 
 def test_default_combos_are_bounded_curated_first_then_latest():
