@@ -547,14 +547,12 @@ def _visible_rows(
     rows = _fetch_tuples(conn, query)
     if not rows:
         return rows, {}
-    info = {
-        upload_id: tuple(rest)
-        for upload_id, *rest in conn.execute(
-            sa.select(uploads.c.upload_id, *[uploads.c[c] for c in _UPLOAD_INFO_COLUMNS]).where(
-                uploads.c.status == ACTIVE
-            )
-        )
-    }
+    # By id, whatever their status now: every row found has its upload's details.
+    upload_ids = sorted({row[2] for row in rows})
+    query = sa.select(uploads.c.upload_id, *[uploads.c[c] for c in _UPLOAD_INFO_COLUMNS])
+    if len(upload_ids) <= MAX_IN_LIST:
+        query = query.where(uploads.c.upload_id.in_(upload_ids))
+    info = {upload_id: tuple(rest) for upload_id, *rest in conn.execute(query)}
     return rows, info
 
 
@@ -692,7 +690,7 @@ class Store:
         One row per pair; `conflict_key` is what `save_upload(replace={key: "new"|"existing"})` takes.
         """
         normalised = normalise_figures(figures)
-        with self.engine.connect() as conn:
+        with self.engine.connect() as conn, conn.begin():  # one snapshot for the figures and their uploads
             found = _conflicts(conn, normalised)
         return found[CONFLICT_COLUMNS]
 
