@@ -531,6 +531,7 @@ class _Checker:
         self._tidy_layout: tuple | None = None
         self._period_memo: dict[tuple, Period | PeriodError] = {}
         self._shared: dict[str, str] = {}
+        self._letters: dict[int, str] = {}  # column index -> Excel letters
 
     # -- messages
     def add(self, level: str, code: str, zh: str, en: str, row: int | None = None, column: str | None = None) -> None:
@@ -1438,7 +1439,10 @@ class _Checker:
 
     def _figure(self, row_no, column: Column, header, value, spec: Spec, region, period, agency, percent_rules,
                 qualifier: str = "", note: str = "") -> None:
-        cell = f"{excel_column(column.index)}{row_no}"
+        letter = self._letters.get(column.index)
+        if letter is None:
+            letter = self._letters[column.index] = excel_column(column.index)
+        cell = f"{letter}{row_no}"
         where = column.header
         if _blank(value):
             if self.formula_cells.pop((row_no, excel_column(column.index)), None) is not None:
@@ -1965,7 +1969,7 @@ def _check_handed_grid_now(handed: list, filename: str, sha256_hex: str, catalog
     status = _status(messages)
     figures = checker.figures() if status != "rejected" else pd.DataFrame(columns=REPORT_COLUMNS)
     rows = int(figures["source_row"].nunique()) if len(figures) else 0
-    used = set(figures["metric_id"]) if len(figures) else set()
+    used = set(figures["metric_id"].unique()) if len(figures) else set()
     return CheckReport(
         file=filename,
         status=status,
