@@ -1,6 +1,5 @@
 """地区对比 Compare regions and years: shared metrics, absolute / per 100,000 / per 30 days, with caveats."""
 
-import pandas as pd
 import streamlit as st
 
 from charts.compare import (
@@ -15,22 +14,14 @@ from charts.compare import (
 )
 from charts.provenance import text_column
 from i18n import format_number, t
-from loaders.store import database_url, store_version
 from ui.charts import render_chart, render_page_export
+from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
 
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def compare_data(db_url: str, version: int, rows: int, _figures: pd.DataFrame) -> CompareData:
-    """Every figure filtered and indexed once per store version (ui.data's key for the figures); read-only."""
-    del db_url, version, rows
-    return prepare_compare(_figures)
-
-
 lang, figures, catalog = start_page("compare.title", "compare.intro")
-data = compare_data(database_url(), store_version(), len(figures), figures)
+data: CompareData = per_store("compare", prepare_compare)  # every figure indexed once per store version; read-only
 
 metrics = data.metrics
 if not metrics:
