@@ -112,6 +112,13 @@ class CompareData:
     curated: frozenset[str] = frozenset()
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
     first_views: dict[int, list[str]] = field(default_factory=dict)
+    _choices: ComboChoices | None = None
+
+    def choices(self) -> ComboChoices:
+        """The regions and periods the page offers (worked out on first use)."""
+        if self._choices is None:
+            self._choices = combo_choices(self)
+        return self._choices
 
     def combo_names(self, lang: str) -> dict[str, str]:
         """combo -> its full label (region · period) in the language, every combo."""
@@ -161,6 +168,58 @@ def _default_combos(data: CompareData, limit: int) -> list[str]:
             break
         picked.add(str(combo))
     return [c for c in combos if c in picked]
+
+
+def period_key(combo: str) -> str:
+    """The period part of a combo: "period_start|period_end"."""
+    return combo.split("|", 1)[1]
+
+
+def region_key(combo: str) -> str:
+    return combo.split("|", 1)[0]
+
+
+@dataclass
+class ComboChoices:
+    """The compare page's two pickers: regions and periods (a million uploaded figures make tens of
+    thousands of region-period combos, far too many for one list). The combos compared are the ones
+    that exist among the chosen regions × the chosen periods."""
+
+    regions: list[str]  # region codes in combo order (the earliest period's first)
+    periods: list[str]  # "start|end", earliest end first
+    by_region: dict[str, list[str]]  # region -> its combos in combo order
+    region_names: dict[str, dict[str, str]]  # lang -> region code -> name
+    period_names: dict[str, dict[str, str]]  # lang -> "start|end" -> period words
+    order: dict[str, int]  # combo -> its place in the page's combo order
+
+    def combos(self, regions: list[str] | set[str], periods: list[str] | set[str]) -> list[str]:
+        """Every existing combo of the chosen regions and periods, in combo order."""
+        wanted = set(periods)
+        picked = [c for r in set(regions) for c in self.by_region.get(r, ()) if period_key(c) in wanted]
+        return sorted(picked, key=self.order.__getitem__)
+
+
+def combo_choices(data: CompareData) -> ComboChoices:
+    """Regions and periods to pick from, with their names in both languages (once per store version)."""
+    combos = data.combos
+    by_region: dict[str, list[str]] = {}
+    for combo in data.combo_keys:
+        by_region.setdefault(region_key(combo), []).append(combo)
+    ends = combos.drop_duplicates(["period_start", "period_end"]).sort_values(["period_end", "period_start"], kind="stable")
+    periods = [f"{start}|{end}" for start, end in zip(ends["period_start"], ends["period_end"], strict=True)]
+    region_rows = combos.drop_duplicates("region_code")
+    region_names = {
+        lang: dict(zip(region_rows["region_code"], region_rows[text_column("region", lang)], strict=True)) for lang in ("zh", "en")
+    }
+    period_names = {
+        lang: {
+            f"{start}|{end}": format_period(start, end, "", lang)
+            for start, end in zip(ends["period_start"], ends["period_end"], strict=True)
+        }
+        for lang in ("zh", "en")
+    }
+    order = {combo: i for i, combo in enumerate(data.combo_keys)}
+    return ComboChoices(list(by_region), periods, by_region, region_names, period_names, order)
 
 
 def combo_label(row: pd.Series, lang: str, short: bool = False) -> str:

@@ -197,7 +197,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "两个及以上地区或期间都报告过的指标。可切换为绝对数、每10万常住人口、每30天（按各自报告期长度折算）。",
         "en": "Metrics reported by two or more regions or periods, as absolute values, per 100,000 residents, or per 30 days of each reporting period.",
     },
-    "compare.combos": {"zh": "地区与期间", "en": "Regions and periods"},
+    "compare.regions": {"zh": "地区", "en": "Regions"},
+    "compare.periods": {"zh": "期间", "en": "Periods"},
+    "compare.pairs_help": {
+        "zh": "对比所选地区在所选期间内已报告的数据（某地区没有某期间的数据则不显示）。",
+        "en": "Compares the chosen regions in the chosen periods wherever a region reported that period.",
+    },
     "compare.metrics": {"zh": "指标", "en": "Metrics"},
     "compare.mode": {"zh": "口径", "en": "Measure"},
     "compare.mode.absolute": {"zh": "绝对数", "en": "Absolute"},

@@ -10,7 +10,9 @@ from charts.compare import (
     build_comparison,
     combo_labels,
     default_combos,
+    period_key,
     prepare_compare,
+    region_key,
 )
 from charts.provenance import text_column
 from i18n import format_number, t
@@ -27,26 +29,38 @@ metrics = data.metrics
 if not metrics:
     st.info(t("compare.none", lang))
     st.stop()
-combo_keys = data.combo_keys
-combo_set = data.combo_set  # membership tests: uploads can add tens of thousands of combos
-combo_names = data.combo_names(lang)
 metric_names = data.metric_names[lang]
+choices = data.choices()
 first_view = default_combos(data)  # bounded: every combo when few, else the curated ones and the latest uploads
+first_regions = [r for r in choices.regions if r in {region_key(c) for c in first_view}]
+first_periods = [p for p in choices.periods if p in {period_key(c) for c in first_view}]
+# A link from before the two pickers (?combos=region|start|end) still opens the view it named.
+linked = [c for c in st.query_params.get_all("combos") if c in data.combo_set]
+if linked and "compare_regions" not in st.session_state:
+    st.query_params.pop("combos", None)
+    st.session_state["compare_regions"] = [r for r in choices.regions if r in {region_key(c) for c in linked}]
+    st.session_state["compare_periods"] = [p for p in choices.periods if p in {period_key(c) for c in linked}]
 
-init_choices("compare_combos", "combos", combo_set, first_view)
+init_choices("compare_regions", "regions", choices.region_names["zh"], first_regions)
+init_choices("compare_periods", "periods", choices.period_names["zh"], first_periods)
 init_choices("compare_metrics", "metrics", metrics, metrics)
 init_choice("compare_mode", "mode", MODES, "absolute")
-left, middle = st.columns([3, 2])
-left.multiselect(t("compare.combos", lang), combo_keys, format_func=combo_names.get, key="compare_combos")
-middle.multiselect(t("compare.metrics", lang), metrics, format_func=metric_names.get, key="compare_metrics")
+left, middle, right = st.columns([2, 2, 2])
+region_names, period_names = choices.region_names[lang], choices.period_names[lang]
+left.multiselect(t("compare.regions", lang), choices.regions, format_func=region_names.get, key="compare_regions")
+middle.multiselect(
+    t("compare.periods", lang), choices.periods, format_func=period_names.get, key="compare_periods",
+    help=t("compare.pairs_help", lang),
+)
+right.multiselect(t("compare.metrics", lang), metrics, format_func=metric_names.get, key="compare_metrics")
 st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
-sync_param("compare_combos", "combos", first_view)
+sync_param("compare_regions", "regions", first_regions)
+sync_param("compare_periods", "periods", first_periods)
 sync_param("compare_metrics", "metrics", metrics)
 sync_param("compare_mode", "mode", "absolute")
 
-selected_combos = set(st.session_state["compare_combos"])
+chosen_combos = choices.combos(st.session_state["compare_regions"], st.session_state["compare_periods"])
 selected_metrics = set(st.session_state["compare_metrics"])
-chosen_combos = [c for c in combo_keys if c in selected_combos]
 chosen_metrics = [m for m in metrics if m in selected_metrics]
 mode = st.session_state["compare_mode"]
 comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data)

@@ -279,16 +279,32 @@ def test_the_page_starts_bounded_and_caps_a_large_selection(forty_months):
     from tests.test_pages import chart_specs, open_page
 
     at = open_page("compare", "en")
-    selected = at.multiselect(key="compare_combos").value
-    assert len(selected) == DEFAULT_COMBOS and "620000|2020-10-10|2020-11-27" in selected
-    assert len(at.multiselect(key="compare_combos").options) == 42
-    assert "combos" not in at.query_params  # the first view keeps the link clean
+    regions = at.multiselect(key="compare_regions")
+    periods = at.multiselect(key="compare_periods")
+    assert len(regions.options) == 2  # Gansu and Baise: one picker entry each, however many months Baise uploads
+    assert len(periods.options) == 40 + 2  # 40 uploaded months, Gansu's period and Baise's
+    assert len(periods.value) == DEFAULT_COMBOS and "2020-10-10|2020-11-27" in periods.value
+    assert len(regions.value) == 2
+    assert len(chart_specs(at)) == 1 and len(at.dataframe[-1].value) == 7 + 2 * 2  # curated, the 2 latest months
+    assert {"regions", "periods", "combos"}.isdisjoint(at.query_params)  # the first view keeps the link clean
     assert not any("draws the first" in c.value for c in at.caption)
 
     figures = many_combos(build_all_figures(), 40)
     every = list(list_combos(figures, shared_metrics(figures))["combo"])
-    at = open_page("compare", "zh", combos=every)
-    assert len(at.multiselect(key="compare_combos").value) == 42
+    at = open_page("compare", "zh", periods=sorted({c.split("|", 1)[1] for c in every}))
+    assert len(at.multiselect(key="compare_periods").value) == 42
     assert any("图中只画出前30个" in c.value for c in at.caption)
     assert len(chart_specs(at)[0]["data"]) < len(at.dataframe[-1].value)  # the table keeps every compared figure
     assert len(at.dataframe[-1].value) == 2 * 40 + 7  # 40 uploaded months of two metrics, 7 curated figures
+
+
+def test_a_link_from_before_the_two_pickers_opens_the_view_it_named(forty_months):
+    """?combos=region|start|end links (one picker of region-period pairs) keep working."""
+    from tests.test_pages import chart_specs, open_page
+
+    at = open_page("compare", "zh", combos=["620000|2020-10-10|2020-11-27"])
+    assert at.multiselect(key="compare_regions").value == ["620000"]
+    assert at.multiselect(key="compare_periods").value == ["2020-10-10|2020-11-27"]
+    assert "combos" not in at.query_params and at.query_params["regions"] == "620000"
+    assert set(at.dataframe[-1].value.iloc[:, 0]) <= {f"gs20-{n:03d}" for n in range(1, 41)}  # Gansu's figures only
+    assert chart_specs(at)

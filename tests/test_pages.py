@@ -211,8 +211,8 @@ def with_upload(monkeypatch):
 
 def test_uploaded_region_appears_on_compare_without_code_changes(with_upload):
     at = open_page("compare", "zh")
-    combos = at.multiselect(key="compare_combos")
-    assert "440300|2025-01-01|2025-06-30" in combos.value
+    assert "440300" in at.multiselect(key="compare_regions").value
+    assert "2025-01-01|2025-06-30" in at.multiselect(key="compare_periods").value
     assert "up-001" in set(at.dataframe[0].value["编号"])
 
 
