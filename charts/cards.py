@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from charts.changes import change_tone
@@ -54,6 +55,17 @@ TONE_TO_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
 PERIOD_KEY = ["region_code", "period_start", "period_end"]
 
 
+def region_rows(figures: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Each region code's row positions, ascending: a page takes a few regions without a scan of every figure."""
+    return figures.groupby("region_code", sort=False).indices
+
+
+def rows_of_regions(figures: pd.DataFrame, positions: dict[str, np.ndarray], region_codes: list[str]) -> pd.DataFrame:
+    """`figures[figures["region_code"].isin(region_codes)]`, from `region_rows(figures)`."""
+    parts = [positions[c] for c in dict.fromkeys(region_codes) if c in positions]
+    return figures.iloc[np.sort(np.concatenate(parts))] if parts else figures.iloc[0:0]
+
+
 def region_choices(figures: pd.DataFrame, lang: str) -> dict[str, str]:
     """Every region code in order of first appearance, with its name in the language."""
     column = text_column("region", lang)
@@ -76,35 +88,34 @@ def default_regions(figures: pd.DataFrame, limit: int = DEFAULT_REGION_LIMIT) ->
     return [c for c in codes if c in curated] or codes[:limit]
 
 
-def _stated(figures: pd.DataFrame, region_codes: list[str] | None = None) -> pd.DataFrame:
-    """Stated whole-region figures (no derived, breakdown or before/after half), of some regions only.
+def _stated(figures: pd.DataFrame, region_codes: list[str] | None = None) -> np.ndarray:
+    """Positions of stated whole-region figures (no derived, breakdown or before/after half), of some regions.
 
-    The region filter comes first: with a million uploaded figures the rest then looks at a few rows.
+    Masks and positions only: the rows themselves are taken once, at the end, for the few shown.
     """
+    mask = ~figures["derived"].astype(bool).to_numpy() & (figures["breakdown"] == "").to_numpy() & (figures["phase"] == "").to_numpy()
     if region_codes:
-        figures = figures[figures["region_code"].isin(region_codes)]
-    mask = ~figures["derived"].astype(bool) & (figures["breakdown"] == "") & (figures["phase"] == "")
-    return figures[mask]
+        mask &= figures["region_code"].isin(region_codes).to_numpy()
+    return np.flatnonzero(mask)
 
 
 def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = None, show_all: bool = False) -> pd.DataFrame:
     """Stated, whole-region figures (levels and changes), headline ones first, each fact once."""
-    rows = _stated(figures, region_codes)
-    rows = rows[rows["measure"].isin(["level", "change"])]
-    rows = rows.drop_duplicates("fact_id")
+    pos = _stated(figures, region_codes)
+    pos = pos[figures["measure"].iloc[pos].isin(["level", "change"]).to_numpy()]
+    pos = pos[~figures["fact_id"].iloc[pos].duplicated().to_numpy()]  # each fact once: its first row
     rank = {m: i for i, m in enumerate(HEADLINE_METRICS)}
-    rows = rows.assign(
-        _rank=rows["metric_id"].map(rank).fillna(len(rank)).astype(int).to_numpy(),
-        _measure=(rows["measure"] != "change").astype(int).to_numpy(),
-        _order=range(len(rows)),
-        _region=pd.factorize(rows["region_code"])[0],  # regions in order of first appearance
-        _period=rows.groupby(PERIOD_KEY, sort=False).ngroup().to_numpy(),  # (region, dates) likewise
-    )
-    rows = rows.sort_values(["_rank", "_measure", "_order"])
+    ranks = figures["metric_id"].iloc[pos].map(rank).fillna(len(rank)).astype(int).to_numpy()
+    measures = (figures["measure"].iloc[pos] != "change").astype(int).to_numpy()  # changes first
+    order = np.arange(len(pos))
+    keys = figures[PERIOD_KEY].iloc[pos]
+    regions = pd.factorize(keys["region_code"])[0]  # regions in order of first appearance
+    periods = keys.groupby(PERIOD_KEY, sort=False).ngroup().to_numpy()  # (region, dates) likewise
+    ranked = np.lexsort((order, measures, ranks))  # headline rank, changes first, document order
     if not show_all:
-        rows = rows.groupby("region_code", sort=False).head(HEADLINE_COUNT)
-    rows = rows.sort_values(["_region", "_period", "_rank", "_measure", "_order"])
-    return rows.drop(columns=["_rank", "_measure", "_order", "_region", "_period"])
+        ranked = ranked[pd.Series(regions[ranked]).groupby(regions[ranked], sort=False).cumcount().to_numpy() < HEADLINE_COUNT]
+    shown = ranked[np.lexsort((order[ranked], measures[ranked], ranks[ranked], periods[ranked], regions[ranked]))]
+    return figures.iloc[pos[shown]]
 
 
 def _period_headings(figures: pd.DataFrame, lang: str, region_codes: list[str] | None = None) -> dict[tuple[str, str, str], str]:
@@ -113,12 +124,13 @@ def _period_headings(figures: pd.DataFrame, lang: str, region_codes: list[str] |
     Only the regions asked for are worded (every region when none is named): a page words the
     headings of the cards it shows, not of every uploaded figure.
     """
-    stated = _stated(figures, region_codes)
-    ordered = stated.assign(_change=(stated["measure"] == "change").astype(int)).sort_values("_change", kind="stable")
-    firsts = ordered.drop_duplicates(PERIOD_KEY)
+    pos = _stated(figures, region_codes)
+    changes = (figures["measure"].iloc[pos] == "change").to_numpy()
+    pos = pos[np.argsort(changes, kind="stable")]  # levels (and shares) before changes, each in order
     region_column = text_column("region", lang)
+    rows = figures[[*PERIOD_KEY, "period_text", region_column]].iloc[pos].drop_duplicates(PERIOD_KEY)
     headings: dict[tuple[str, str, str], str] = {}
-    for row in firsts[[*PERIOD_KEY, "period_text", region_column]].itertuples(index=False):
+    for row in rows.itertuples(index=False):
         period = format_period(row.period_start, row.period_end, row.period_text, lang)
         heading = t("overview.period_heading", lang, region=getattr(row, region_column), period=period)
         headings[(row.region_code, row.period_start, row.period_end)] = heading
@@ -174,7 +186,8 @@ def build_source_sentences(figures: pd.DataFrame, catalog: Catalog, lang: str) -
     """One sentence per source: who reported what, when (uploads named by their upload)."""
     sentences = []
     sep = t("list.separator", lang)
-    stated = figures[~figures["derived"].astype(bool)]
+    columns = ["source_id", "upload_id", text_column("region", lang), text_column("agency", lang), "period_start", "period_end"]
+    stated = figures[columns][~figures["derived"].astype(bool).to_numpy()]  # the columns read, then the rows
     for (source_id, upload_id), group in stated.groupby(["source_id", "upload_id"], sort=False):
         regions = sep.join(dict.fromkeys(group[text_column("region", lang)]))
         if source_id in catalog.sources.index and not upload_id:

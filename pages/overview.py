@@ -2,7 +2,14 @@
 
 import streamlit as st
 
-from charts.cards import build_cards, build_source_sentences, default_regions, region_choices
+from charts.cards import (
+    build_cards,
+    build_source_sentences,
+    default_regions,
+    region_choices,
+    region_rows,
+    rows_of_regions,
+)
 from charts.changes import build_changes_chart, select_changes
 from i18n import t
 from ui.cards import render_cards
@@ -33,7 +40,7 @@ if not selected:
     st.stop()
 
 # The selected regions' figures, taken once: every builder below then reads a few rows, not every upload.
-chosen = figures[figures["region_code"].isin(selected)]
+chosen = rows_of_regions(figures, per_store("region_rows", region_rows), selected)
 render_cards(build_cards(chosen, lang, catalog, selected, st.session_state["overview_show_all"]), "overview_cards")
 
 if len(select_changes(chosen, selected)):

@@ -324,3 +324,12 @@ def test_the_fraud_type_slice_gives_the_same_charts(many):
         a = build_changes_chart(part, "en", catalog, region_codes=[region], by_type=True)
         b = build_changes_chart(figures, "en", catalog, region_codes=[region], by_type=True)
         assert a.figure.to_json() == b.figure.to_json()
+
+
+def test_rows_of_regions_is_the_isin_filter(many):
+    from charts.cards import region_rows, rows_of_regions
+
+    positions = region_rows(many)
+    codes = list(many["region_code"].unique())
+    for selected in (CURATED_REGIONS, codes[-3:], [], ["nope"], codes, ["451000", "451000", codes[5]]):
+        pd.testing.assert_frame_equal(rows_of_regions(many, positions, selected), many[many["region_code"].isin(selected)])
