@@ -47,7 +47,9 @@ from xml.etree.ElementTree import ParseError
 
 from loaders.messages import Message, ReadError, error, excel_column, info, warning
 
-MAX_BYTES = 50 * 1024 * 1024
+# Room for the checker's 1,000,000 data rows (loaders.tables.MAX_DATA_ROWS): a tidy table of that many
+# rows is ~52 MB in UTF-8. .streamlit/config.toml's server.maxUploadSize must be at least this.
+MAX_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100

@@ -864,3 +864,10 @@ def test_a_workbook_without_dimensions_is_not_parsed_for_its_size(monkeypatch):
     grid = read_grid(data, "t.xlsx")
     assert grid.rows == [["地区", "立案数"], ["北京市", 1427], ["天津市", 803]]
     assert grid.sheet == "统计表" and "隐藏工作表“旧表”" in grid.sheet_note_zh
+
+
+def test_the_byte_limit_leaves_room_for_the_checkers_row_limit():
+    from loaders import tables
+
+    row = "广西壮族自治区防城港市,2024年12月,关停涉案电话号码,123456,个\n".encode()  # a long tidy row
+    assert tables.MAX_DATA_ROWS * len(row) * 1.1 <= reading.MAX_BYTES
