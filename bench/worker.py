@@ -1,6 +1,6 @@
 """Measurements that run in a process of their own, so that memory and caches start clean.
 
-    python -m bench.worker ingest FILE --db URL [--lift-limits]   check + store, time and peak memory
+    python -m bench.worker ingest FILE --db URL   check + store, time and peak memory
     python -m bench.worker read_csv FILE | read_excel FILE         the pandas baselines
     python -m bench.worker pages --db URL --runs N                 every page's rerun in AppTest (JSON lines)
     python -m bench.worker export --runs N                         warm exporter vs a fresh plotly export
@@ -25,7 +25,7 @@ if str(ROOT) not in sys.path:
 
 PAGE_SCRIPTS = ["overview", "crackdown", "fraud_types", "compare", "sources", "upload"]
 # Figures per upload when filling the store: the checker refuses tables of more data rows.
-UPLOAD_FIGURES = 100_000
+UPLOAD_FIGURES = 100_000  # ten uploads make the million-figure store (one upload may hold up to 1,000,000)
 
 
 def memory() -> dict[str, int]:
@@ -39,21 +39,11 @@ def memory() -> dict[str, int]:
     return {"rss": values.get("VmRSS", 0), "peak_rss": values.get("VmHWM", 0)}
 
 
-def lift_limits() -> None:
-    """Let the checker take a table beyond the product's upload limits (rows and bytes), for throughput."""
-    from loaders import reading, tables
-
-    tables.MAX_DATA_ROWS = 10**9
-    reading.read_grid.__kwdefaults__["max_bytes"] = 2**40
-
-
-def ingest(path: Path, url: str, lifted: bool) -> dict:
+def ingest(path: Path, url: str) -> dict:
     import loaders.reading  # noqa: F401 - imports are not what is measured
     from loaders.store import Store
     from loaders.tables import check_bytes
 
-    if lifted:
-        lift_limits()
     store = Store(url)
     before = memory()["rss"]
     started = time.perf_counter()
@@ -91,7 +81,7 @@ def read_with_pandas(kind: str, path: Path) -> dict:
 
 
 def fill(url: str, figures: int) -> dict:
-    """Store `figures` uploaded figures through the store's own save path, in uploads of at most 100,000."""
+    """Store `figures` uploaded figures through the store's own save path, in uploads of UPLOAD_FIGURES."""
     from types import SimpleNamespace
 
     from bench.workload import build_store_figures
@@ -208,7 +198,6 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("ingest")
     p.add_argument("file", type=Path)
     p.add_argument("--db", required=True)
-    p.add_argument("--lift-limits", action="store_true")
     for kind in ("read_csv", "read_excel"):
         sub.add_parser(kind).add_argument("file", type=Path)
     p = sub.add_parser("fill")
@@ -222,7 +211,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "ingest":
-        result = ingest(args.file, args.db, args.lift_limits)
+        result = ingest(args.file, args.db)
     elif args.command in ("read_csv", "read_excel"):
         result = read_with_pandas(args.command, args.file)
     elif args.command == "fill":
