@@ -35,6 +35,7 @@ from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
@@ -511,6 +512,24 @@ def _fetch_tuples(conn: Connection, query: sa.Select) -> list[tuple]:
         cursor.close()
 
 
+def _columns_frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """`read_figures`' frame from row tuples, column by column: text straight into Arrow strings.
+
+    With a million figures, `DataFrame.from_records` and `astype(str)` took ~6 s of the first page
+    load; pyarrow builds each text column from the Python strings in C (~0.1 s a column).
+    """
+    text_dtype = pd.StringDtype("pyarrow", na_value=float("nan"))  # pandas 3's "str"
+    data = {}
+    for name, values in zip(columns, zip(*rows, strict=True), strict=True):
+        if name == "value":
+            data[name] = np.asarray(values, dtype=float)
+        elif name == "derived":
+            data[name] = np.asarray(values, dtype=bool)
+        else:
+            data[name] = pd.Series(pa.array(values, type=pa.large_string()), dtype=text_dtype)
+    return pd.DataFrame(data, copy=False)
+
+
 _VISIBLE_COLUMNS = ["row_id", "figure_id", "upload_id", *KEY_COLUMNS, "value", "unit", "qualifier"]
 _UPLOAD_INFO_COLUMNS = ["file_name", "uploader", "uploaded_at"]
 _KEY_SLICE = slice(3, 3 + len(KEY_COLUMNS))  # the key's place in a row of _VISIBLE_COLUMNS
@@ -711,12 +730,14 @@ class Store:
         )
         with self.engine.connect() as conn:
             rows = _fetch_tuples(conn, query)
-        frame = pd.DataFrame.from_records(rows, columns=READ_COLUMNS) if rows else _frame([], READ_COLUMNS)
-        frame["value"] = frame["value"].astype(float)
-        frame["derived"] = frame["derived"].astype(bool)
-        text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
-        frame[text] = frame[text].astype(str)
-        return frame
+        if not rows:
+            frame = _frame([], READ_COLUMNS)
+            frame["value"] = frame["value"].astype(float)
+            frame["derived"] = frame["derived"].astype(bool)
+            text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
+            frame[text] = frame[text].astype(str)
+            return frame
+        return _columns_frame(rows, READ_COLUMNS)
 
     def read_metrics(self) -> pd.DataFrame:
         """Metrics created by active uploads, one row per metric_id (the earliest upload's wording)."""

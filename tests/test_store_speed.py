@@ -129,3 +129,21 @@ def test_saved_columns_are_the_plain_values_of_the_frame(store, tmp_path):
         )
     )
     assert rows == expected
+
+
+def test_read_figures_builds_the_frame_pandas_would_from_the_rows(store, tmp_path):
+    """The column-wise Arrow frame equals `from_records` + `astype(str)` (what read_figures did before)."""
+    figures = build_figures(300, seed=4)
+    figures["derived"] = [i % 3 == 0 for i in range(len(figures))]
+    store.save_upload(Report(figures), b"r", "r.csv", "li")
+    frame = store.read_figures()
+    with sqlite3.connect(tmp_path / "store.db") as plain:
+        columns = ", ".join(store_module.READ_COLUMNS)
+        rows = plain.execute(f"SELECT {columns} FROM upload_figures ORDER BY row_id").fetchall()
+    expected = pd.DataFrame.from_records(rows, columns=store_module.READ_COLUMNS)
+    expected["value"] = expected["value"].astype(float)
+    expected["derived"] = expected["derived"].astype(bool)
+    text = [c for c in store_module.READ_COLUMNS if c not in ("value", "derived")]
+    expected[text] = expected[text].astype(str)
+    pd.testing.assert_frame_equal(frame, expected)
+    assert frame["derived"].sum() == 100 and (frame.dtypes[text] == "str").all()
