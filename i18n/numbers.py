@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
 QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥", "about": "≈", "less_than": "<"}
 UNITS_WITHOUT_SPACE_EN = {"percent"}
@@ -56,12 +57,19 @@ def unit_label(unit_id: str | None, lang: str) -> str:
     """The unit's label from units.csv ("人", "元", "persons"); unknown units read as their id."""
     if not unit_id:
         return ""
+    from loaders.catalog import datasets_dir
+
+    return _unit_labels(str(datasets_dir()), lang).get(unit_id, unit_id)
+
+
+@lru_cache(maxsize=8)
+def _unit_labels(folder: str, lang: str) -> dict[str, str]:
+    """unit_id -> label for the datasets folder `folder` (the cache key; load_catalog reads the same
+    setting): a table of a thousand numbers looked each one up in the units frame."""
     from loaders.catalog import load_catalog
 
     units = load_catalog().units
-    if unit_id in units.index:
-        return str(units.at[unit_id, "label_zh" if lang == "zh" else "label_en"])
-    return unit_id
+    return {str(k): str(v) for k, v in units["label_zh" if lang == "zh" else "label_en"].items()}
 
 
 def format_number(
