@@ -16,7 +16,7 @@ from charts.compare import (
 )
 from charts.provenance import text_column
 from i18n import format_number, t
-from ui.charts import render_chart, render_page_export
+from ui.charts import render_chart, render_page_export, start_chart_collection
 from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
@@ -53,44 +53,54 @@ middle.multiselect(
     help=t("compare.pairs_help", lang),
 )
 right.multiselect(t("compare.metrics", lang), metrics, format_func=metric_names.get, key="compare_metrics")
-st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
 sync_param("compare_regions", "regions", first_regions)
 sync_param("compare_periods", "periods", first_periods)
 sync_param("compare_metrics", "metrics", metrics)
-sync_param("compare_mode", "mode", "absolute")
 
 chosen_combos = choices.combos(st.session_state["compare_regions"], st.session_state["compare_periods"])
 selected_metrics = set(st.session_state["compare_metrics"])
 chosen_metrics = [m for m in metrics if m in selected_metrics]
-mode = st.session_state["compare_mode"]
-comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data)
-if comparison.empty:
-    st.info(t("compare.none", lang))
-    st.stop()
 
-caveats = build_caveats(comparison, data.changes, catalog, lang)  # the change figures are all the caveats read
-if caveats:
-    lines = [f"**{escape_markdown(t('compare.caveats', lang))}**", ""]
-    for caveat in caveats:
-        first, *rest = caveat.split("\n")
-        lines.append(f"- {escape_markdown(first)}")
-        lines += [f"    - {escape_markdown(line)}" for line in rest]
-    st.warning("\n".join(lines), icon=":material/warning:")
 
-render_chart(build_compare_chart(comparison, lang, catalog, chart_id=f"compare_metrics_{mode}"), "compare_metrics")
+@st.fragment
+def compare_view(chosen_metrics: list[str], chosen_combos: list[str]) -> None:
+    """The measure, caveats, chart, table and page export: a change of measure reruns only this part
+    (not the router, the data key or the pickers), which is what a presenter clicks through."""
+    start_chart_collection()
+    st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
+    sync_param("compare_mode", "mode", "absolute")
+    mode = st.session_state["compare_mode"]
+    comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data)
+    if comparison.empty:
+        st.info(t("compare.none", lang))
+        return
 
-st.subheader(t("compare.table", lang))
-shown = zip(comparison["value"], comparison["unit"], comparison["qualifier"], strict=True)
-table = {
-    t("chart.column.figure_id", lang): comparison["figure_id"],
-    t("compare.column.combo", lang): combo_labels(comparison, lang),
-    t("compare.column.metric", lang): comparison[text_column("metric", lang)],
-    t("compare.column.agency", lang): comparison[text_column("agency", lang)],
-    t("chart.column.shown", lang): [format_number(value, unit, qualifier, lang) for value, unit, qualifier in shown],
-    t("compare.column.days", lang): comparison["days"].astype("Int64"),
-    t("compare.column.population", lang): comparison["population"].astype("Float64").round().astype("Int64"),
-    t(f"compare.mode.{mode}", lang): comparison["plotted"],
-}
-st.dataframe(table, hide_index=True, key="compare_table")
+    caveats = build_caveats(comparison, data.changes, catalog, lang)  # the change figures are all the caveats read
+    if caveats:
+        lines = [f"**{escape_markdown(t('compare.caveats', lang))}**", ""]
+        for caveat in caveats:
+            first, *rest = caveat.split("\n")
+            lines.append(f"- {escape_markdown(first)}")
+            lines += [f"    - {escape_markdown(line)}" for line in rest]
+        st.warning("\n".join(lines), icon=":material/warning:")
 
-render_page_export("compare", lang)
+    render_chart(build_compare_chart(comparison, lang, catalog, chart_id=f"compare_metrics_{mode}"), "compare_metrics")
+
+    st.subheader(t("compare.table", lang))
+    shown = zip(comparison["value"], comparison["unit"], comparison["qualifier"], strict=True)
+    table = {
+        t("chart.column.figure_id", lang): comparison["figure_id"],
+        t("compare.column.combo", lang): combo_labels(comparison, lang),
+        t("compare.column.metric", lang): comparison[text_column("metric", lang)],
+        t("compare.column.agency", lang): comparison[text_column("agency", lang)],
+        t("chart.column.shown", lang): [format_number(value, unit, qualifier, lang) for value, unit, qualifier in shown],
+        t("compare.column.days", lang): comparison["days"].astype("Int64"),
+        t("compare.column.population", lang): comparison["population"].astype("Float64").round().astype("Int64"),
+        t(f"compare.mode.{mode}", lang): comparison["plotted"],
+    }
+    st.dataframe(table, hide_index=True, key="compare_table")
+    render_page_export("compare", lang)
+
+
+compare_view(chosen_metrics, chosen_combos)
+
