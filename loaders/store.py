@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import threading
 import uuid
@@ -41,11 +40,8 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
-from loaders.figures import FIGURE_COLUMNS
+from loaders.figures import FIGURE_COLUMNS, configured_database_url
 from loaders.messages import BilingualError
-
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
-ENV_URL = "ANTIFRAUD_DB_URL"
 
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
 # parameter lists (and the memory of one chunk) modest at a million figures.
@@ -258,13 +254,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def default_url() -> str:
-    return f"sqlite:///{PACKAGE_ROOT / 'data' / 'antifraud.db'}"
-
-
 def database_url() -> str:
-    """The store's SQLAlchemy URL: `ANTIFRAUD_DB_URL`, read now, or the default SQLite file."""
-    return os.environ.get(ENV_URL) or default_url()
+    """The store's SQLAlchemy URL: `ANTIFRAUD_DB_URL`, read now, or the default SQLite file.
+
+    Defined once in loaders.figures (which pages import without SQLAlchemy)."""
+    return configured_database_url()
 
 
 def display_name(file_name: str) -> str:

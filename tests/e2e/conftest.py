@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.browser import CHROMIUM, launch
+from bench.browser import CHROMIUM
+from bench.browser import launch as launch_chromium  # noqa: F401 - re-exported: the one set of Chromium flags
 from bench.servers import ServerError, StreamlitServer
 
 REPO = Path(__file__).resolve().parents[2]
@@ -23,11 +24,6 @@ def require_chromium() -> None:
     """Skip the calling module when Debian's chromium is missing (test.sh installs it)."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"browser tests need Debian's chromium at {CHROMIUM}, which is not installed", allow_module_level=True)
-
-
-def launch_chromium(playwright):
-    """Headless Debian Chromium with the project's one set of launch flags."""
-    return launch(playwright)
 
 
 @contextmanager
@@ -42,16 +38,9 @@ def running_app(script: str, store: Path | None = None):
         yield server.url
 
 
-@contextmanager
-def running_dashboard(store: Path):
-    """`streamlit run dashboard.py` with the given store; yields its base URL."""
-    with running_app("dashboard.py", store) as url:
-        yield url
-
-
 @pytest.fixture(scope="session")
 def dashboard_url(tmp_path_factory) -> str:
     """Base URL of a dashboard started for this test session (with an empty store of its own)."""
     folder = tmp_path_factory.mktemp("e2e_dashboard")
-    with running_dashboard(folder / "store.db") as url:
+    with running_app("dashboard.py", folder / "store.db") as url:
         yield url

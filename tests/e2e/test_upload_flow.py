@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import launch_chromium, require_chromium, running_dashboard
+from tests.e2e.conftest import launch_chromium, require_chromium, running_app
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -27,7 +27,7 @@ def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path
     with sync_api.sync_playwright() as playwright:
         browser = launch_chromium(playwright)
         try:
-            with running_dashboard(store) as url:
+            with running_app("dashboard.py", store) as url:
                 page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
                 page.set_default_timeout(LOAD_MS)
                 page.goto(f"{url}/compare?lang=zh")
@@ -47,7 +47,7 @@ def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path
                 expect(page.get_by_test_id("stException")).to_have_count(0)
                 page.close()
 
-            with running_dashboard(store) as url:  # a restarted server, the same store
+            with running_app("dashboard.py", store) as url:  # a restarted server, the same store
                 page = browser.new_page(viewport={"width": 1400, "height": 2000}, locale="zh-CN")
                 page.set_default_timeout(LOAD_MS)
                 page.goto(f"{url}/compare?lang=zh")
