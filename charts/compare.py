@@ -7,8 +7,10 @@ upload adds to the figures (a new region code, a new period) becomes a combo her
 from __future__ import annotations
 
 import functools
+import html
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -19,7 +21,7 @@ from plotly.subplots import make_subplots
 from charts.data import build_hover
 from charts.provenance import build_footnotes, build_source_line, text_column
 from charts.spec import Chart
-from charts.style import PALETTE, apply_layout, break_label, plot_text
+from charts.style import PALETTE, apply_layout, break_label, plot_text, text_width
 from i18n import format_number, format_period, round_significant, t
 from loaders.catalog import Catalog
 from loaders.derive import period_days
@@ -378,6 +380,47 @@ def _style_layout(title: str, subtitle: str, height: int) -> str:
     return json.dumps(layout)
 
 
+# Text sizes of the screen chart (charts.style): body and ticks 13 px, title 17 px; plotly spaces the
+# lines of a text 1.3 em apart. Widths are estimated a little generously (a half-width unit is 7.3 px,
+# a CJK character 14.6 px against its drawn 13 px).
+_TICK_PX, _TITLE_PX, _LINE, _UNIT_PX = 13, 17, 1.3, 7.3
+_Y_TICK_UNITS = 6  # plotly's tick labels on a linear axis: "1500", "25k", "1.5M", "0.005", "250µ"
+
+
+def _fix_margins(layout: dict, x_labels: set[str], crowded: bool) -> None:
+    """Margins that hold the title block, the first panel's y axis and the bottom row's x labels.
+
+    plotly's automargin measures the drawn text and lays the chart out again until the margins
+    settle, which doubled the browser's time for every redraw of this chart (docs: bench/RESULTS.md,
+    interaction); the text is known here, so the margins are set and automargin is switched off.
+    The export (charts.export) lays its figure out afresh and switches automargin back on.
+    """
+    title = layout.get("title", {})
+    title_lines = str(title.get("text", "")).count("<br>") + 1
+    top = title.get("pad", {}).get("b", 0) + title_lines * _TITLE_PX * _LINE + 12
+    lines = [[_plain(line) for line in label.split("<br>")] for label in x_labels] or [[""]]
+    label_lines = max(len(label) for label in lines)
+    widest = max(text_width(line) for label in lines for line in label) * _UNIT_PX
+    label_height = label_lines * _TICK_PX * _LINE
+    if crowded:  # slanted 45°: the label's box turned about its tick, reaching down-left (and its lines down-right)
+        reach = (widest + label_height) * math.sqrt(0.5)
+        bottom, left_labels, right = reach + 16, reach - 16, max(30, label_height * math.sqrt(0.5) + 20)
+    else:
+        bottom, left_labels, right = label_height + 20, widest / 2 - 16, max(30, widest / 2 - 16)
+    y_title = layout.get("yaxis", {}).get("title", {}).get("text")
+    left_axis = _Y_TICK_UNITS * _UNIT_PX + 10 + (_TICK_PX * _LINE + 10 if y_title else 0)
+    layout["margin"] = {**layout.get("margin", {}), "t": math.ceil(top), "b": math.ceil(max(bottom, 50)),
+                        "l": math.ceil(max(left_axis, left_labels)), "r": math.ceil(right)}  # fmt: skip
+    title["automargin"] = False
+    for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
+        layout[name]["automargin"] = False
+
+
+def _plain(text: str) -> str:
+    """The characters plotly draws for a text: tags dropped, entities read."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text))
+
+
 def _merge(target: dict, update: dict) -> dict:
     """Nested update, as plotly's update_layout does it; dicts are copied, never shared."""
     for key, value in update.items():
@@ -436,6 +479,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         m: bool(n > 1) for m, n in comparison.groupby(["metric_id", "combo"], sort=False)["agency_id"].nunique().groupby(level=0).max().items()
     }
     traces: list[dict] = [{} for _ in records]
+    x_labels: set[str] = set()
     order = sorted(range(len(records)), key=lambda i: panel_of[records[i]["metric_id"]])  # panel by panel, as drawn
     for i in order:
         r = records[i]
@@ -444,6 +488,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         label = break_label(short_labels[r["combo"]], width)
         if several[r["metric_id"]]:
             label = f"{label}<br>{break_label(r[agency_column], width)}"
+        x_labels.add(label)
         hover = build_hover(_Row(r), lang, shown_all[i], r[metric_column])
         traces[i] = {
             "type": "bar",
@@ -482,6 +527,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     _merge(layout, {"barmode": "overlay", "bargap": 0.3, "title": {"pad": {"b": 36}}, "uniformtext": {"minsize": 12, "mode": "show"}})
     for annotation in layout.get("annotations", []):
         _merge(annotation, {"font": {"size": 13}})
+    _fix_margins(layout, x_labels, crowded)
     figure = go.Figure(data=traces, layout=layout)
     data = pd.DataFrame(
         {

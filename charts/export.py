@@ -352,6 +352,10 @@ def _lay_out(
     title_height = len(title_lines) * sizes.title * LINE + len(subtitle_lines) * sizes.subtitle * LINE
     footer_height = len(footer_lines) * sizes.footer * LINE
     figure = go.Figure(chart.figure)  # a deep copy: the screen's figure is left as it is
+    # The screen's compare chart sets its margins and switches automargin off (charts.compare._fix_margins);
+    # a slide is laid out afresh here, with the tick labels measured by plotly.
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
     if sizes != SIZE_STEPS[0]:
         for update in (figure.update_xaxes, figure.update_yaxes):
             update(tickfont_size=sizes.tick, title_font_size=sizes.tick + 1)

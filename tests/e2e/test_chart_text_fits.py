@@ -1,0 +1,71 @@
+"""The compare chart's fixed margins hold every drawn text, in a real headless Chromium.
+
+charts.compare sets the screen chart's margins from its text instead of plotly's automargin (which
+lays the chart out twice on every redraw: bench/RESULTS.md, interaction). Each golden compare view
+(curated, upload, crowded with slanted labels, a subset; every mode, both languages) is drawn by the
+plotly.js that ships with the plotly package, at a wide and a narrow width, and no text may reach
+outside the chart.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import plotly
+import pytest
+
+from tests.e2e.conftest import launch_chromium, require_chromium
+
+pytestmark = pytest.mark.e2e
+require_chromium()
+sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
+
+PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+WIDTHS = (1200, 700)  # the wide layout's chart on a large screen, and a narrow window
+# Every drawn text of the chart outside the chart's box, as [text, left, top, right, bottom] (pixels).
+OUTSIDE = """async ([figure, width]) => {
+    const div = document.getElementById('chart');
+    div.style.width = width + 'px';
+    Plotly.purge(div);
+    await Plotly.newPlot(div, figure.data, figure.layout);
+    const box = div.getBoundingClientRect();
+    const texts = Array.from(div.querySelectorAll('.main-svg text')).filter(el => el.textContent.trim());
+    const outside = [];
+    for (const el of texts) {
+        const r = el.getBoundingClientRect();
+        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
+            outside.push([el.textContent, r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
+        }
+    }
+    return [texts.length, outside];
+}"""
+
+
+@pytest.fixture(scope="module")
+def plot_page():
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        page = chromium.new_page(viewport={"width": 1400, "height": 1200})
+        page.set_content('<html><body style="margin:0"><div id="chart"></div></body></html>')
+        page.add_script_tag(path=str(PLOTLY_JS))
+        yield page
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def views() -> dict[str, dict]:
+    from tests.test_compare import all_snapshots
+
+    return {case: snapshot["figure"] for case, snapshot in all_snapshots().items()}
+
+
+def test_every_compare_view_draws_all_its_text_inside_the_chart(plot_page, views):
+    assert len(views) == 24
+    for case, figure in views.items():
+        assert figure["layout"]["xaxis"]["automargin"] is False  # what this test is about
+        figure = {**figure, "layout": {k: v for k, v in figure["layout"].items() if k != "template"}}
+        for width in WIDTHS:
+            drawn, outside = plot_page.evaluate(OUTSIDE, [json.loads(json.dumps(figure)), width])
+            assert drawn >= 5, (case, width)  # title, panel titles, ticks: the chart was drawn
+            assert outside == [], (case, width, outside)
