@@ -7,7 +7,7 @@ import streamlit as st
 from charts.pages import PAGES
 from i18n import t
 from ui.language import render_language_switch
-from ui.page import ensure_router
+from ui.page import ensure_router, settle_memory
 
 HERE = Path(__file__).resolve().parent
 # Pages written by other parts of the project join the navigation when their script exists.
@@ -28,3 +28,4 @@ for _, script, title_key, url_path, icon in OPTIONAL_PAGES:
 page = st.navigation(pages)
 st.sidebar.caption(t("app.about", lang))
 page.run()
+settle_memory()  # once per process, after the first complete run

@@ -8,7 +8,16 @@ import plotly.graph_objects as go
 from charts.data import build_chart_data, build_hover, row_label
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
-from charts.style import DERIVED_COLOR, DERIVED_PATTERN, PALETTE, apply_layout, break_label, plot_text, rows_height
+from charts.style import (
+    DERIVED_COLOR,
+    DERIVED_PATTERN,
+    PALETTE,
+    apply_layout,
+    break_label,
+    outside_text_margin,
+    plot_text,
+    rows_height,
+)
 from i18n import format_number, format_period, t
 from loaders.catalog import Catalog
 
@@ -113,6 +122,7 @@ def build_type_mix_chart(
     figure.update_xaxes(range=[0, high * 1.6], title_text=plot_text(t(axis_key, lang)), ticksuffix="%" if measure == "share" else "")
     figure.update_yaxes(categoryorder="array", categoryarray=[break_label(labels[i]) for i in order])
     apply_layout(figure, title, subtitle, height=max(280, 160 + rows_height(labels, gap=22)))
+    figure.update_layout(margin_r=outside_text_margin(shown, [float(v) / (high * 1.6) for v in rows["value"]]))
     footnotes = []
     if (rows["breakdown"] == OTHER).any():
         footnotes.append(t("footnote.not_rescaled", lang))

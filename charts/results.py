@@ -16,6 +16,7 @@ from charts.style import (
     apply_layout,
     break_label,
     color_for,
+    outside_text_margin,
     plot_text,
     rows_height,
 )
@@ -23,6 +24,7 @@ from i18n import format_number, t
 from loaders.catalog import Catalog
 
 EXCLUDED_METRICS = ("period_days",)
+AXIS_TITLE_WIDTH = 24  # half-width units: the log axis's title wraps under a half-width chart's plot
 EN_TICKS = {1: "1", 10: "10", 100: "100", 10**3: "1k", 10**4: "10k", 10**5: "100k", 10**6: "1M", 10**7: "10M", 10**8: "100M", 10**9: "1B", 10**10: "10B"}
 
 
@@ -97,13 +99,17 @@ def build_results_chart(
         )
     title = title_with_region(rows, t("crackdown.results_title", lang, category=t(f"category.{category}", lang)), lang)
     subtitle = build_subtitle(rows, lang) if len(rows) else ""
+    right_margin = 30
     if len(rows):
         low, high = math.log10(rows["value"].min()), math.log10(rows["value"].max())
         ticks = [10**k for k in range(math.floor(low), math.ceil(high) + 1)]
+        start, end = math.floor(low) - 0.2, math.ceil(high) + 0.7
+        texts = [format_number(r.value, None, r.qualifier, lang) for r in rows.itertuples()]
+        right_margin = outside_text_margin(texts, [(math.log10(v) - start) / (end - start) for v in rows["value"]])
         figure.update_xaxes(
             type="log",
-            range=[math.floor(low) - 0.2, math.ceil(high) + 0.7],
-            title_text=plot_text(t("chart.count_axis", lang)),
+            range=[start, end],
+            title_text=break_label(t("chart.count_axis", lang), AXIS_TITLE_WIDTH),
             tickvals=ticks,
             ticktext=[log_tick_label(v, lang) for v in ticks],
         )
@@ -111,6 +117,7 @@ def build_results_chart(
     figure.update_layout(barmode="overlay", bargap=0.35)
     agencies = rows["agency_id"].nunique()
     apply_layout(figure, title, subtitle, height=max(260, 130 + rows_height(list(rows["_label"]))), legend=True, legend_rows=agencies)
+    figure.update_layout(margin_r=right_margin)
     data = build_chart_data(rows.drop(columns="_label"), lang, labels=list(rows["_label"]), plotted=list(rows["value"]))
     footnotes = [t("footnote.log_axis", lang), *build_footnotes(rows, lang)]
     if (rows["qualifier"] != "exact").any():

@@ -114,6 +114,23 @@ def apply_layout(
 
 
 LABEL_WIDTH = 34
+NARROW_PLOT_PX = 170  # the plot area of a half-width chart beside long category labels
+TEXT_UNIT_PX = 7.3  # a half-width unit of 13 px text, estimated a little generously
+
+
+def outside_text_margin(texts: list[str], positions: list[float], plot_width: float = NARROW_PLOT_PX) -> int:
+    """The right margin (px) that holds the values written after horizontal bars (textposition outside).
+
+    `positions` are the bar ends as a share of the plot's width (0 at its left edge, 1 at its right);
+    a value text reaches past the plot's right edge by what its width exceeds the room after its bar.
+    plotly's automargin measures tick labels and axis titles, not bar texts, so without this a long
+    text such as "≈417 cases (derived)" is cut off at the chart's edge in a half-width chart.
+    """
+    reach = 0.0
+    for text, position in zip(texts, positions, strict=True):
+        width = max(text_width(html.unescape(line)) for line in str(text).split("<br>")) * TEXT_UNIT_PX + 6
+        reach = max(reach, width - (1 - position) * plot_width)
+    return max(30, round(reach + 10))
 
 
 def break_label(text: str, width: int = LABEL_WIDTH) -> str:

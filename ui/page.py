@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import streamlit as st
 
@@ -27,6 +29,25 @@ def ensure_router() -> None:
     if getattr(PagesManager, "uses_pages_directory", False):
         PagesManager.uses_pages_directory = False
         st.rerun()
+
+
+_settled = False
+
+
+def settle_memory() -> None:
+    """After the first complete run in this server process, exempt what it built from the cyclic GC.
+
+    The modules, the curated figures and the caches live as long as the process, yet Python's
+    oldest-generation collection walks all of them: with Streamlit's forced collection after every
+    run switched off (.streamlit/config.toml), one happened on the first click instead and held the
+    compare page's rerun for ~90 ms (bench/RESULTS.md, interaction). `gc.freeze()` moves every object
+    tracked so far to the permanent generation, once per process; what later runs create is
+    collected as usual. The cyclic garbage of that first run (a few plotly figures) stays, once.
+    """
+    global _settled
+    if not _settled:
+        _settled = True
+        gc.freeze()
 
 
 def load_page_data(lang: str) -> tuple[pd.DataFrame, Catalog]:

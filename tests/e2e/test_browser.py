@@ -70,6 +70,21 @@ def expect_charts_drawn(page) -> int:
     return count
 
 
+# Drawn chart texts that reach outside their chart (a clipped title, tick or label), per chart.
+_TEXT_OUTSIDE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
+    const box = plot.getBoundingClientRect();
+    return Array.from(plot.querySelectorAll('.main-svg text')).filter(el => el.textContent.trim()).filter(el => {
+        const r = el.getBoundingClientRect();
+        return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+    }).map(el => { const r = el.getBoundingClientRect(); return [el.textContent, Math.round(r.left - box.left), Math.round(r.top - box.top), Math.round(r.right - box.left), Math.round(r.bottom - box.top), Math.round(box.width), Math.round(box.height)]; });
+})"""
+
+
+def expect_chart_text_inside(page) -> None:
+    outside = page.evaluate(_TEXT_OUTSIDE)
+    assert outside and not any(outside), outside
+
+
 def expect_no_exception(page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_text("Traceback (most recent call last)")).to_have_count(0)
@@ -98,6 +113,8 @@ def test_every_page_loads_and_draws_every_chart(page, dashboard_url, path, lang)
     expect_no_exception(page)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{page_id}_{lang}.png"), full_page=True)
+    if has_charts:
+        expect_chart_text_inside(page)
 
 
 def test_language_switch_changes_chart_text(page, dashboard_url):
