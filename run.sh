@@ -4,4 +4,5 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 source ./setup.sh requirements.txt
-exec .venv/bin/streamlit run dashboard.py "$@"
+# serve.py is `streamlit run dashboard.py` that warms the first page run while the server starts.
+exec .venv/bin/python serve.py "$@"

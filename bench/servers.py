@@ -25,8 +25,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+# The dashboard starts the way run.sh starts it: through its launcher serve.py (`streamlit run
+# dashboard.py` plus a warm-up and the router from the first run); any other script (the bare
+# baseline app, test apps) with plain `streamlit run`.
+LAUNCHERS = {"dashboard.py": "serve.py"}
+
+
+def launch_command(script: str) -> list[str]:
+    if script in LAUNCHERS:
+        return [sys.executable, LAUNCHERS[script]]
+    return [sys.executable, "-m", "streamlit", "run", script]
+
+
 class StreamlitServer:
-    """`streamlit run SCRIPT` on 127.0.0.1 with `--server.headless true`; a context manager.
+    """`streamlit run SCRIPT` (the dashboard: `python serve.py`) on 127.0.0.1 with `--server.headless true`; a context manager.
 
     `start()` returns as soon as the process is spawned; `wait_ready()` polls the health endpoint,
     so a caller can time from spawn to first chart itself. The working folder is the repository
@@ -43,7 +55,7 @@ class StreamlitServer:
 
     def start(self) -> StreamlitServer:
         command = [
-            sys.executable, "-m", "streamlit", "run", self.script,
+            *launch_command(self.script),
             "--server.headless", "true",
             "--server.port", str(self.port),
             "--server.address", "127.0.0.1",
