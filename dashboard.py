@@ -1,13 +1,17 @@
 """反诈数据看板: the router and the frame (page config, language switch, navigation)."""
 
-from pathlib import Path
+from ui import warm_up
 
-import streamlit as st
+warm_up.wait()  # serve.py's warm-up imports what this run imports: never two threads importing at once
 
-from charts.pages import PAGES
-from i18n import t
-from ui.language import render_language_switch
-from ui.page import ensure_router, settle_memory
+from pathlib import Path  # noqa: E402
+
+import streamlit as st  # noqa: E402
+
+from charts.pages import PAGES  # noqa: E402
+from i18n import t  # noqa: E402
+from ui.language import render_language_switch  # noqa: E402
+from ui.page import ensure_router, settle_memory  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Pages written by other parts of the project join the navigation when their script exists.
