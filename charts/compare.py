@@ -380,24 +380,30 @@ def _style_layout(title: str, subtitle: str, height: int) -> str:
     return json.dumps(layout)
 
 
-# Text sizes of the screen chart (charts.style): body and ticks 13 px, title 17 px; plotly spaces the
+# Text sizes of the screen chart (charts.style): ticks 13 px; plotly spaces the
 # lines of a text 1.3 em apart. Widths are estimated a little generously (a half-width unit is 7.3 px,
 # a CJK character 14.6 px against its drawn 13 px).
-_TICK_PX, _TITLE_PX, _LINE, _UNIT_PX = 13, 17, 1.3, 7.3
-_Y_TICK_UNITS = 6  # plotly's tick labels on a linear axis: "1500", "25k", "1.5M", "0.005", "250µ"
+_TICK_PX, _LINE, _UNIT_PX = 13, 1.3, 7.3
+
+
+def _tick_units(top: float) -> int:
+    """Width in half-width units of the widest tick label of a linear axis from 0 to `top`, written
+    out in full (charts.style: "3,500", "0.35", "0.0005"); plotly's ticks never exceed the range."""
+    if top >= 10:
+        return len(f"{top:,.0f}")
+    return len(f"{top:.2g}") + 1
 
 
 def _fix_margins(layout: dict, x_labels: set[str], crowded: bool) -> None:
-    """Margins that hold the title block, the first panel's y axis and the bottom row's x labels.
+    """Left, right and bottom margins that hold the first panel's y axis and the bottom row's x labels.
 
-    plotly's automargin measures the drawn text and lays the chart out again until the margins
-    settle, which doubled the browser's time for every redraw of this chart (docs: bench/RESULTS.md,
-    interaction); the text is known here, so the margins are set and automargin is switched off.
-    The export (charts.export) lays its figure out afresh and switches automargin back on.
+    plotly's automargin on the six axes measures the drawn text and lays the chart out again until
+    the margins settle, which doubled the browser's time for every redraw of this chart (bench
+    interaction: Plotly.react 32 -> 16 ms); the labels are known here, so these margins are set and
+    the axes' automargin is off. The title keeps its automargin (no measurable cost, and it places
+    the title block above the panel titles). The export (charts.export) lays its figure out afresh
+    and switches the axes' automargin back on.
     """
-    title = layout.get("title", {})
-    title_lines = str(title.get("text", "")).count("<br>") + 1
-    top = title.get("pad", {}).get("b", 0) + title_lines * _TITLE_PX * _LINE + 12
     lines = [[_plain(line) for line in label.split("<br>")] for label in x_labels] or [[""]]
     label_lines = max(len(label) for label in lines)
     widest = max(text_width(line) for label in lines for line in label) * _UNIT_PX
@@ -407,11 +413,10 @@ def _fix_margins(layout: dict, x_labels: set[str], crowded: bool) -> None:
         bottom, left_labels, right = reach + 16, reach - 16, max(30, label_height * math.sqrt(0.5) + 20)
     else:
         bottom, left_labels, right = label_height + 20, widest / 2 - 16, max(30, widest / 2 - 16)
-    y_title = layout.get("yaxis", {}).get("title", {}).get("text")
-    left_axis = _Y_TICK_UNITS * _UNIT_PX + 10 + (_TICK_PX * _LINE + 10 if y_title else 0)
-    layout["margin"] = {**layout.get("margin", {}), "t": math.ceil(top), "b": math.ceil(max(bottom, 50)),
-                        "l": math.ceil(max(left_axis, left_labels)), "r": math.ceil(right)}  # fmt: skip
-    title["automargin"] = False
+    y_axis = layout.get("yaxis", {})
+    left_axis = _tick_units(y_axis.get("range", [0, 1])[1]) * _UNIT_PX + 10 + (_TICK_PX * _LINE + 10 if y_axis.get("title", {}).get("text") else 0)
+    margin = layout.setdefault("margin", {})
+    margin.update(b=math.ceil(max(bottom, 50)), l=math.ceil(max(left_axis, left_labels)), r=math.ceil(right))
     for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
         layout[name]["automargin"] = False
 
@@ -478,7 +483,10 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     several = {
         m: bool(n > 1) for m, n in comparison.groupby(["metric_id", "combo"], sort=False)["agency_id"].nunique().groupby(level=0).max().items()
     }
-    traces: list[dict] = [{} for _ in records]
+    # One bar trace per panel, its bars' colours, patterns, texts and hover data as arrays: a trace per
+    # bar made plotly validate, serialise and draw every bar as a figure part of its own (39 bars in
+    # the big-store benchmark's first view).
+    panels: dict[int, dict] = {}
     x_labels: set[str] = set()
     order = sorted(range(len(records)), key=lambda i: panel_of[records[i]["metric_id"]])  # panel by panel, as drawn
     for i in order:
@@ -490,23 +498,31 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
             label = f"{label}<br>{break_label(r[agency_column], width)}"
         x_labels.add(label)
         hover = build_hover(_Row(r), lang, shown_all[i], r[metric_column])
-        traces[i] = {
-            "type": "bar",
-            "x": [label],
-            "y": [float(r["plotted"]) if _available(r["plotted"]) else 0.0],
-            "name": plot_text(full_labels[i]),
-            "showlegend": False,
-            "marker": {"color": colors[r["combo"]], "pattern": {"shape": "/" if r["qualifier"] != "exact" else "", "fillmode": "overlay", "fgcolor": "white", "size": 6}},
-            "text": [plot_text(shown_all[i])],
-            "textposition": "none" if crowded else "outside",
-            "textfont": {"size": 12},
-            "cliponaxis": False,
-            "customdata": [[r["figure_id"], hover]],
-            "hovertemplate": "%{customdata[1]}<extra></extra>",
-            "xaxis": "x" if index == 1 else f"x{index}",
-            "yaxis": "y" if index == 1 else f"y{index}",
-        }
-    traces = [traces[i] for i in order]
+        trace = panels.get(index)
+        if trace is None:
+            trace = panels[index] = {
+                "type": "bar",
+                "x": [],
+                "y": [],
+                "name": plot_text(r[metric_column]),
+                "showlegend": False,
+                "marker": {"color": [], "pattern": {"shape": [], "fillmode": "overlay", "fgcolor": "white", "size": 6}},
+                "text": [],
+                "textposition": "none" if crowded else "outside",
+                "textfont": {"size": 12},
+                "cliponaxis": False,
+                "customdata": [],
+                "hovertemplate": "%{customdata[1]}<extra></extra>",
+                "xaxis": "x" if index == 1 else f"x{index}",
+                "yaxis": "y" if index == 1 else f"y{index}",
+            }
+        trace["x"].append(label)
+        trace["y"].append(float(r["plotted"]) if _available(r["plotted"]) else 0.0)
+        trace["marker"]["color"].append(colors[r["combo"]])
+        trace["marker"]["pattern"]["shape"].append("/" if r["qualifier"] != "exact" else "")
+        trace["text"].append(plot_text(shown_all[i]))
+        trace["customdata"].append([r["figure_id"], hover])
+    traces = [panels[index] for index in sorted(panels)]
     for index, metric_id in enumerate(metric_ids):
         panel = [r for r in records if r["metric_id"] == metric_id]
         unit = panel[0][unit_column]

@@ -108,8 +108,12 @@ def apply_layout(
         ),
         separators=".,",
     )
-    figure.update_xaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True)
-    figure.update_yaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True)
+    # Tick numbers written out in full ("120,000,000", "0.0005"): plotly's default SI suffixes
+    # ("120M", "500µ") are English abbreviations a Chinese reader should not have to decode, and µ
+    # misleads anyone. Log axes set their own tick texts (万/亿, charts.results).
+    ticks = {"exponentformat": "none", "separatethousands": True}
+    figure.update_xaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True, **ticks)
+    figure.update_yaxes(gridcolor=GRID_COLOR, zerolinecolor="#b9c2c8", automargin=True, **ticks)
     return figure
 
 

@@ -4,7 +4,7 @@ charts.compare sets the screen chart's margins from its text instead of plotly's
 lays the chart out twice on every redraw: bench/RESULTS.md, interaction). Each golden compare view
 (curated, upload, crowded with slanted labels, a subset; every mode, both languages) is drawn by the
 plotly.js that ships with the plotly package, at a wide and a narrow width, and no text may reach
-outside the chart.
+outside the chart, and nothing may overlap the chart's title or a panel title.
 """
 
 from __future__ import annotations
@@ -38,7 +38,21 @@ OUTSIDE = """async ([figure, width]) => {
             outside.push([el.textContent, r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
         }
     }
-    return [texts.length, outside];
+    // The chart title and the panel titles must not overlap any other text (tick labels may crowd
+    // one another in a narrow window; they did so with automargin too).
+    const headings = texts.filter(el => el.closest('.g-gtitle, .annotation'));
+    const overlaps = [];
+    for (const a of headings) {
+        const ra = a.getBoundingClientRect();
+        for (const b of texts) {
+            if (a === b || a.contains(b) || b.contains(a)) continue;
+            const rb = b.getBoundingClientRect();
+            if (ra.left < rb.right - 1 && rb.left < ra.right - 1 && ra.top < rb.bottom - 1 && rb.top < ra.bottom - 1) {
+                overlaps.push([a.textContent, b.textContent]);
+            }
+        }
+    }
+    return [texts.length, outside, headings.length, overlaps];
 }"""
 
 
@@ -66,6 +80,11 @@ def test_every_compare_view_draws_all_its_text_inside_the_chart(plot_page, views
         assert figure["layout"]["xaxis"]["automargin"] is False  # what this test is about
         figure = {**figure, "layout": {k: v for k, v in figure["layout"].items() if k != "template"}}
         for width in WIDTHS:
-            drawn, outside = plot_page.evaluate(OUTSIDE, [json.loads(json.dumps(figure)), width])
+            drawn, outside, headings, overlaps = plot_page.evaluate(OUTSIDE, [json.loads(json.dumps(figure)), width])
             assert drawn >= 5, (case, width)  # title, panel titles, ticks: the chart was drawn
             assert outside == [], (case, width, outside)
+            assert headings >= 2, (case, width)  # the title and at least one panel title were found
+            if width == WIDTHS[0] or not case.startswith("crowded/"):
+                # Known, as with automargin before: in a narrow window a crowded chart's long English
+                # panel titles overhang the next axis's tick labels (docs/status.md, known gaps).
+                assert overlaps == [], (case, width, overlaps)
