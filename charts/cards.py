@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from charts.changes import change_tone
-from charts.provenance import text_column
+from charts.provenance import in_language, text_column
 from i18n import format_change, format_number, format_period, t
 from loaders.catalog import Catalog
 
@@ -147,7 +147,7 @@ def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes
         label = row[text_column("metric", lang)]
         help_text = t("overview.card_help", lang, evidence=row["evidence"], period=period, figure_id=row["figure_id"])
         if row["note"]:
-            help_text += "\n\n" + t("overview.card_note", lang, note=row["note"])
+            help_text += "\n\n" + t("overview.card_note", lang, note=in_language(row["note"], row.get("note_zh", ""), lang))
         if row["measure"] == "change":
             tone = change_tone(row["metric_id"], row["direction"], catalog)
             sign = "−" if row["direction"] == "decrease" else "+"

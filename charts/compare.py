@@ -19,7 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from charts.data import build_hover
-from charts.provenance import build_footnotes, build_source_line, text_column
+from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
 from charts.style import PALETTE, apply_layout, break_label, plot_text, text_width
 from i18n import format_number, format_period, round_significant, t
@@ -464,7 +464,7 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     columns = min(max(len(metric_ids), 1), 3)
     panel_rows = max(math.ceil(len(metric_ids) / columns), 1)
     record_columns = ["combo", "metric_id", "figure_id", "qualifier", "value", "unit", "plotted", "mode", "population", "days", "period_text", *COMBO_KEYS]
-    record_columns += [c for c in ("evidence", "derived", "formula") if c in comparison.columns]  # what build_hover reads
+    record_columns += [c for c in ("evidence", "derived", "formula", "formula_zh") if c in comparison.columns]  # what build_hover reads
     records = comparison[record_columns + [text_column(n, lang) for n in ("metric", "agency", "unit")]].to_dict("records")
     first_rows = {}
     for r in records:
@@ -586,7 +586,8 @@ def rate_formula(row: pd.Series, lang: str) -> str:
     if row["mode"] == "per_100k" and row["population"]:
         return f"{value} ÷ {format_number(row['population'], None, 'exact', 'en')} × 100,000 = {row['plotted']:g}"
     if row["mode"] == "per_30_days" and _known_days(row["days"]):
-        return f"{value} ÷ {int(row['days'])} days × 30 = {row['plotted']:g}"
+        days = t("compare.formula.days", lang, days=int(row["days"]))
+        return f"{value} ÷ {days} × 30 = {row['plotted']:g}"
     return ""
 
 
@@ -606,7 +607,7 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
     if comparison.empty:
         return []
     region_col, metric_col, agency_col = (text_column(name, lang) for name in ("region", "metric", "agency"))
-    needed = ["combo", "metric_id", "agency_id", *COMBO_KEYS, region_col, metric_col, agency_col, "days", "qualifier", "value", "unit", "mode", "plotted", "figure_id", "evidence", "note"]
+    needed = ["combo", "metric_id", "agency_id", *COMBO_KEYS, region_col, metric_col, agency_col, "days", "qualifier", "value", "unit", "mode", "plotted", "figure_id", "evidence", "note", "note_zh"]
     rows = comparison[list(dict.fromkeys(needed))].to_dict("records")
     sep = t("list.separator", lang)
     caveats: list[str] = []
@@ -690,7 +691,7 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
     if noted:
         lines = [t("compare.caveat.definitions", lang)]
         for r in noted:
-            lines.append(t("compare.caveat.definition_item", lang, region=combo_label(r, lang, short=True), metric=r[metric_col], evidence=r["evidence"], note=r["note"]))
+            lines.append(t("compare.caveat.definition_item", lang, region=combo_label(r, lang, short=True), metric=r[metric_col], evidence=r["evidence"], note=in_language(r["note"], r["note_zh"], lang)))
         caveats.append("\n".join(lines))
     return caveats
 

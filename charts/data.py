@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from charts.provenance import text_column
+from charts.provenance import in_language, text_column
 from charts.style import plot_text
 from i18n import format_number, format_period, t
 
@@ -46,11 +46,16 @@ def build_chart_data(rows: pd.DataFrame, lang: str, labels: list[str], plotted: 
             "shown": shown,
             "plotted": [float(p) for p in plotted],
             "derived": list(rows["derived"].astype(bool)),
-            "formula": list(rows["formula"]),
+            "formula": [in_language(f, z, lang) for f, z in zip(rows["formula"], _column(rows, "formula_zh"), strict=True)],
             "evidence": list(rows["evidence"]),
         }
     )
     return frame[DATA_COLUMNS]
+
+
+def _column(rows: pd.DataFrame, name: str) -> list:
+    """A column's values, or empty texts where the frame has no such column (tests' hand-made frames)."""
+    return list(rows[name]) if name in rows.columns else [""] * len(rows)
 
 
 def localise_columns(data: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -73,7 +78,8 @@ def build_hover(row: pd.Series, lang: str, shown: str, label: str | None = None)
     if row.get("evidence", ""):
         lines.append(plot_text(t("chart.hover.evidence", lang, evidence=row.evidence)))
     if bool(row.get("derived", False)):
-        lines.append(plot_text(t("chart.hover.derived", lang, formula=_wrap(str(row.formula)))).replace("\n", "<br>"))
+        formula = in_language(row.formula, row.get("formula_zh", ""), lang)
+        lines.append(plot_text(t("chart.hover.derived", lang, formula=_wrap(formula))).replace("\n", "<br>"))
     lines.append(plot_text(t("chart.hover.figure", lang, figure_id=row.figure_id)))
     return "<br>".join(lines)
 

@@ -6,7 +6,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover, row_label
-from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
+from charts.provenance import (
+    build_footnotes,
+    build_source_line,
+    build_subtitle,
+    in_language,
+    text_column,
+    title_with_region,
+)
 from charts.spec import Chart
 from charts.style import (
     DERIVED_COLOR,
@@ -135,7 +142,7 @@ def build_type_mix_chart(
                 lang,
                 figure_id=r.figure_id,
                 value=format_number(r.value, r.unit, r.qualifier, lang),
-                formula=r.formula,
+                formula=in_language(r.formula, r.get("formula_zh", ""), lang),
             )
         )
     return Chart(

@@ -26,6 +26,12 @@ def build_source_line(figures: pd.DataFrame, sources: pd.DataFrame, lang: str) -
     return t("source.line", lang, citations=t("source.separator", lang).join(citations))
 
 
+def in_language(text: object, text_zh: object, lang: str) -> str:
+    """A note or formula in the language: its Chinese text in the Chinese view where there is one, else
+    the text as written (an upload's note is the uploader's own words)."""
+    return str(text_zh) if lang == "zh" and text_zh else str(text)
+
+
 def build_footnotes(figures: pd.DataFrame, lang: str) -> list[str]:
     """Explain every qualifier symbol shown and every derived figure with its formula."""
     notes: list[str] = []
@@ -38,7 +44,8 @@ def build_footnotes(figures: pd.DataFrame, lang: str) -> list[str]:
         breakdown = getattr(row, text_column("breakdown", lang))
         if breakdown:
             label = f"{label} · {breakdown}"
-        notes.append(t("footnote.derived", lang, figure_id=row.figure_id, label=label, formula=row.formula))
+        formula = in_language(row.formula, getattr(row, "formula_zh", ""), lang)
+        notes.append(t("footnote.derived", lang, figure_id=row.figure_id, label=label, formula=formula))
     return notes
 
 

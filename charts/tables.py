@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from charts.provenance import text_column
+from charts.provenance import in_language, text_column
 from i18n import format_change, format_number, format_period, t
 from loaders.catalog import CATEGORIES, QUALIFIERS, Catalog
 
@@ -137,7 +137,7 @@ def build_figure_table(figures: pd.DataFrame, catalog: Catalog, lang: str) -> pd
     used = [
         "figure_id", region, metric, breakdown, "measure", "value", "unit", "qualifier", "direction", "basis",
         unit, "period_start", "period_end", "period_text", agency, "category", "evidence", "source_id",
-        "upload_id", "derived", "formula", "note",
+        "upload_id", "derived", "formula", "note", "formula_zh", "note_zh",
     ]  # fmt: skip
     rows = [
         (
@@ -154,7 +154,7 @@ def build_figure_table(figures: pd.DataFrame, catalog: Catalog, lang: str) -> pd
             r[16],
             source_of(r[17], r[18]),
             derived[bool(r[19])],
-            r[20], r[21], r[18],
+            in_language(r[20], r[22], lang), in_language(r[21], r[23], lang), r[18],
         )  # fmt: skip
         for r in figures[used].itertuples(index=False, name=None)
     ]

@@ -98,6 +98,10 @@ def _fraud_type_figures(figures: pd.DataFrame, prefix: str) -> list[dict]:
             f"{c:g} ÷ {s:g}% = {c * 100 / s:.1f} (rounding allows {lo:.1f}–{hi:.1f})"
             for _, c, s, lo, hi in total.parts
         )
+        steps_zh = "；".join(
+            f"{c:g} ÷ {s:g}% = {c * 100 / s:.1f}（按四舍五入可为 {lo:.1f}–{hi:.1f}）"
+            for _, c, s, lo, hi in total.parts
+        )
         rows.append(
             _derived_row(
                 first[counts.columns],
@@ -114,7 +118,12 @@ def _fraud_type_figures(figures: pd.DataFrame, prefix: str) -> list[dict]:
                     f"Totals consistent with all {len(pairs)} types: {total.low}–{total.high}; "
                     f"shown: {total.value}."
                 ),
+                formula_zh=(
+                    f"推算总数 = 各诈骗类型的案件数 ÷ 占比：{steps_zh}。"
+                    f"与全部{len(pairs)}类相符的总数：{total.low}–{total.high}；显示：{total.value}。"
+                ),
                 note=f"Derived; the text states no total. Consistent range {total.low}–{total.high}.",
+                note_zh=f"推算值；原文未给出总数。相符范围 {total.low}–{total.high}。",
             )
         )
         share_sum = sum(Decimal(str(s)) for _, _, s in pairs)
@@ -131,7 +140,9 @@ def _fraud_type_figures(figures: pd.DataFrame, prefix: str) -> list[dict]:
                 unit="percent",
                 qualifier="about",
                 formula="100% − (" + " + ".join(f"{s:g}%" for _, _, s in pairs) + f") = {other_share:g}% (each stated share is rounded, so about)",
+                formula_zh="100% − (" + " + ".join(f"{s:g}%" for _, _, s in pairs) + f") = {other_share:g}%（各占比均为四舍五入值，故为约数）",
                 note="Derived: the share left to fraud types the text does not name.",
+                note_zh="推算值：原文未列出的其他诈骗类型所占比例。",
             )
         )
         count_sum = sum(int(c) for _, c, _ in pairs)
@@ -150,7 +161,12 @@ def _fraud_type_figures(figures: pd.DataFrame, prefix: str) -> list[dict]:
                     f"Implied total {total.value} − (" + " + ".join(f"{c:g}" for _, c, _ in pairs)
                     + f") = {total.value - count_sum} (range {total.low - count_sum}–{total.high - count_sum})"
                 ),
+                formula_zh=(
+                    f"推算总数 {total.value} − (" + " + ".join(f"{c:g}" for _, c, _ in pairs)
+                    + f") = {total.value - count_sum}（范围 {total.low - count_sum}–{total.high - count_sum}）"
+                ),
                 note="Derived: cases of fraud types the text does not name.",
+                note_zh="推算值：原文未列出的其他诈骗类型的案件数。",
             )
         )
     return rows
@@ -181,7 +197,9 @@ def _period_figures(figures: pd.DataFrame, prefix: str) -> list[dict]:
                 value=float(days),
                 unit="days",
                 formula=f"{first.period_end} − {first.period_start} + 1 day = {days} days",
+                formula_zh=f"{first.period_end} − {first.period_start} + 1天 = {days}天",
                 note=f"Derived: length of the reporting period “{first.period_text}”.",
+                note_zh=f"推算值：报告期“{first.period_text}”的天数。",
             )
         )
     return rows
@@ -197,5 +215,5 @@ def derive_figures(figures: pd.DataFrame, prefixes: dict[str, str]) -> pd.DataFr
         prefix = prefixes[source_id]
         rows += _fraud_type_figures(group, prefix)
         rows += _period_figures(group, prefix)
-    columns = [*figures.columns, "derived", "formula"]
+    columns = [*figures.columns, "derived", "formula", "formula_zh"]
     return pd.DataFrame(rows, columns=columns)

@@ -54,6 +54,10 @@ FIGURE_COLUMNS = [
     "note",
 ]
 
+# A curated table's header: the figure model plus the note in Chinese (the Chinese view shows it).
+# Uploads and the store keep FIGURE_COLUMNS: an upload's note is in the uploader's own words.
+CURATED_COLUMNS = [*FIGURE_COLUMNS, "note_zh"]
+
 # The tidy shape every consumer reads; the first columns are the documented contract.
 OUTPUT_COLUMNS = [
     "figure_id",
@@ -85,9 +89,11 @@ OUTPUT_COLUMNS = [
     "category",
     "derived",
     "formula",
+    "formula_zh",
     "evidence",
     "fact_id",
     "note",
+    "note_zh",
     "upload_id",
 ]
 
@@ -122,7 +128,7 @@ def validate_figures(frame: pd.DataFrame, catalog: Catalog, table: str) -> list[
     Rows are reported as the spreadsheet shows them (header is row 1), columns by header.
     """
     problems: list[Message] = []
-    missing = [c for c in FIGURE_COLUMNS if c not in frame.columns]
+    missing = [c for c in CURATED_COLUMNS if c not in frame.columns]
     if missing:
         return [
             msg.error(
@@ -199,6 +205,9 @@ def validate_figures(frame: pd.DataFrame, catalog: Catalog, table: str) -> list[
             expected = catalog.metrics.at[r.metric_id, "unit"]
             if r.unit != expected:
                 bad(row, "unit", "unit_mismatch", f"单位应为 {expected}", f"unit should be {expected} for this metric")
+        if bool(r.note) != bool(r.note_zh):
+            column = "note_zh" if r.note else "note"
+            bad(row, column, "note_one_language", "备注须同时有英文（note）和中文（note_zh）", "a note needs both note (English) and note_zh (Chinese)")
         if not r.evidence:
             bad(row, "evidence", "missing_evidence", "缺少出处原文短语", "evidence phrase is required")
         elif len(r.evidence) > MAX_EVIDENCE:
@@ -310,7 +319,7 @@ def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     curated = load_curated_figures(catalog)
     prefixes = dict(zip(catalog.sources.source_id, catalog.sources.prefix, strict=True))
     derived = derive_figures(curated, prefixes)
-    curated = curated.assign(derived=False, formula="")
+    curated = curated.assign(derived=False, formula="", formula_zh="")
     parts = [curated, derived]
     if include_uploaded and store_may_hold_figures():
         uploaded = uploaded_figures()

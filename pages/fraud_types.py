@@ -12,7 +12,7 @@ from charts.fraud_types import (
     mix_combos,
     select_implied_total,
 )
-from charts.provenance import text_column
+from charts.provenance import in_language, text_column
 from i18n import format_number, t
 from ui.charts import render_chart, render_page_export
 from ui.data import per_store
@@ -53,7 +53,7 @@ with left:
             st.metric(
                 label=escape_markdown(t("fraud_types.implied_total_label", lang, unit=unit, derived=derived)),
                 value=escape_markdown(format_number(total["value"], None, total["qualifier"], lang)),
-                help=escape_markdown(t("fraud_types.implied_total_help", lang, formula=total["formula"])),
+                help=escape_markdown(t("fraud_types.implied_total_help", lang, formula=in_language(total["formula"], total.get("formula_zh", ""), lang))),
                 border=True,
             )
             st.caption(escape_markdown(t("fraud_types.implied_total_caption", lang, figure_id=total["figure_id"])))

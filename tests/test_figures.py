@@ -13,7 +13,7 @@ import pytest
 from loaders.catalog import datasets_dir, load_catalog, read_csv_table
 from loaders.derive import DerivationError, implied_total, period_days, share_half_step
 from loaders.figures import (
-    FIGURE_COLUMNS,
+    CURATED_COLUMNS,
     FiguresError,
     build_all_figures,
     load_curated_figures,
@@ -137,6 +137,8 @@ def test_every_value_and_qualifier_is_stated_in_its_evidence(curated):
         ({"unit": "yuan"}, "unit", "unit_mismatch"),
         ({"region_code": "999999"}, "region_code", "unknown_region"),
         ({"figure_id": "gs20-1"}, "figure_id", "bad_id"),
+        ({"note": "Counted twice."}, "note_zh", "note_one_language"),  # a note needs its Chinese too
+        ({"note_zh": "重复计数。"}, "note", "note_one_language"),
     ],
 )
 def test_validation_names_row_and_column(mutation, column, code):
@@ -234,7 +236,7 @@ def test_every_dataset_has_a_sidecar_documenting_every_column():
         header = list(read_csv_table(csv_path).columns)
         assert set(header) <= set(meta["columns"]), f"{csv_path.name}: undocumented columns"
         if csv_path.stem in ("gansu_2020_duanka", "baise_2024_fraud"):
-            assert header == FIGURE_COLUMNS
+            assert header == CURATED_COLUMNS
             for key in ("producer", "title", "date_published", "date_accessed", "license"):
                 assert meta["origin"][key]
 
@@ -340,3 +342,23 @@ def test_no_store_file_means_no_store_import_and_no_file(tmp_path):
     assert int(count) == len(build_all_figures(include_uploaded=False))
     assert (store_imported, sqlalchemy_imported) == ("False", "False")
     assert not path.exists()
+
+
+def test_the_chinese_view_reads_the_chinese_notes_and_formulas(all_figures):
+    """Every curated note and every derived formula has its Chinese; the Chinese view shows it."""
+    from charts.cards import build_cards
+    from charts.provenance import build_footnotes, in_language
+
+    noted = all_figures[all_figures["note"] != ""]
+    assert len(noted) >= 30 and (noted["note_zh"] != "").all()
+    derived = all_figures[all_figures["derived"]]
+    assert (derived["formula_zh"] != "").all() and (derived["note_zh"] != "").all()
+    row = all_figures.set_index("figure_id").loc["gs20-001"]
+    assert in_language(row["note"], row["note_zh"], "zh") == "抓获人数（抓获）。"
+    assert in_language(row["note"], row["note_zh"], "en") == "Arrested (抓获)."
+    assert in_language("Upload note", "", "zh") == "Upload note"  # an upload's note stays as written
+    cards = build_cards(all_figures, "zh", load_catalog(), ["620000"], show_all=True)
+    helps = " ".join(c.help for c in cards)
+    assert "备注：抓获人数（抓获）。" in helps and "Arrested" not in helps
+    footnotes = " ".join(build_footnotes(derived[derived["figure_id"] == "gs20-p01"], "zh"))
+    assert "+ 1天 = 49天" in footnotes and "days" not in footnotes
