@@ -386,6 +386,10 @@ def _style_layout(title: str, subtitle: str, height: int) -> str:
 _TICK_PX, _LINE, _UNIT_PX = 13, 1.3, 7.3
 
 
+# Half-width units a panel title may take before it wraps, by the number of panels side by side.
+PANEL_TITLE_WIDTH = {1: 80, 2: 36, 3: 20}
+
+
 def _tick_units(top: float) -> int:
     """Width in half-width units of the widest tick label of a linear axis from 0 to `top`, written
     out in full (charts.style: "3,500", "0.35", "0.0005"); plotly's ticks never exceed the range."""
@@ -471,7 +475,8 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         first_rows.setdefault(r["metric_id"], r)
     layout = json.loads(_grid_layout(panel_rows, columns, len(metric_ids)))
     for annotation, metric_id in zip(layout.get("annotations", []), metric_ids, strict=False):
-        annotation["text"] = plot_text(first_rows[metric_id][text_column("metric", lang)])
+        # Wrapped to its panel: a long title over a narrow panel would run over the next panel's ticks.
+        annotation["text"] = break_label(first_rows[metric_id][text_column("metric", lang)], PANEL_TITLE_WIDTH[columns])
     combos = list(dict.fromkeys(comparison["combo"]))
     colors = {c: PALETTE[i % len(PALETTE)] for i, c in enumerate(combos)}
     short_labels = unique_short_labels(comparison, lang)
@@ -540,7 +545,9 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         _merge(layout[name], axis_style[name[0]])
         if name.startswith("xaxis"):
             layout[name]["tickangle"] = -45 if crowded else 0
-    _merge(layout, {"barmode": "overlay", "bargap": 0.3, "title": {"pad": {"b": 36}}, "uniformtext": {"minsize": 12, "mode": "show"}})
+    title_lines = max((a["text"].count("<br>") + 1 for a in layout.get("annotations", [])), default=1)
+    pad = 36 + 17 * (title_lines - 1)  # room for the panel titles between the chart title and the panels
+    _merge(layout, {"barmode": "overlay", "bargap": 0.3, "title": {"pad": {"b": pad}}, "uniformtext": {"minsize": 12, "mode": "show"}})
     for annotation in layout.get("annotations", []):
         _merge(annotation, {"font": {"size": 13}})
     _fix_margins(layout, x_labels, crowded)

@@ -84,7 +84,4 @@ def test_every_compare_view_draws_all_its_text_inside_the_chart(plot_page, views
             assert drawn >= 5, (case, width)  # title, panel titles, ticks: the chart was drawn
             assert outside == [], (case, width, outside)
             assert headings >= 2, (case, width)  # the title and at least one panel title were found
-            if width == WIDTHS[0] or not case.startswith("crowded/"):
-                # Known, as with automargin before: in a narrow window a crowded chart's long English
-                # panel titles overhang the next axis's tick labels (docs/status.md, known gaps).
-                assert overlaps == [], (case, width, overlaps)
+            assert overlaps == [], (case, width, overlaps)
