@@ -372,7 +372,8 @@ def _lay_out(
     plot_width = width - left - right
     legend_height = _legend_height(figure, plot_width)
     axis_space = _fit_bottom_axis(figure, plot_width)
-    above_plot = 24 if any(_above_plot(a) for a in figure.layout.annotations) else 0  # subplot titles
+    # Subplot titles, a line or two each (the screen's compare chart wraps them to their panel).
+    above_plot = 24 * max((str(a.text or "").count("<br>") + 1 for a in figure.layout.annotations if _above_plot(a)), default=0)
     legend_top = PAD + title_height + 8
     top = legend_top + legend_height + above_plot + 8
     bottom = axis_space + footer_height + PAD / 2
