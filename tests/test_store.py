@@ -6,6 +6,7 @@ import hashlib
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -700,9 +701,9 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
             stamp = {step[0]: float(step[-1]) for step in steps}  # the last chunk wins
             times[seed] = (stamp["go"], stamp["begin"], stamp["chunk"], stamp["committed"])
         first, second = sorted(times.values(), key=lambda t: t[1])
-        assert second[1] > first[2]
+        assert second[1] > first[2], (first, second)  # (go, begin, last chunk, committed) of each
         # A reader never saw part of an upload.
-        assert set(reader_counts) <= {0, count, 2 * count}
+        assert set(reader_counts) <= {0, count, 2 * count}, sorted(set(reader_counts))
         overlapped.append(abs(first[0] - second[0]) < first[3] - first[1])  # both went before the first finished
         if overlapped[-1]:
             break
@@ -726,3 +727,76 @@ def save_at_once(workers: dict, go: Path, url: str) -> tuple[dict, list[int]]:
     outputs = {seed: w.communicate(timeout=120) for seed, w in workers.items()}
     reader.join()
     return outputs, reader_counts
+
+
+# ----- figure snapshots (a cache of read_figures beside the SQLite file) -----------------------------
+
+
+def fresh_read(store: Store) -> pd.DataFrame:
+    """read_figures straight from the database, whatever snapshots exist."""
+    for file in snapshots(Path(store.engine.url.database)):
+        file.unlink()
+    return store.read_figures()
+
+
+def snapshots(db_path: Path) -> list[Path]:
+    return sorted(db_path.parent.glob(f"{db_path.name}.figures-*.arrow"))
+
+
+def test_a_snapshot_gives_the_same_frame_as_the_database(stored_pair, db_path):
+    store, _ = stored_pair
+    first = store.read_figures()  # from the database; writes the snapshot
+    assert len(snapshots(db_path)) == 1
+    cached = store.read_figures()  # from the snapshot
+    pd.testing.assert_frame_equal(cached, first, check_exact=True)
+    pd.testing.assert_frame_equal(cached, fresh_read(store), check_exact=True)
+
+
+def test_every_change_of_the_store_reads_anew_and_replaces_the_snapshot(stored_pair, db_path):
+    store, first_upload = stored_pair
+    store.read_figures()
+    before = snapshots(db_path)
+    second = store.save_upload(new_upload(), b"upload B", "b.csv", "李四", replace={})
+    after_save = store.read_figures()
+    pd.testing.assert_frame_equal(after_save, fresh_read(store), check_exact=True)
+    assert set(after_save["upload_id"]) == {first_upload, second}
+    store.read_figures()
+    assert len(snapshots(db_path)) == 1 and snapshots(db_path) != before  # the old one is gone
+    store.remove_upload(second, "李四")
+    after_remove = store.read_figures()
+    assert set(after_remove["upload_id"]) == {first_upload}
+    pd.testing.assert_frame_equal(after_remove, fresh_read(store), check_exact=True)
+
+
+def test_a_restored_backup_with_other_uploads_never_reads_a_stale_snapshot(store, db_path, tmp_path):
+    """Events are counted from the same number in a backup; the key also holds the last upload and time."""
+    store.save_upload(report_of(figure()), b"first", "a.csv", "li")
+    backup = tmp_path / "backup.db"
+    source, target = sqlite3.connect(db_path), sqlite3.connect(backup)
+    source.backup(target)  # what an administrator's backup holds: the database as of now
+    source.close()
+    target.close()
+    store.save_upload(report_of(figure(region_code="120000", value=5.0)), b"second", "b.csv", "li")
+    assert set(store.read_figures()["region_code"]) == {"110000", "120000"}  # snapshot of event 2 written
+    store.engine.dispose()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{db_path}{suffix}").unlink(missing_ok=True)
+    shutil.copy(backup, db_path)  # the backup, then another upload: again two events
+    restored = Store(url_for(db_path))
+    restored.save_upload(report_of(figure(region_code="310000", value=7.0)), b"third", "c.csv", "li")
+    assert set(restored.read_figures()["region_code"]) == {"110000", "310000"}
+
+
+def test_a_broken_snapshot_is_read_from_the_database_instead(stored_pair, db_path):
+    store, _ = stored_pair
+    expected = store.read_figures()
+    (file,) = snapshots(db_path)
+    file.write_bytes(b"not an arrow file")
+    pd.testing.assert_frame_equal(store.read_figures(), expected, check_exact=True)
+    file.write_bytes(file.read_bytes()[:10])
+    pd.testing.assert_frame_equal(store.read_figures(), expected, check_exact=True)
+
+
+def test_a_store_without_uploads_writes_no_snapshot(store, db_path):
+    assert store.read_figures().empty
+    assert snapshots(db_path) == []
