@@ -682,7 +682,7 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
         workers = {seed: start_worker(url, count, seed, go=go) for seed in (1, 2)}
         try:
             for worker in workers.values():  # both imported and built their figures
-                assert worker.stdout.readline().strip() == "ready"
+                expect_ready(worker)
             outputs, reader_counts = save_at_once(workers, go, url)
         finally:
             for worker in workers.values():
@@ -709,6 +709,15 @@ def test_two_processes_saving_at_once_lose_nothing(tmp_path):
             break
     assert any(overlapped), f"the two saves never overlapped in {len(overlapped)} attempts"
     assert len(Store(url).read_figures()) == 2 * count
+
+
+def expect_ready(worker: subprocess.Popen) -> None:
+    """The worker's first line is "ready"; otherwise fail with what it wrote to stderr."""
+    line = worker.stdout.readline().strip()
+    if line != "ready":
+        worker.kill()
+        _out, err = worker.communicate()
+        pytest.fail(f"worker said {line!r}, exit {worker.returncode}: {err[-3000:]}")
 
 
 def save_at_once(workers: dict, go: Path, url: str) -> tuple[dict, list[int]]:
@@ -800,3 +809,31 @@ def test_a_broken_snapshot_is_read_from_the_database_instead(stored_pair, db_pat
 def test_a_store_without_uploads_writes_no_snapshot(store, db_path):
     assert store.read_figures().empty
     assert snapshots(db_path) == []
+
+
+def test_opening_a_new_store_while_another_process_writes_to_it_waits_instead_of_failing(tmp_path):
+    """SQLite refuses the switch to WAL at once (no busy handler) while another connection holds the
+    write lock; the store asks again until it is released."""
+    db_path = tmp_path / "new.db"
+    holder = sqlite3.connect(db_path, isolation_level=None, check_same_thread=False)
+    holder.execute("CREATE TABLE other (x)")
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("INSERT INTO other VALUES (1)")
+    outcome: dict = {}
+
+    def open_store() -> None:
+        started = time.monotonic()
+        try:
+            outcome["uploads"] = len(Store(url_for(db_path)).list_uploads())
+        except Exception as error:  # noqa: BLE001 - the test reports it
+            outcome["error"] = error
+        outcome["seconds"] = time.monotonic() - started
+
+    opener = threading.Thread(target=open_store)
+    opener.start()
+    time.sleep(0.3)
+    holder.execute("COMMIT")
+    holder.close()
+    opener.join(30)
+    assert "error" not in outcome, outcome
+    assert outcome["uploads"] == 0 and outcome["seconds"] >= 0.25
