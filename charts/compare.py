@@ -7,10 +7,8 @@ upload adds to the figures (a new region code, a new period) becomes a combo her
 from __future__ import annotations
 
 import functools
-import html
 import json
 import math
-import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +19,7 @@ from plotly.subplots import make_subplots
 from charts.data import build_hover
 from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
-from charts.style import PALETTE, apply_layout, break_label, plot_text, text_width
+from charts.style import PALETTE, TEXT_UNIT_PX, apply_layout, break_label, drawn_units, plot_text
 from i18n import format_number, format_period, round_significant, t
 from loaders.catalog import Catalog
 from loaders.derive import period_days
@@ -380,14 +378,10 @@ def _style_layout(title: str, subtitle: str, height: int) -> str:
     return json.dumps(layout)
 
 
-# Text sizes of the screen chart (charts.style): ticks 13 px; plotly spaces the
-# lines of a text 1.3 em apart. Widths are estimated a little generously (a half-width unit is 7.3 px,
-# a CJK character 14.6 px against its drawn 13 px).
-_TICK_PX, _LINE, _UNIT_PX = 13, 1.3, 7.3
-
-
 # Half-width units a panel title may take before it wraps, by the number of panels side by side.
 PANEL_TITLE_WIDTH = {1: 80, 2: 36, 3: 20}
+# Tick text of the screen chart (charts.style) is 13 px; plotly spaces the lines of a text 1.3 em apart.
+_TICK_PX, _LINE = 13, 1.3
 
 
 def _tick_units(top: float) -> int:
@@ -408,9 +402,9 @@ def _fix_margins(layout: dict, x_labels: set[str], crowded: bool) -> None:
     the title block above the panel titles). The export (charts.export) lays its figure out afresh
     and switches the axes' automargin back on.
     """
-    lines = [[_plain(line) for line in label.split("<br>")] for label in x_labels] or [[""]]
+    lines = [label.split("<br>") for label in x_labels] or [[""]]
     label_lines = max(len(label) for label in lines)
-    widest = max(text_width(line) for label in lines for line in label) * _UNIT_PX
+    widest = max(drawn_units(line) for label in lines for line in label) * TEXT_UNIT_PX
     label_height = label_lines * _TICK_PX * _LINE
     if crowded:  # slanted 45°: the label's box turned about its tick, reaching down-left (and its lines down-right)
         reach = (widest + label_height) * math.sqrt(0.5)
@@ -418,16 +412,11 @@ def _fix_margins(layout: dict, x_labels: set[str], crowded: bool) -> None:
     else:
         bottom, left_labels, right = label_height + 20, widest / 2 - 16, max(30, widest / 2 - 16)
     y_axis = layout.get("yaxis", {})
-    left_axis = _tick_units(y_axis.get("range", [0, 1])[1]) * _UNIT_PX + 10 + (_TICK_PX * _LINE + 10 if y_axis.get("title", {}).get("text") else 0)
+    left_axis = _tick_units(y_axis.get("range", [0, 1])[1]) * TEXT_UNIT_PX + 10 + (_TICK_PX * _LINE + 10 if y_axis.get("title", {}).get("text") else 0)
     margin = layout.setdefault("margin", {})
     margin.update(b=math.ceil(max(bottom, 50)), l=math.ceil(max(left_axis, left_labels)), r=math.ceil(right))
     for name in [k for k in layout if k.startswith(("xaxis", "yaxis"))]:
         layout[name]["automargin"] = False
-
-
-def _plain(text: str) -> str:
-    """The characters plotly draws for a text: tags dropped, entities read."""
-    return html.unescape(re.sub(r"<[^>]*>", "", text))
 
 
 def _merge(target: dict, update: dict) -> dict:

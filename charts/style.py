@@ -119,7 +119,12 @@ def apply_layout(
 
 LABEL_WIDTH = 34
 NARROW_PLOT_PX = 170  # the plot area of a half-width chart beside long category labels
-TEXT_UNIT_PX = 7.3  # a half-width unit of 13 px text, estimated a little generously
+TEXT_UNIT_PX = 7.3  # a half-width unit of 13 px text, estimated a little generously (a CJK character 14.6 px)
+
+
+def drawn_units(text: str) -> int:
+    """Display width (half-width units) of what plotly draws for a text: tags dropped, entities read."""
+    return text_width(html.unescape(re.sub(r"<[^>]*>", "", text)))
 
 
 def outside_text_margin(texts: list[str], positions: list[float], plot_width: float = NARROW_PLOT_PX) -> int:
@@ -132,7 +137,7 @@ def outside_text_margin(texts: list[str], positions: list[float], plot_width: fl
     """
     reach = 0.0
     for text, position in zip(texts, positions, strict=True):
-        width = max(text_width(html.unescape(line)) for line in str(text).split("<br>")) * TEXT_UNIT_PX + 6
+        width = max(drawn_units(line) for line in str(text).split("<br>")) * TEXT_UNIT_PX + 6
         reach = max(reach, width - (1 - position) * plot_width)
     return max(30, round(reach + 10))
 

@@ -818,10 +818,6 @@ class Store:
                 if cached is not None:
                     return cached
             rows = _fetch_tuples(conn, query)
-        if rows and key is not None:
-            frame = _columns_frame(rows, READ_COLUMNS)
-            _write_snapshot(snapshots, key, frame)
-            return frame
         if not rows:
             frame = _frame([], READ_COLUMNS)
             frame["value"] = frame["value"].astype(float)
@@ -829,7 +825,10 @@ class Store:
             text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
             frame[text] = frame[text].astype(str)
             return frame
-        return _columns_frame(rows, READ_COLUMNS)
+        frame = _columns_frame(rows, READ_COLUMNS)
+        if key is not None:
+            _write_snapshot(snapshots, key, frame)
+        return frame
 
     def read_metrics(self) -> pd.DataFrame:
         """Metrics created by active uploads, one row per metric_id (the earliest upload's wording)."""

@@ -1,4 +1,4 @@
-"""A real `streamlit run dashboard.py` and Debian's Chromium for the browser tests.
+"""A real dashboard server (`python serve.py`, as run.sh starts it) and Debian's Chromium for the browser tests.
 
 Servers and the browser come from the benchmarks' own harness (`bench/servers.py`, `bench/browser.py`),
 so the tests and the benchmarks launch both the same way. The dashboard gets a free port and an empty
@@ -17,6 +17,16 @@ from bench.browser import launch as launch_chromium  # noqa: F401 - re-exported:
 from bench.servers import ServerError, StreamlitServer
 
 REPO = Path(__file__).resolve().parents[2]
+# A JS function of a `.js-plotly-plot` element: its drawn texts that reach outside its box, each as
+# [text, left, top, right, bottom] in pixels from the box's corner.
+TEXTS_OUTSIDE_JS = """(plot) => {
+    const box = plot.getBoundingClientRect();
+    return Array.from(plot.querySelectorAll('.main-svg text')).filter(el => el.textContent.trim()).map(el => {
+        const r = el.getBoundingClientRect();
+        const outside = r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
+        return outside ? [el.textContent, r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top] : null;
+    }).filter(Boolean);
+}"""
 STARTUP_SECONDS = 60
 
 
@@ -28,7 +38,7 @@ def require_chromium() -> None:
 
 @contextmanager
 def running_app(script: str, store: Path | None = None):
-    """`streamlit run SCRIPT` on a free port (with the given upload store); yields its base URL."""
+    """SCRIPT served on a free port (the dashboard through serve.py, as run.sh does) (with the given upload store); yields its base URL."""
     env = {"ANTIFRAUD_DB_URL": f"sqlite:///{store}"} if store else None
     with StreamlitServer(script, env=env) as server:
         try:

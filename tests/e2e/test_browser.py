@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import launch_chromium, require_chromium
+from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -71,13 +71,7 @@ def expect_charts_drawn(page) -> int:
 
 
 # Drawn chart texts that reach outside their chart (a clipped title, tick or label), per chart.
-_TEXT_OUTSIDE = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(plot => {
-    const box = plot.getBoundingClientRect();
-    return Array.from(plot.querySelectorAll('.main-svg text')).filter(el => el.textContent.trim()).filter(el => {
-        const r = el.getBoundingClientRect();
-        return r.width > 0 && (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1);
-    }).map(el => { const r = el.getBoundingClientRect(); return [el.textContent, Math.round(r.left - box.left), Math.round(r.top - box.top), Math.round(r.right - box.left), Math.round(r.bottom - box.top), Math.round(box.width), Math.round(box.height)]; });
-})"""
+_TEXT_OUTSIDE = f"() => Array.from(document.querySelectorAll('.js-plotly-plot')).map({TEXTS_OUTSIDE_JS})"
 
 
 def expect_chart_text_inside(page) -> None:

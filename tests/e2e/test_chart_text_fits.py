@@ -15,7 +15,7 @@ from pathlib import Path
 import plotly
 import pytest
 
-from tests.e2e.conftest import launch_chromium, require_chromium
+from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -25,19 +25,13 @@ PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 WIDTHS = (1200, 700)  # the wide layout's chart on a large screen, and a narrow window
 # Every drawn text of the chart outside the chart's box, as [text, left, top, right, bottom] (pixels).
 OUTSIDE = """async ([figure, width]) => {
+    const textsOutside = TEXTS_OUTSIDE;
     const div = document.getElementById('chart');
     div.style.width = width + 'px';
     Plotly.purge(div);
     await Plotly.newPlot(div, figure.data, figure.layout);
-    const box = div.getBoundingClientRect();
     const texts = Array.from(div.querySelectorAll('.main-svg text')).filter(el => el.textContent.trim());
-    const outside = [];
-    for (const el of texts) {
-        const r = el.getBoundingClientRect();
-        if (r.left < box.left - 1 || r.right > box.right + 1 || r.top < box.top - 1 || r.bottom > box.bottom + 1) {
-            outside.push([el.textContent, r.left - box.left, r.top - box.top, r.right - box.left, r.bottom - box.top]);
-        }
-    }
+    const outside = textsOutside(div);
     // The chart title and the panel titles must not overlap any other text (tick labels may crowd
     // one another in a narrow window; they did so with automargin too).
     const headings = texts.filter(el => el.closest('.g-gtitle, .annotation'));
@@ -53,7 +47,7 @@ OUTSIDE = """async ([figure, width]) => {
         }
     }
     return [texts.length, outside, headings.length, overlaps];
-}"""
+}""".replace("TEXTS_OUTSIDE", TEXTS_OUTSIDE_JS)
 
 
 @pytest.fixture(scope="module")
