@@ -3,16 +3,26 @@
 Exact digits are never lost: 1427 stays 1427, 544000000 is "5.44亿" (never "5.4亿"), 13020000 is
 "1302万". A qualifier is shown as a symbol before the number: ≥ at_least (余/多/过), ≈ about (约),
 < less_than (不足).
+
+Formatting is total: any number it is given gives a short text. Magnitudes no table can hold (from
+10^15 up, or below 10^-6) are written with a power of ten (1.797×10³⁰⁸), infinities as ∞, NaN and
+None as "—".
 """
 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 
 QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥", "about": "≈", "less_than": "<"}
 UNITS_WITHOUT_SPACE_EN = {"percent"}
+# Outside [SMALLEST_PLAIN, LARGEST_PLAIN) a number is written as mantissa×10ⁿ: written out in full it
+# would be hundreds of characters. Every plausible figure (loaders.bounds) lies below LARGEST_PLAIN.
+LARGEST_PLAIN = Decimal(10) ** 15
+SMALLEST_PLAIN = Decimal(10) ** -6
+MANTISSA_DIGITS = 17  # a float's shortest repr never needs more
+_SUPERSCRIPTS = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
 def _decimal(value: float | int | str | Decimal) -> Decimal:
@@ -31,9 +41,29 @@ def _plain(number: Decimal, grouping: bool) -> str:
     return "0" if text in ("-0", "") else text
 
 
+def _extreme(number: Decimal) -> str | None:
+    """∞, or mantissa×10ⁿ for a magnitude outside the plain range; None for an ordinary number."""
+    if number.is_infinite():
+        return "-∞" if number < 0 else "∞"
+    size = abs(number)
+    if size == 0 or SMALLEST_PLAIN <= size < LARGEST_PLAIN:
+        return None
+    sign, digits, exponent = number.as_tuple()
+    power = exponent + len(digits) - 1
+    kept = digits[:MANTISSA_DIGITS]
+    while len(kept) > 1 and kept[-1] == 0:
+        kept = kept[:-1]
+    mantissa = str(kept[0]) + ("." + "".join(map(str, kept[1:])) if len(kept) > 1 else "")
+    approximate = "≈" if any(digits[MANTISSA_DIGITS:]) else ""
+    return f"{approximate}{'-' if sign else ''}{mantissa}×10{str(power).translate(_SUPERSCRIPTS)}"
+
+
 def scale_zh(value: float | int | Decimal) -> str:
     """1.2亿, 15万, 1302万, 5.44亿, 1427 (no rounding, no grouping)."""
     number = _decimal(value)
+    extreme = _extreme(number)
+    if extreme is not None:
+        return extreme
     size = abs(number)
     if size >= Decimal(10) ** 8:
         return _plain(number / Decimal(10) ** 8, grouping=False) + "亿"
@@ -45,6 +75,9 @@ def scale_zh(value: float | int | Decimal) -> str:
 def scale_en(value: float | int | Decimal) -> str:
     """120 million, 1.2 billion, 150,000, 1,427 (no rounding)."""
     number = _decimal(value)
+    extreme = _extreme(number)
+    if extreme is not None:
+        return extreme
     size = abs(number)
     if size >= Decimal(10) ** 9:
         return _plain(number / Decimal(10) ** 9, grouping=True) + " billion"
@@ -87,11 +120,17 @@ def format_number(
     """
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "—"
+    try:
+        number = _decimal(value)
+    except (ArithmeticError, TypeError, ValueError):  # pd.NA, a stray text: nothing to show
+        return "—"
+    if number.is_nan():
+        return "—"
     symbol = QUALIFIER_SYMBOLS.get(qualifier or "exact", "")
     unit = unit_label(unit_id, lang)
     if lang == "zh":
-        return f"{symbol}{scale_zh(value)}{unit}"
-    number = scale_en(value)
+        return f"{symbol}{scale_zh(number)}{unit}"
+    number = scale_en(number)
     if not unit:
         return f"{symbol}{number}"
     if unit_id in UNITS_WITHOUT_SPACE_EN or unit == "%":
@@ -108,11 +147,15 @@ def round_significant(value: float, digits: int = 3, qualifier: str = "exact") -
     """Round a computed (derived) value for display; curated values are never rounded.
 
     A lower bound (at_least) is rounded down and an upper bound (less_than) up, so that "≥" and
-    "<" stay true after rounding.
+    "<" stay true after rounding. Total: any float rounds (values of 10^28 and more need more digits
+    than Decimal's default context holds, so the context is widened to the number's own size).
     """
     if value == 0 or not math.isfinite(value):
         return value
     places = max(digits - 1 - math.floor(math.log10(abs(value))), 0)
     step = Decimal(1).scaleb(-places)
     rounding = {"at_least": ROUND_FLOOR, "less_than": ROUND_CEILING}.get(qualifier, ROUND_HALF_EVEN)
-    return float(_decimal(value).quantize(step, rounding=rounding))
+    number = _decimal(value)
+    with localcontext() as context:
+        context.prec = max(context.prec, number.adjusted() + places + 2)
+        return float(number.quantize(step, rounding=rounding))

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from loaders import messages as msg
+from loaders.bounds import bound_problem
 from loaders.catalog import (
     BASES,
     CATEGORIES,
@@ -188,6 +189,11 @@ def validate_figures(frame: pd.DataFrame, catalog: Catalog, table: str) -> list[
             value = math.nan
         if not math.isnan(value) and value < 0:
             bad(row, "value", "negative", "数值不能为负；减少用 direction 表示", "value must not be negative; use direction")
+        if not math.isnan(value):
+            kind = str(catalog.units.at[r.unit, "kind"]) if r.unit in catalog.units.index else ""
+            out_of_bounds = bound_problem(r.value, kind)
+            if out_of_bounds is not None:
+                bad(row, "value", out_of_bounds.code, out_of_bounds.message_zh, out_of_bounds.message_en)
         if r.measure == "change":
             in_table(row, "direction", r.direction, DIRECTIONS, "direction")
             in_table(row, "basis", r.basis, BASES, "basis")

@@ -234,6 +234,10 @@ _MESSAGES = {
         "the cell is too long ({detail} characters) to be a number",
     ),
     "wrong_type": ("“{text}”（{detail}）不是数字", "“{text}” ({detail}) is not a number"),
+    "too_many_digits": (
+        "“{text}”的有效数字太多，无法准确保存（最多15位），请核对",
+        "“{text}” has more significant digits than can be stored exactly (at most 15); please check",
+    ),
 }
 ERROR_CODES = tuple(_MESSAGES)
 
@@ -282,7 +286,7 @@ def parse_number(text: object) -> ParsedNumber:
             raise _fail("missing_value", "NaN")
         if not text.is_finite():
             raise _fail("not_finite", text)
-        return ParsedNumber(_to_plain(text))
+        return ParsedNumber(_to_plain(text, text))
     if hasattr(text, "__index__"):  # numpy integers
         return ParsedNumber(int(text.__index__()))
     if type(text).__module__ == "numpy" and hasattr(text, "__float__"):  # numpy floats
@@ -290,10 +294,13 @@ def parse_number(text: object) -> ParsedNumber:
     raise _fail("wrong_type", text, type(text).__name__)
 
 
-def _to_plain(number: Decimal) -> int | float:
+def _to_plain(number: Decimal, text: object = "") -> int | float:
     if number == number.to_integral_value():
         return int(number)
-    return float(number)
+    plain = float(number)
+    if Decimal(repr(plain)) != number:  # a float cannot hold these digits: never return other ones
+        raise _fail("too_many_digits", text or number)
+    return plain
 
 
 def _parse_text(raw: str) -> ParsedNumber:
@@ -359,7 +366,7 @@ def _parse_text(raw: str) -> ParsedNumber:
         magnitude *= SCALES[scale]
     if head["sign"] == "-":
         magnitude = -magnitude
-    return ParsedNumber(_to_plain(magnitude), qualifier, unit, unit == "%", scale)
+    return ParsedNumber(_to_plain(magnitude, stripped), qualifier, unit, unit == "%", scale)
 
 
 def _read_digits(number: str, original: str) -> Decimal:

@@ -33,6 +33,7 @@ import pyarrow as pa
 from pandas.core.arrays.string_arrow import ArrowStringArray
 
 from loaders import messages as msg
+from loaders.bounds import bound_problem
 from loaders.catalog import Catalog, load_catalog
 from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.messages import Message, ReadError, excel_column
@@ -1580,6 +1581,8 @@ class _Checker:
                     column=where,
                 )
                 return None
+            if not self._plausible(number, spec, cell, row_no, where):
+                return None
             return number, direction
         if number < 0:
             self.add(
@@ -1611,7 +1614,18 @@ class _Checker:
                 column=where,
             )
             return None
+        if not self._plausible(number, spec, cell, row_no, where):
+            return None
         return number, ""
+
+    def _plausible(self, number: Decimal, spec: Spec, cell: str, row_no: int, where: str) -> bool:
+        """The value lies within its unit's bounds and is stored digit for digit (loaders.bounds)."""
+        problem = bound_problem(number, spec.kind)
+        if problem is None:
+            return True
+        self.add("error", problem.code, f"{cell} {problem.message_zh}", f"{cell}: {problem.message_en}",
+                 row=row_no, column=where)
+        return False
 
     def _column_has_large(self, column: Column) -> bool:
         start = self.header_rows[-1] + 1

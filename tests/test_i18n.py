@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import csv
+import math
 import re
 import string
+import sys
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from i18n import (
@@ -163,3 +166,58 @@ def test_round_significant_keeps_bounds_true(value, qualifier, expected):
 def test_signed_change_and_language_names():
     assert signed_change(44.5, "decrease") == -44.5 and signed_change(8.6, "increase") == 8.6
     assert [normalise_lang(v) for v in ("en", "EN-us", "zh", "", None, "fr")] == ["en", "en", "zh", "zh", "zh", "zh"]
+
+
+EXTREME_FLOATS = [
+    math.inf, -math.inf, math.nan, sys.float_info.max, -sys.float_info.max, 1.797e308, 1e28, 9.99e27, 1e38,
+    sys.float_info.min, 5e-324, -5e-324, 1e-28, 0.0, -0.0,
+]
+
+
+@pytest.mark.parametrize("value", EXTREME_FLOATS)
+def test_round_significant_is_total(value):
+    """Any float rounds without raising (decimal.InvalidOperation from 1e28 up crashed /compare per_30_days)."""
+    rounded = round_significant(value, 3, "exact")
+    if math.isnan(value):
+        assert math.isnan(rounded)
+    else:
+        assert rounded == value or math.isclose(rounded, value, rel_tol=1e-2)
+    for qualifier in ("at_least", "less_than", "about"):
+        round_significant(value, 3, qualifier)
+
+
+def test_round_significant_of_large_values_keeps_bounds_true():
+    assert round_significant(1.23456e30, 3, "exact") == 1.23456e30  # integral already: unchanged
+    assert round_significant(3.3333333333333335e28 + 0.5, 3, "at_least") <= 3.3333333333333335e28 + 0.5
+
+
+@pytest.mark.parametrize("value", EXTREME_FLOATS)
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize("unit", [None, "cases", "yuan", "percent"])
+def test_format_number_is_total_and_short(value, lang, unit):
+    text = format_number(value, unit, "at_least", lang)
+    assert isinstance(text, str) and 0 < len(text) <= 40, text
+    assert "Infinity" not in text and "NaN" not in text and "E+" not in text
+
+
+@pytest.mark.parametrize(
+    ("value", "lang", "expected"),
+    [
+        (math.inf, "zh", "∞"),
+        (-math.inf, "en", "-∞"),
+        (1.797e308, "zh", "1.797×10³⁰⁸"),
+        (1e38, "en", "1×10³⁸"),
+        (-2.5e20, "zh", "-2.5×10²⁰"),
+        (5e-324, "en", "5×10⁻³²⁴"),
+        (1.25e-7, "zh", "1.25×10⁻⁷"),
+        (999999999999999, "zh", "9999999.99999999亿"),  # below 10^15: the usual 万/亿, every digit
+        (0.000001, "zh", "0.000001"),
+    ],
+)
+def test_format_number_writes_extreme_values_with_a_power_of_ten(value, lang, expected):
+    assert format_number(value, None, "exact", lang) == expected
+
+
+@pytest.mark.parametrize("value", [pd.NA, "abc", Decimal("NaN"), object()])
+def test_format_number_shows_a_dash_for_what_is_not_a_number(value):
+    assert format_number(value, "cases", "exact", "zh") == "—"
