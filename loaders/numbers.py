@@ -234,6 +234,16 @@ _MESSAGES = {
         "the cell is too long ({detail} characters) to be a number",
     ),
     "wrong_type": ("“{text}”（{detail}）不是数字", "“{text}” ({detail}) is not a number"),
+    "footnote_mark": (
+        "“{text}”中的“{detail}”是上标、下标或带圈数字（脚注标记？），不能算作数字的一部分；请删除该标记"
+        "（说明可写在备注列）后重新上传",
+        "“{detail}” in “{text}” is a superscript, subscript or circled digit (a footnote mark?) and cannot"
+        " be part of a number; remove the mark (put the note in the 备注 column) and upload again",
+    ),
+    "other_digits": (
+        "“{text}”中的“{detail}”不是0-9的数字（如阿拉伯-印度数字、天城文数字），请改用0-9",
+        "“{detail}” in “{text}” is not one of the digits 0-9 (such as Arabic-Indic or Devanagari digits); use 0-9",
+    ),
     "too_many_digits": (
         "“{text}”的有效数字太多，无法准确保存（最多15位），请核对",
         "“{text}” has more significant digits than can be stored exactly (at most 15); please check",
@@ -294,6 +304,19 @@ def parse_number(text: object) -> ParsedNumber:
     raise _fail("wrong_type", text, type(text).__name__)
 
 
+def _refuse_lookalike_digits(text: str) -> None:
+    """Only 0-9 and their full-width forms (０-９, common in Chinese tables) are digits of a number.
+
+    NFKC would fold a superscript footnote mark into the number (12³ -> 123) and Python reads every
+    script's decimal digits (١٢٣, १२३) as 0-9: neither is a Chinese office habit, and guessing could
+    change a figure, so the cell is refused naming the character.
+    """
+    for char in text:
+        if char.isdigit() and not ("0" <= char <= "9" or "０" <= char <= "９"):
+            code = "other_digits" if unicodedata.decimal(char, None) is not None else "footnote_mark"
+            raise _fail(code, text, char)
+
+
 def _to_plain(number: Decimal, text: object = "") -> int | float:
     if number == number.to_integral_value():
         return int(number)
@@ -315,6 +338,7 @@ def _parse_text(raw: str) -> ParsedNumber:
         raise _fail("excel_error", stripped)
     text = stripped
     if not text.isascii():
+        _refuse_lookalike_digits(stripped)
         text = unicodedata.normalize("NFKC", text).translate(_EXTRA_TRANSLATION).strip()
     if text.casefold() in MISSING_MARKERS or stripped in MISSING_MARKERS:
         raise _fail("missing_value", stripped)

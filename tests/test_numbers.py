@@ -184,3 +184,33 @@ def test_plain_digits_are_fast():
         parse_number(cell)
     # About 2 microseconds a cell here; a generous bound keeps slow CI machines green.
     assert time.perf_counter() - start < 2.0
+
+
+# Look-alike digits: NFKC folds ³ into 3, and Python's \d and Decimal read ١٢٣ and १२३ as 123.
+LOOKALIKE_DIGITS = [
+    ("12³", "footnote_mark", "³"),
+    ("1²", "footnote_mark", "²"),
+    ("²12", "footnote_mark", "²"),
+    ("1,427¹", "footnote_mark", "¹"),
+    ("35210.5万元²", "footnote_mark", "²"),
+    ("12₃", "footnote_mark", "₃"),
+    ("12①", "footnote_mark", "①"),
+    ("١٢٣", "other_digits", "١"),  # Arabic-Indic
+    ("۱۲۳", "other_digits", "۱"),  # Extended Arabic-Indic (Persian)
+    ("१२३", "other_digits", "१"),  # Devanagari
+    ("12३", "other_digits", "३"),
+    ("𝟏𝟐𝟑", "other_digits", "𝟏"),  # mathematical bold digits, folded by NFKC
+]
+
+
+@pytest.mark.parametrize(("cell", "code", "mark"), LOOKALIKE_DIGITS)
+def test_a_lookalike_digit_never_becomes_part_of_a_number(cell, code, mark):
+    with pytest.raises(NumberParseError) as caught:
+        parse_number(cell)
+    assert caught.value.code == code and code in ERROR_CODES
+    assert mark in caught.value.message_zh and mark in caught.value.message_en
+
+
+@pytest.mark.parametrize(("cell", "value"), [("１２３", 123), ("１，４２７", 1427), ("１２.５万", 125000), ("12", 12)])
+def test_full_width_digits_are_read_as_digits(cell, value):
+    assert parse_number(cell).value == value

@@ -432,3 +432,17 @@ def test_parse_label(header, base, measure, scale, unit):
 
 def test_header_key_folds_full_width_and_spaces():
     assert header_key(" 立案 数（起）") == header_key("立案数(起)")
+
+
+@pytest.mark.parametrize(("cell", "code"), [("12³", "footnote_mark"), ("1²", "footnote_mark"), ("١٢٣", "other_digits"),
+                                            ("१२३", "other_digits")])
+def test_a_lookalike_digit_refuses_the_cell_and_names_it(cell, code):
+    report = check_csv(f"地区,年份,立案数\n黑龙江省,2024,{cell}\n")
+    assert report.status == "rejected" and report.figures.empty
+    assert codes(report, "error") == [(code, 2, "立案数")]
+    assert all(cell in m.message_zh and "C2" in m.message_en for m in report.messages if m.level == "error")
+
+
+def test_full_width_digits_are_stored_as_their_digits():
+    report = check_csv("地区,年份,立案数\n黑龙江省,２０２４,１２３\n")
+    assert report.status == "accepted" and figure(report, 2, "cases_filed")["value"] == 123
