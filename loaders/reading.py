@@ -51,6 +51,7 @@ from loaders.messages import Message, ReadError, error, excel_column, info, warn
 # rows is ~52 MB in UTF-8. .streamlit/config.toml's server.maxUploadSize must be at least this.
 MAX_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
+MAX_CONTENT_TYPES_BYTES = 1024 * 1024  # parsed whole (defusedxml): about 8,000 sheets' entries
 MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
 RATIO_CHECK_MIN_BYTES = 1024 * 1024
@@ -867,8 +868,17 @@ def _check_package(archive: zipfile.ZipFile) -> tuple[frozenset[str], bool]:
 def _find_workbook_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tuple[str | None, str | None]:
     from defusedxml import ElementTree  # parses only after _scan_xml_parts found no DTD
 
-    if entry.file_size > 1024 * 1024:
-        raise _unsafe_xml("[Content_Types].xml is larger than 1 MB")
+    if entry.file_size > MAX_CONTENT_TYPES_BYTES:
+        raise ReadError(
+            error(
+                "too_many_parts",
+                f"工作簿的部件清单（[Content_Types].xml）有 {_megabytes(entry.file_size)}，超过上限 "
+                f"{_megabytes(MAX_CONTENT_TYPES_BYTES)}（工作表或部件过多），已拒绝。请只保留需要的工作表后另存为 .xlsx 再上传",
+                f"The workbook's list of parts ([Content_Types].xml) is {_megabytes(entry.file_size)}, above the limit of"
+                f" {_megabytes(MAX_CONTENT_TYPES_BYTES)} (too many sheets or parts); refused. Keep only the sheets needed"
+                " and save it as .xlsx",
+            )
+        )
     root = ElementTree.fromstring(archive.read(entry))
     overrides = {}
     for element in root:
@@ -913,14 +923,14 @@ def _scan_xml_parts(archive: zipfile.ZipFile) -> frozenset[str]:
             body = chunk[3:] if chunk.startswith(codecs.BOM_UTF8) else chunk
             start = body[:4]
             if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or start[:2] in (b"<\x00", b"\x00<"):
-                raise _unsafe_xml(f"{entry.filename} is not UTF-8 encoded XML")
+                raise _xml_encoding_refused(entry.filename, "UTF-16")
             leading = body.lstrip()[:1]
             if leading and leading != b"<":
                 continue  # binary (printer settings, VBA); no XML parser can read it
             declared = _XML_ENCODING_RE.match(body)
             if declared and declared.group(1).lower().replace(b"_", b"-") not in _XML_ENCODINGS:
                 encoding = declared.group(1)[:20].decode("ascii", "replace")
-                raise _unsafe_xml(f"{entry.filename} declares the encoding {encoding}")
+                raise _xml_encoding_refused(entry.filename, encoding)
             carry = b""
             while chunk:
                 window = carry + chunk
@@ -1173,6 +1183,16 @@ class _BadReference(ValueError):
     pass
 
 
+class _BadSharedString(Exception):
+    """A cell of type "s" whose index is not in the shared-string table (a damaged file)."""
+
+    def __init__(self, row: int, column: int, index: str, count: int):
+        super().__init__(f"{excel_column(column)}{row + 1}: shared string {index!r} of {count}")
+        self.cell = f"{excel_column(column)}{row + 1}"
+        self.index = index[:20]
+        self.count = count
+
+
 def _sheet_cells(source, shared_strings, date_styles: set[str], timedelta_styles: set[str], epoch, merged: list):
     """Stream one worksheet part: yield (row, column, value, kind, style id), 0-based, for every cell.
 
@@ -1251,7 +1271,11 @@ def _sheet_cells(source, shared_strings, date_styles: set[str], timedelta_styles
                         except (OverflowError, ValueError):
                             value, kind = "#VALUE!", "bad_date"
                 elif cell_type == "s":
-                    value = shared_strings[int(text)]
+                    # Never Python's negative indexing: -1 would read the last string.
+                    index = int(text) if text.strip().isdigit() else -1
+                    if not 0 <= index < len(shared_strings):
+                        raise _BadSharedString(r, c, text.strip(), len(shared_strings))
+                    value = shared_strings[index]
                 elif cell_type == "b":
                     value = text.strip() in ("1", "true")
                 elif cell_type == "d":
@@ -1342,6 +1366,19 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
                     f"工作表“{sheet.title}”的内容已损坏（XML格式错误），无法读取。请在Excel中打开后另存为 .xlsx 再上传",
                     f"sheet “{sheet.title}” is damaged (malformed XML: {_short(exc)}); open the file in Excel, "
                     "save it as .xlsx and upload again",
+                )
+            ) from None
+        except _BadSharedString as exc:
+            raise ReadError(
+                error(
+                    "bad_shared_string",
+                    f"工作表“{sheet.title}”的单元格{exc.cell}引用了不存在的共享字符串（编号“{exc.index}”，文件中只有"
+                    f"{exc.count}个），文件已损坏。请在Excel中打开后另存为 .xlsx 再上传",
+                    f"sheet “{sheet.title}”, cell {exc.cell} refers to shared string “{exc.index}”, but the file holds"
+                    f" {exc.count} (numbered from 0); the file is damaged. Open it in Excel, save it as .xlsx and upload"
+                    " again",
+                    row=int(exc.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
+                    column=exc.cell.rstrip("0123456789"),
                 )
             ) from None
         except (_BadReference, IndexError, ValueError) as exc:
@@ -1475,6 +1512,21 @@ def _unsafe_xml(detail: str) -> ReadError:
             "文件包含不安全的XML内容（实体声明或外部引用），已拒绝。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
             f"The file contains unsafe XML (entity declarations or external references: {detail}); refused. "
             "Save it from Excel as an Excel workbook (*.xlsx)",
+        )
+    )
+
+
+def _xml_encoding_refused(part: str, encoding: str) -> ReadError:
+    """Code unsafe_xml as before, but saying the true reason: XML in an encoding other than UTF-8 could
+    hide a DOCTYPE from the scan, so it is not read."""
+    shown = part[:80]
+    return ReadError(
+        error(
+            "unsafe_xml",
+            f"文件中的XML部件“{shown}”使用 {encoding} 编码（Excel只写UTF-8），无法做安全检查，已拒绝。"
+            "请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
+            f"The XML part “{shown}” is encoded in {encoding} (Excel writes only UTF-8) and cannot be checked safely;"
+            " refused. Save it from Excel as an Excel workbook (*.xlsx)",
         )
     )
 

@@ -871,3 +871,55 @@ def test_the_byte_limit_leaves_room_for_the_checkers_row_limit():
 
     row = "广西壮族自治区防城港市,2024年12月,关停涉案电话号码,123456,个\n".encode()  # a long tidy row
     assert tables.MAX_DATA_ROWS * len(row) * 1.1 <= reading.MAX_BYTES
+
+
+@pytest.mark.parametrize("index", ["-1", "2", "99999999", "1.5", "x"])
+def test_a_shared_string_index_outside_the_table_is_refused_naming_the_cell(index):
+    """A corrupt index was read as the last shared string (-1) and the file accepted."""
+    sheet = (
+        '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+        f'<row r="2"><c r="A2" t="s"><v>{index}</v></c><c r="B2"><v>5</v></c></row>'
+    )
+    with pytest.raises(ReadError) as caught:
+        read_grid(_package(sheet, ["地区", "立案数"]), "t.xlsx")
+    message = caught.value.messages[0]
+    assert message.code == "bad_shared_string"
+    assert "A2" in message.message_zh and "A2" in message.message_en and index in message.message_en
+    assert "共享字符串" in message.message_zh and "shared string" in message.message_en
+
+
+def test_the_shared_string_table_is_still_read_when_every_index_is_right():
+    sheet = '<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    assert read_grid(_package(sheet, ["地区", "立案数"]), "t.xlsx").rows == [["地区", "立案数"]]
+
+
+@pytest.mark.timeout(30)
+def test_a_workbook_whose_part_list_is_too_large_is_refused_for_that_reason(table_workbook):
+    """9,000 sheets make [Content_Types].xml larger than 1 MB: refused as what it is, not as entity declarations."""
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" '
+        'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        for n in range(2, 9_002)
+    )
+    data = _replace_part(
+        _xlsx(table_workbook), "[Content_Types].xml", lambda xml: xml.replace(b"</Types>", overrides.encode() + b"</Types>")
+    )
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.xlsx")
+    message = caught.value.messages[0]
+    assert message.code == "too_many_parts"
+    assert "实体" not in message.message_zh and "entity" not in message.message_en
+    assert "[Content_Types].xml" in message.message_en and "1.0 MB" in message.message_en
+
+
+def test_a_part_in_another_encoding_is_refused_naming_the_encoding_not_entities(table_workbook):
+    data = _replace_part(
+        _xlsx(table_workbook),
+        "xl/worksheets/sheet1.xml",
+        lambda xml: b'<?xml version="1.0" encoding="cp037"?>' + xml,
+    )
+    with pytest.raises(ReadError) as caught:
+        read_grid(data, "t.xlsx")
+    message = caught.value.messages[0]
+    assert message.code == "unsafe_xml" and "cp037" in message.message_zh and "cp037" in message.message_en
+    assert "实体" not in message.message_zh and "entity" not in message.message_en
