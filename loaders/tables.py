@@ -1317,16 +1317,27 @@ class _Checker:
         agency_col = roles.get("agency")
         self._check_identifiers(data_rows)
         percent_rules = self._percent_rules(data_rows)
+        note_cols = [c for c in self.columns if c.role == "note"]
         for (row_no, values), region in zip(data_rows, regions, strict=True):
             period = self._row_period(row_no, values, period_col)
             agency = _agency(values[agency_col.index]) if agency_col is not None else ""
+            remark = self._remark(values, note_cols) if note_cols else ""
             if tidy:
-                self._tidy_row(row_no, values, region, period, agency, percent_rules)
+                self._tidy_row(row_no, values, region, period, agency, percent_rules, remark)
                 continue
             for c in self.columns:
                 if c.role != "figure" or c.spec is None:
                     continue
-                self._figure(row_no, c, c.header, values[c.index], c.spec, region, period, agency, percent_rules)
+                self._figure(row_no, c, c.header, values[c.index], c.spec, region, period, agency, percent_rules,
+                             note=remark)
+
+    def _remark(self, values: list[object], note_cols: list[Column]) -> str:
+        """A row's 备注 (附注, 注 …) cells as one text, "备注：…", kept in the note of each of its figures."""
+        texts = [_text(values[c.index]).strip() for c in note_cols if not _blank(values[c.index])]
+        if not texts:
+            return ""
+        remark = "备注：" + "; ".join(texts)
+        return self._shared.get(remark) or self._shared.setdefault(remark, _own_copy(remark))
 
     def _tidy_spec(self, text: str, unit_text: str | None, row_no: int, column: str) -> Spec | None:
         """`_spec_for` of a tidy row's 指标 (+ 单位), worked out once per distinct pair of texts.
@@ -1359,7 +1370,7 @@ class _Checker:
             self._change_memo[key] = change
         return change
 
-    def _tidy_row(self, row_no, values, region, period, agency, percent_rules) -> None:
+    def _tidy_row(self, row_no, values, region, period, agency, percent_rules, remark: str = "") -> None:
         layout = self._tidy_layout
         if layout is None:
             roles = {c.role: c for c in reversed(self.columns)}
@@ -1386,6 +1397,8 @@ class _Checker:
                 note = _text(values[qual_col.index]).strip()
         if source_col is not None and not _blank(values[source_col.index]):
             note = (note + "; " if note else "") + "来源：" + _text(values[source_col.index]).strip()
+        if remark:
+            note = (note + "; " if note else "") + remark
         # One string object per distinct text: candidates keep it, not each row's own cell.
         header = _text(name).strip()
         header = self._shared.get(header) or self._shared.setdefault(header, _own_copy(header))
@@ -1398,9 +1411,10 @@ class _Checker:
             if c.role == "figure" and c.label is not None and c.label.measure == "change" and not c.label.base:
                 change = self._tidy_change_spec(spec, c)
                 self._figure(row_no, c, f"{header}{c.header}", values[c.index], change, region, period, agency,
-                             percent_rules)
+                             percent_rules, note=note)
             elif c.role == "figure" and c.spec is not None:
-                self._figure(row_no, c, c.header, values[c.index], c.spec, region, period, agency, percent_rules)
+                self._figure(row_no, c, c.header, values[c.index], c.spec, region, period, agency, percent_rules,
+                             note=note)
 
     def _check_identifiers(self, data_rows) -> None:
         for c in self.columns:

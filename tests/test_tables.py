@@ -446,3 +446,28 @@ def test_a_lookalike_digit_refuses_the_cell_and_names_it(cell, code):
 def test_full_width_digits_are_stored_as_their_digits():
     report = check_csv("地区,年份,立案数\n黑龙江省,２０２４,１２３\n")
     assert report.status == "accepted" and figure(report, 2, "cases_filed")["value"] == 123
+
+
+def test_the_templates_own_remark_column_is_kept_in_the_note():
+    """备注 was silently dropped (only 来源 reached note); it is joined after 来源 as "备注：…"."""
+    from loaders.template import HEADERS
+
+    header = ",".join(HEADERS)
+    assert header.endswith("来源,备注")
+    report = check_csv(
+        f"{header}\n"
+        "百色市,2024年1-10月,立案数,1200,起,精确,百色市公安局,含跨境案件\n"
+        "百色市,2024年1-10月,破案数,600,起,精确,,口径：刑事立案\n"
+        "百色市,2024年1-10月,劝阻人数,900,人,精确,百色市公安局,\n"
+    )
+    assert report.status != "rejected", [m.message_en for m in report.messages]
+    assert figure(report, 2, "cases_filed")["note"] == "来源：百色市公安局; 备注：含跨境案件"
+    assert figure(report, 3, "cases_solved")["note"] == "备注：口径：刑事立案"
+    assert figure(report, 4, "victims_prevented")["note"] == "来源：百色市公安局"
+
+
+def test_a_remark_column_of_a_wide_table_reaches_every_figure_of_its_row():
+    report = check_csv("地区,年份,立案数,破案数,备注\n百色市,2024,803,377,不含跨境案件\n北京市,2024,10,5,\n")
+    assert report.status != "rejected"
+    assert {figure(report, 2, m)["note"] for m in ("cases_filed", "cases_solved")} == {"备注：不含跨境案件"}
+    assert figure(report, 3, "cases_filed")["note"] == ""
