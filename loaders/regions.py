@@ -249,6 +249,19 @@ def match_region(
     return RegionMatchError("unknown_region", text, _suggestions(key, index))
 
 
+def is_within(region_code: str, ancestor_code: str) -> bool:
+    """Whether the division `region_code` lies inside `ancestor_code` (a prefecture in its province)."""
+    by_code = _index().by_code
+    division = by_code.get(region_code)
+    for _ in LEVELS:  # a parent chain is never longer than the levels
+        if division is None or not division.parent_code:
+            return False
+        if division.parent_code == ancestor_code:
+            return True
+        division = by_code.get(division.parent_code)
+    return False
+
+
 def division_name(region_code: str, lang: str = "zh") -> str:
     """The name of a division by code, or the code itself when unknown."""
     division = _index().by_code.get(region_code)

@@ -39,7 +39,7 @@ from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.messages import Message, ReadError, excel_column
 from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, find_period_in_text, parse_period
-from loaders.regions import RegionMatch, RegionMatchError, echo, match_region, normalize_region_text
+from loaders.regions import RegionMatch, RegionMatchError, echo, is_within, match_region, normalize_region_text
 
 REPORT_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
 STATUSES = ("accepted", "accepted_with_warnings", "rejected")
@@ -76,6 +76,16 @@ ROLE_OF_HEADER = {}
 for _role, _words in ROLE_HEADERS.items():
     for _word in _words:
         ROLE_OF_HEADER.setdefault(_word.lower(), _role)
+
+# Region headers that say which level of division their column holds (a table may have several:
+# 省份 | 地市). Others (地区, 单位 …) may hold any level.
+REGION_HEADER_LEVELS = {
+    "省份": "province", "省市": "province", "省区市": "province",
+    "地市": "prefecture", "市州": "prefecture", "州市": "prefecture", "城市": "prefecture",
+    "县区": "county", "县市区": "county",
+}
+_LEVEL_RANK = {"province": 0, None: 1, "prefecture": 2, "county": 3}
+TOTAL_LABELS = {"total": ("合计", "total"), "subtotal": ("小计", "subtotal"), "of_which": ("其中", "of-which")}
 
 IDENTIFIER_WORDS = ("编号", "号码", "身份证", "证件", "账号", "卡号", "单号")
 AGENCY_WORDS = (("公安", "public_security"), ("人民银行", "pboc"), ("人行", "pboc"), ("通信管理", "communications"),
@@ -533,6 +543,7 @@ class _Checker:
         self._period_memo: dict[tuple, Period | PeriodError] = {}
         self._shared: dict[str, str] = {}
         self._letters: dict[int, str] = {}  # column index -> Excel letters
+        self._total_labels: dict[int, str] = {}  # row -> the 合计/小计 text that made it a total row
 
     # -- messages
     def add(self, level: str, code: str, zh: str, en: str, row: int | None = None, column: str | None = None) -> None:
@@ -1152,7 +1163,15 @@ class _Checker:
                 total_kind = _total_kind(label_text)
                 if len(total_kinds) < 100_000:
                     total_kinds[_own_copy(label_text)] = total_kind
+            if not total_kind and len(region_cols) > 1:
+                # 甘肃省 | 小计: a total word in a narrower region column totals the rows of the region named.
+                for c in region_cols[1:]:
+                    if not _blank(values[c.index]) and (kind := _total_kind(_text(values[c.index]))):
+                        label_text = _text(values[c.index])
+                        total_kind = kind if kind == "of_which" or _blank(values[first_col]) else "subtotal"
+                        break
             if total_kind:
+                self._total_labels[row_no] = label_text.strip()
                 totals.append((row_no, values, total_kind))
                 continue
             if len(filled) == 1 and filled[0] == first_col and self.width > 1:
@@ -1196,6 +1215,9 @@ class _Checker:
         """The region of every data row (in data_rows' order; None where the row's region is refused)."""
         region_col = next((c for c in self.columns if c.role == "region"), None)
         code_col = next((c for c in self.columns if c.role == "region_code"), None)
+        region_cols = [c for c in self.columns if c.role == "region"]
+        if len(region_cols) > 1:
+            return self._resolve_nested_regions(data_rows, region_cols, code_col, tidy)
         found: list[RegionMatch | None] = [None] * len(data_rows)
         pending: list[str | None] = [None] * len(data_rows)  # region text still to match, per data row
         previous_text = None
@@ -1274,6 +1296,112 @@ class _Checker:
             else:
                 self.add("error", match_.code, match_.message_zh, match_.message_en, row=data_rows[k][0],
                          column=region_col.header)
+        return found
+
+    def _resolve_nested_regions(self, data_rows, region_cols: list[Column], code_col: Column | None,
+                                tidy: bool) -> list[RegionMatch | None]:
+        """Regions of a table with several region columns (省份 | 地市): each row's region is the most
+        specific division its columns name; the broader columns must contain it (else an error naming
+        both). A blank broader cell (a merged cell saved as CSV) only lends the text above as a hint."""
+        found: list[RegionMatch | None] = [None] * len(data_rows)
+        levels = {c.index: REGION_HEADER_LEVELS.get(header_key(c.header)) for c in region_cols}
+        ordered_cols = sorted(region_cols, key=lambda c: _LEVEL_RANK[levels[c.index]])
+        memo: dict[tuple[str, str | None, str | None], RegionMatch | RegionMatchError] = {}
+
+        def match(text: str, parent: str | None = None, level: str | None = None) -> RegionMatch | RegionMatchError:
+            key = (text, parent, level)
+            result = memo.get(key)
+            if result is None:
+                result = memo[key] = match_region(text, parent, level=level)
+            return result
+
+        above: dict[int, str] = {}  # column -> the last text it held (hint for a blank cell below)
+        previous: RegionMatch | None = None
+        for k, (row_no, values) in enumerate(data_rows):
+            named = [(c, _text(values[c.index]).strip()) for c in ordered_cols if not _blank(values[c.index])]
+            county = next(((c, text) for c, text in named if levels[c.index] == "county"), None)
+            if county is not None:
+                self.add(
+                    "error",
+                    "county_not_supported",
+                    f"暂不支持县级地区（“{echo(county[1])}”）：请按地市汇总后上传，或删除“{echo(county[0].header)}”列",
+                    f"county-level regions (“{echo(county[1])}”) are not supported yet: total them by prefecture,"
+                    f" or delete the “{echo(county[0].header)}” column",
+                    row=row_no,
+                    column=county[0].header,
+                )
+                continue
+            if code_col is not None and not _blank(values[code_col.index]):
+                code_text = _code_text(values[code_col.index])
+                by_code = match(code_text)
+                if not (isinstance(by_code, RegionMatch) and by_code.matched_by == "code"):
+                    self.add("error", "bad_code",
+                             f"区划代码“{echo(code_text)}”无效（应为6位GB/T 2260代码，如 451000）",
+                             f"region code “{echo(code_text)}” is not a valid 6-digit GB/T 2260 code (e.g. 451000)",
+                             row=row_no, column=code_col.header)
+                    continue
+                found[k] = previous = by_code
+                for c, text in named:
+                    by_name = match(text, by_code.parent_code or None, levels[c.index])
+                    if not isinstance(by_name, RegionMatch) or not (
+                        by_name.region_code == by_code.region_code or is_within(by_code.region_code, by_name.region_code)
+                    ):
+                        self.add("warning", "region_mismatch",
+                                 f"地区“{echo(text)}”与区划代码{code_text}（{by_code.name_zh}）不一致，按代码读取",
+                                 f"region “{echo(text)}” does not fit code {code_text} ({by_code.name_en}); the code is used",
+                                 row=row_no, column=c.header)
+                continue
+            if not named:
+                if tidy and previous is not None:
+                    found[k] = previous
+                    self.add("info", "region_filled", f"地区为空，沿用上一行“{previous.name_zh}”",
+                             f"the region is empty; “{previous.name_en}” from the row above is used",
+                             row=row_no, column=ordered_cols[0].header)
+                else:
+                    self.add("error", "missing_region", "地区为空", "the region is empty", row=row_no,
+                             column=region_cols[0].header)
+                continue
+            # Broader columns first: each match settles a shared name (吉林) in the narrower ones.
+            parent: str | None = None
+            for c in ordered_cols:
+                if not _blank(values[c.index]) or c.index not in above:
+                    continue
+                hint = match(above[c.index], None, levels[c.index])
+                parent = hint.region_code if isinstance(hint, RegionMatch) else parent
+                break
+            matches: list[tuple[Column, str, RegionMatch]] = []
+            for c, text in named:
+                above[c.index] = text
+                result = match(text, parent, levels[c.index])
+                if isinstance(result, RegionMatchError):
+                    self.add("error", result.code, result.message_zh, result.message_en, row=row_no, column=c.header)
+                    matches = []
+                    break
+                matches.append((c, text, result))
+                parent = result.region_code
+            if not matches:
+                continue
+            specific = max(matches, key=lambda m: _LEVEL_RANK[m[2].level])
+            wrong = next(
+                (m for m in matches
+                 if m[2].region_code != specific[2].region_code and not is_within(specific[2].region_code, m[2].region_code)),
+                None,
+            )
+            if wrong is not None:
+                outer_col, outer_text, outer = wrong
+                inner_col, inner_text, inner = specific
+                self.add(
+                    "error",
+                    "region_outside_parent",
+                    f"“{echo(inner_col.header)}”列的“{echo(inner_text)}”（{inner.name_zh}）不属于“{echo(outer_col.header)}”列的"
+                    f"“{echo(outer_text)}”（{outer.name_zh}），请核对",
+                    f"“{echo(inner_text)}” in column “{echo(inner_col.header)}” ({inner.name_en}) is not in"
+                    f" “{echo(outer_text)}” in column “{echo(outer_col.header)}” ({outer.name_en}); please check",
+                    row=row_no,
+                    column=outer_col.header,
+                )
+                continue
+            found[k] = previous = specific[2]
         return found
 
     def _row_period(self, row_no: int, values: list[object], period_col: Column | None) -> Period | None:
@@ -1666,14 +1794,17 @@ class _Checker:
             by_row.setdefault(cand.row, []).append(cand)
         positions = [r for _, r in order]
         for row_no, values, kind in totals:
-            label = _text(values[region_col.index]).strip() if region_col and not _blank(values[region_col.index]) else kind
+            # The words as written (小计), never the code's English name inside a Chinese message.
+            label = self._total_labels.get(row_no, "")
+            label_zh, label_en = (label, label) if label else TOTAL_LABELS[kind]
             if kind == "of_which":
-                self.add("info", "subtotal_row", f"“{echo(label)}”为分项小计（其中），已排除，未核对",
-                         f"“{echo(label)}” is an of-which subtotal; excluded, not checked", row=row_no, column=column_name)
+                self.add("info", "subtotal_row", f"“{echo(label_zh)}”为分项小计（其中），已排除，未核对",
+                         f"“{echo(label_en)}” is an of-which subtotal; excluded, not checked", row=row_no,
+                         column=column_name)
                 continue
             code = "total_row" if kind == "total" else "subtotal_row"
-            self.add("info", code, f"“{echo(label)}”行不是地区数据，已排除", f"the “{echo(label)}” row is not regional data; excluded",
-                     row=row_no, column=column_name)
+            self.add("info", code, f"“{echo(label_zh)}”行不是地区数据，已排除",
+                     f"the “{echo(label_en)}” row is not regional data; excluded", row=row_no, column=column_name)
             idx = positions.index(row_no)
             if kind == "subtotal":
                 above = []
