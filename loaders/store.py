@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -44,6 +43,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
 from loaders.figures import FIGURE_COLUMNS, configured_database_url
+from loaders.labels import CONTROL_PATTERN, clean_label
 from loaders.messages import BilingualError
 
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
@@ -75,9 +75,6 @@ INSERT_COLUMNS = [
 CHOICES = ("existing", "new")
 ACTIVE, REMOVED = "active", "removed"
 
-# Characters that must not reach a display name: C0/C1 controls (NUL breaks PostgreSQL text) and the
-# bidirectional overrides that let `数据\u202excsl.csv` pose as `数据lscx.csv`.
-_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_NAME = 255
 
 metadata = sa.MetaData()
@@ -265,8 +262,9 @@ def database_url() -> str:
 
 
 def display_name(file_name: str) -> str:
-    """A file name fit to show: control and bidi-override characters dropped, length capped."""
-    name = _UNSAFE_NAME.sub("", str(file_name)).strip()
+    """A file name fit to show: control and bidi-override characters dropped (loaders.labels: NUL breaks
+    PostgreSQL text, U+202E lets `数据\u202excsl.csv` pose as `数据lscx.csv`), length capped."""
+    name = clean_label(file_name).strip()
     if len(name) > MAX_NAME:
         name = name[: MAX_NAME - 1] + "…"
     return name or "(unnamed)"
@@ -450,6 +448,9 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     convert = [c for c in TEXT_COLUMNS if not (_is_str_column(out[c]) and not out[c].hasnans)]
     if convert:
         out[convert] = out[convert].fillna("").astype(str)
+    for column in TEXT_COLUMNS:  # labels from a file: no terminal escapes or bidi overrides (loaders.labels)
+        if out[column].str.contains(CONTROL_PATTERN, regex=True).any():
+            out[column] = out[column].map(clean_label)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     bad = out.index[~np.isfinite(out["value"].to_numpy())]
     if len(bad):
@@ -750,9 +751,9 @@ def _messages_json(report: CheckReportLike) -> str:
 def _metric_row(upload_id: str, metric: dict) -> dict:
     return {
         "upload_id": upload_id,
-        "metric_id": str(metric["metric_id"]),
-        "label_zh": str(metric.get("label_zh") or ""),
-        "label_en": str(metric.get("label_en") or ""),
+        "metric_id": clean_label(metric["metric_id"]),
+        "label_zh": clean_label(metric.get("label_zh") or ""),
+        "label_en": clean_label(metric.get("label_en") or ""),
         "unit": str(metric.get("unit") or ""),
         "category": str(metric.get("category") or ""),
         "details": json.dumps(metric, ensure_ascii=False, default=str),
@@ -916,6 +917,7 @@ class Store:
             _choice(replace, key)
         sha256 = hashlib.sha256(data).hexdigest()
         upload_id = "u" + uuid.uuid4().hex[:12]
+        uploader = clean_label(uploader).strip()
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
         total = len(figures)
@@ -992,7 +994,7 @@ class Store:
     def _event(conn: Connection, upload_id: str, event: str, who: str, at: datetime, detail: dict) -> None:
         conn.execute(
             upload_events.insert().values(
-                upload_id=upload_id, event=event, who=str(who), at=at, detail=json.dumps(detail, ensure_ascii=False)
+                upload_id=upload_id, event=event, who=clean_label(who), at=at, detail=json.dumps(detail, ensure_ascii=False)
             )
         )
 
@@ -1011,7 +1013,7 @@ class Store:
             conn.execute(
                 uploads.update()
                 .where(uploads.c.upload_id == upload_id)
-                .values(status=REMOVED, removed_at=now, removed_by=str(who))
+                .values(status=REMOVED, removed_at=now, removed_by=clean_label(who))
             )
             self._event(conn, upload_id, "removed", who, now, {})
         return True
