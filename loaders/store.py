@@ -43,6 +43,11 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
 from loaders.figures import FIGURE_COLUMNS, configured_database_url
+
+try:
+    import fcntl
+except ImportError:  # Windows: stale snapshot temporaries are told by age instead
+    fcntl = None
 from loaders.labels import CONTROL_PATTERN, clean_label
 from loaders.messages import BilingualError
 
@@ -327,6 +332,7 @@ def _engine(url: str) -> Engine:
         path = _sqlite_path(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temporaries(path)
         engine = sa.create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(engine, "connect", _on_sqlite_connect)
@@ -566,17 +572,63 @@ def _read_snapshot(database: Path, key: str) -> pd.DataFrame | None:
 
 def _write_snapshot(database: Path, key: str, frame: pd.DataFrame) -> None:
     file = _snapshot_file(database, key)
-    temporary = file.with_name(f".{file.name}.{uuid.uuid4().hex}.tmp")
+    temporary = file.with_name(TEMPORARY_PATTERN.format(name=file.name, id=uuid.uuid4().hex))
     try:
         table = pa.table({c: pa.array(frame[c]) for c in READ_COLUMNS})
-        with pa.OSFile(str(temporary), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
-            writer.write_table(table)
-        temporary.replace(file)  # atomic: a reader sees the whole file or none
+        with open(temporary, "xb") as sink:
+            # Held until the file is renamed or this process dies: how others tell a live write from a
+            # dead one's leftovers (_remove_stale_temporaries).
+            _lock_exclusively(sink)
+            with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+                writer.write_table(table)
+            sink.flush()
+            temporary.replace(file)  # atomic: a reader sees the whole file or none
         for old in database.parent.glob(SNAPSHOT_PATTERN.format(name=glob_escape(database.name), key="*")):
             if old != file:
                 old.unlink(missing_ok=True)
+        _remove_stale_temporaries(database)
     except (OSError, pa.ArrowException, ValueError):
         temporary.unlink(missing_ok=True)
+
+
+# A snapshot is written to `.<snapshot name>.<random id>.tmp`, then renamed. A process killed while it
+# writes leaves that file behind; each process removes such leftovers when it first opens the store.
+# Stale = no process holds its lock (flock: released by the kernel when the writer dies, however it
+# dies). Where flock does not exist (Windows), stale = untouched for STALE_TEMPORARY_SECONDS.
+TEMPORARY_PATTERN = ".{name}.{id}.tmp"
+STALE_TEMPORARY_SECONDS = 3600.0
+
+
+def _lock_exclusively(handle, blocking: bool = True) -> bool:
+    """flock the open file; False when another process holds it (non-blocking), True where flock is missing."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _remove_stale_temporaries(database: Path) -> list[Path]:
+    """Delete snapshot temporaries beside `database` that no live process is writing; the ones deleted."""
+    pattern = TEMPORARY_PATTERN.format(name=SNAPSHOT_PATTERN.format(name=glob_escape(database.name), key="*"), id="*")
+    removed = []
+    for temporary in database.parent.glob(pattern):
+        try:
+            if fcntl is None:
+                if time.time() - temporary.stat().st_mtime < STALE_TEMPORARY_SECONDS:
+                    continue
+                temporary.unlink()
+            else:
+                with open(temporary, "rb") as handle:
+                    if not _lock_exclusively(handle, blocking=False):
+                        continue  # a live writer holds it
+                    temporary.unlink()  # while locked: no writer can be inside it
+        except OSError:  # gone meanwhile, or not ours to remove: leave it
+            continue
+        removed.append(temporary)
+    return removed
 
 
 def _table_frame(table: pa.Table) -> pd.DataFrame:
