@@ -11,7 +11,7 @@ import streamlit as st  # noqa: E402
 from charts.pages import PAGES  # noqa: E402
 from i18n import t  # noqa: E402
 from ui.language import render_language_switch  # noqa: E402
-from ui.page import ensure_router, settle_memory  # noqa: E402
+from ui.page import ensure_router, run_page, settle_memory  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Pages written by other parts of the project join the navigation when their script exists.
@@ -31,5 +31,5 @@ for _, script, title_key, url_path, icon in OPTIONAL_PAGES:
 
 page = st.navigation(pages)
 st.sidebar.caption(t("app.about", lang))
-page.run()
+run_page(page, lang)  # an unhandled error reads as a message in the viewer's language, details in the log
 settle_memory()  # once per process, after the first complete run

@@ -286,6 +286,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "sources.column.applies_to": {"zh": "适用对象", "en": "Applies to"},
     "sources.column.rule": {"zh": "措施", "en": "Rule"},
     "sources.column.duration": {"zh": "期限", "en": "Duration"},
+    # Errors and access (issue 12): what a viewer sees instead of internals; details go to the server log
+    "app.load_failed": {
+        "zh": "数据暂时无法加载。详情已记入服务器日志（编号 {reference}），请稍后再试或告知管理员。",
+        "en": "The data could not be loaded just now. The details are in the server log (reference {reference}); "
+        "try again later or tell the administrator.",
+    },
+    "app.page_failed": {
+        "zh": "本页出错，未能完整显示。详情已记入服务器日志（编号 {reference}），请稍后再试或告知管理员。",
+        "en": "This page ran into an error and could not be shown in full. The details are in the server log "
+        "(reference {reference}); try again later or tell the administrator.",
+    },
+    "upload.locked_out": {
+        "zh": "口令错误次数过多，已暂时锁定。请在 {seconds} 秒后再试。",
+        "en": "Too many wrong passphrases: locked for now. Try again in {seconds} s.",
+    },
 }
 
 MESSAGES.update(UPLOAD_MESSAGES)  # the upload page's messages live beside it, in the same catalogue

@@ -19,8 +19,10 @@ import pandas as pd
 
 def _cmd_figures(args: argparse.Namespace) -> int:
     from loaders.figures import build_all_figures
+    from loaders.labels import clean_frame
 
-    figures = build_all_figures()
+    # Labels without control characters (a terminal would obey an uploaded ESC sequence).
+    figures = clean_frame(build_all_figures())
     # Integral values print as integers (1427, not 1427.0); others keep their stated decimals.
     figures["value"] = pd.Series([int(v) if float(v).is_integer() else v for v in figures["value"]], dtype=object)
     if args.format == "json":
@@ -28,11 +30,15 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        figures.to_csv(sys.stdout, index=False, lineterminator="\n")
+        from charts.downloads import neutralise_frame
+
+        # Formula-safe like every CSV the project writes; values stay numbers (-20 prints as -20).
+        neutralise_frame(figures).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 
 def _cmd_check(args: argparse.Namespace) -> int:
+    from loaders.labels import clean_label
     from loaders.tables import check_file
 
     reports = [check_file(Path(name)) for name in args.files]
@@ -42,7 +48,7 @@ def _cmd_check(args: argparse.Namespace) -> int:
         sys.stdout.write("\n")
     else:
         for report in reports:
-            sys.stdout.write(report.to_text(args.lang) + "\n")
+            sys.stdout.write(clean_label(report.to_text(args.lang), keep_newlines=True) + "\n")
     return 0 if all(r.status != "rejected" for r in reports) else 1
 
 

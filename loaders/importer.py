@@ -143,6 +143,7 @@ def import_file(
     out: TextIO | None = None,
 ) -> str | None:
     """Check and store one file; the new upload id, or None when nothing was stored."""
+    from loaders.labels import clean_label
     from loaders.store import DuplicateUploadError, Store, StoreError
     from loaders.tables import check_bytes, check_file
 
@@ -150,7 +151,8 @@ def import_file(
     out = sys.stdout if out is None else out
 
     def say(text: str) -> None:
-        out.write(text + "\n")
+        # Reports quote the file's cells and conflicts name earlier uploaders: no escape codes reach the terminal.
+        out.write(clean_label(text, keep_newlines=True) + "\n")
         out.flush()
 
     try:

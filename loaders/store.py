@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 import time
@@ -44,6 +43,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
 from loaders.figures import FIGURE_COLUMNS, configured_database_url
+
+try:
+    import fcntl
+except ImportError:  # Windows: stale snapshot temporaries are told by age instead
+    fcntl = None
+from loaders.labels import CONTROL_PATTERN, clean_label
 from loaders.messages import BilingualError
 
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
@@ -75,9 +80,6 @@ INSERT_COLUMNS = [
 CHOICES = ("existing", "new")
 ACTIVE, REMOVED = "active", "removed"
 
-# Characters that must not reach a display name: C0/C1 controls (NUL breaks PostgreSQL text) and the
-# bidirectional overrides that let `数据\u202excsl.csv` pose as `数据lscx.csv`.
-_UNSAFE_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 MAX_NAME = 255
 
 metadata = sa.MetaData()
@@ -265,8 +267,9 @@ def database_url() -> str:
 
 
 def display_name(file_name: str) -> str:
-    """A file name fit to show: control and bidi-override characters dropped, length capped."""
-    name = _UNSAFE_NAME.sub("", str(file_name)).strip()
+    """A file name fit to show: control and bidi-override characters dropped (loaders.labels: NUL breaks
+    PostgreSQL text, U+202E lets `数据\u202excsl.csv` pose as `数据lscx.csv`), length capped."""
+    name = clean_label(file_name).strip()
     if len(name) > MAX_NAME:
         name = name[: MAX_NAME - 1] + "…"
     return name or "(unnamed)"
@@ -329,6 +332,7 @@ def _engine(url: str) -> Engine:
         path = _sqlite_path(parsed)
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
+            _remove_stale_temporaries(path)
         engine = sa.create_engine(parsed)
         if parsed.get_backend_name() == "sqlite":
             sa.event.listen(engine, "connect", _on_sqlite_connect)
@@ -450,6 +454,9 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     convert = [c for c in TEXT_COLUMNS if not (_is_str_column(out[c]) and not out[c].hasnans)]
     if convert:
         out[convert] = out[convert].fillna("").astype(str)
+    for column in TEXT_COLUMNS:  # labels from a file: no terminal escapes or bidi overrides (loaders.labels)
+        if out[column].str.contains(CONTROL_PATTERN, regex=True).any():
+            out[column] = out[column].map(clean_label)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     bad = out.index[~np.isfinite(out["value"].to_numpy())]
     if len(bad):
@@ -565,17 +572,63 @@ def _read_snapshot(database: Path, key: str) -> pd.DataFrame | None:
 
 def _write_snapshot(database: Path, key: str, frame: pd.DataFrame) -> None:
     file = _snapshot_file(database, key)
-    temporary = file.with_name(f".{file.name}.{uuid.uuid4().hex}.tmp")
+    temporary = file.with_name(TEMPORARY_PATTERN.format(name=file.name, id=uuid.uuid4().hex))
     try:
         table = pa.table({c: pa.array(frame[c]) for c in READ_COLUMNS})
-        with pa.OSFile(str(temporary), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
-            writer.write_table(table)
-        temporary.replace(file)  # atomic: a reader sees the whole file or none
+        with open(temporary, "xb") as sink:
+            # Held until the file is renamed or this process dies: how others tell a live write from a
+            # dead one's leftovers (_remove_stale_temporaries).
+            _lock_exclusively(sink)
+            with pa.ipc.new_file(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+                writer.write_table(table)
+            sink.flush()
+            temporary.replace(file)  # atomic: a reader sees the whole file or none
         for old in database.parent.glob(SNAPSHOT_PATTERN.format(name=glob_escape(database.name), key="*")):
             if old != file:
                 old.unlink(missing_ok=True)
+        _remove_stale_temporaries(database)
     except (OSError, pa.ArrowException, ValueError):
         temporary.unlink(missing_ok=True)
+
+
+# A snapshot is written to `.<snapshot name>.<random id>.tmp`, then renamed. A process killed while it
+# writes leaves that file behind; each process removes such leftovers when it first opens the store.
+# Stale = no process holds its lock (flock: released by the kernel when the writer dies, however it
+# dies). Where flock does not exist (Windows), stale = untouched for STALE_TEMPORARY_SECONDS.
+TEMPORARY_PATTERN = ".{name}.{id}.tmp"
+STALE_TEMPORARY_SECONDS = 3600.0
+
+
+def _lock_exclusively(handle, blocking: bool = True) -> bool:
+    """flock the open file; False when another process holds it (non-blocking), True where flock is missing."""
+    if fcntl is None:
+        return True
+    try:
+        fcntl.flock(handle.fileno(), fcntl.LOCK_EX | (0 if blocking else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    return True
+
+
+def _remove_stale_temporaries(database: Path) -> list[Path]:
+    """Delete snapshot temporaries beside `database` that no live process is writing; the ones deleted."""
+    pattern = TEMPORARY_PATTERN.format(name=SNAPSHOT_PATTERN.format(name=glob_escape(database.name), key="*"), id="*")
+    removed = []
+    for temporary in database.parent.glob(pattern):
+        try:
+            if fcntl is None:
+                if time.time() - temporary.stat().st_mtime < STALE_TEMPORARY_SECONDS:
+                    continue
+                temporary.unlink()
+            else:
+                with open(temporary, "rb") as handle:
+                    if not _lock_exclusively(handle, blocking=False):
+                        continue  # a live writer holds it
+                    temporary.unlink()  # while locked: no writer can be inside it
+        except OSError:  # gone meanwhile, or not ours to remove: leave it
+            continue
+        removed.append(temporary)
+    return removed
 
 
 def _table_frame(table: pa.Table) -> pd.DataFrame:
@@ -750,9 +803,9 @@ def _messages_json(report: CheckReportLike) -> str:
 def _metric_row(upload_id: str, metric: dict) -> dict:
     return {
         "upload_id": upload_id,
-        "metric_id": str(metric["metric_id"]),
-        "label_zh": str(metric.get("label_zh") or ""),
-        "label_en": str(metric.get("label_en") or ""),
+        "metric_id": clean_label(metric["metric_id"]),
+        "label_zh": clean_label(metric.get("label_zh") or ""),
+        "label_en": clean_label(metric.get("label_en") or ""),
         "unit": str(metric.get("unit") or ""),
         "category": str(metric.get("category") or ""),
         "details": json.dumps(metric, ensure_ascii=False, default=str),
@@ -916,6 +969,7 @@ class Store:
             _choice(replace, key)
         sha256 = hashlib.sha256(data).hexdigest()
         upload_id = "u" + uuid.uuid4().hex[:12]
+        uploader = clean_label(uploader).strip()
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
         total = len(figures)
@@ -992,7 +1046,7 @@ class Store:
     def _event(conn: Connection, upload_id: str, event: str, who: str, at: datetime, detail: dict) -> None:
         conn.execute(
             upload_events.insert().values(
-                upload_id=upload_id, event=event, who=str(who), at=at, detail=json.dumps(detail, ensure_ascii=False)
+                upload_id=upload_id, event=event, who=clean_label(who), at=at, detail=json.dumps(detail, ensure_ascii=False)
             )
         )
 
@@ -1011,7 +1065,7 @@ class Store:
             conn.execute(
                 uploads.update()
                 .where(uploads.c.upload_id == upload_id)
-                .values(status=REMOVED, removed_at=now, removed_by=str(who))
+                .values(status=REMOVED, removed_at=now, removed_by=clean_label(who))
             )
             self._event(conn, upload_id, "removed", who, now, {})
         return True

@@ -1,18 +1,20 @@
 """Upload templates: an XLSX with instructions and drop-down lists, and the same as CSV.
 
-Both use the tidy shape (one row per figure) that `loaders.tables` reads: 地区, 期间, 指标, 数值,
+Every cell goes through `charts.downloads.neutralise_cell` (the one formula-neutralising function),
+so a catalogue label can never become a formula in the template. Both use the tidy shape (one row per figure) that `loaders.tables` reads: 地区, 期间, 指标, 数值,
 计量单位, 限定词, 来源, 备注. A template filled in as instructed passes `check_bytes` unchanged.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 
+import pandas as pd
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from charts.downloads import neutralise_cell, to_csv_bytes
 from loaders.catalog import load_catalog
 
 HEADERS = ["地区", "期间", "指标", "数值", "计量单位", "限定词", "来源", "备注"]
@@ -42,13 +44,13 @@ INSTRUCTIONS = [
 ]
 
 
+def _row(values: list) -> list:
+    return [neutralise_cell(v) for v in values]
+
+
 def build_template_csv() -> bytes:
     """The tidy template as CSV: UTF-8 with BOM so Excel opens it, header and two example rows."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(HEADERS)
-    writer.writerows(EXAMPLE_ROWS)
-    return out.getvalue().encode("utf-8-sig")
+    return to_csv_bytes(pd.DataFrame(EXAMPLE_ROWS, columns=HEADERS))
 
 
 def build_template_xlsx() -> bytes:
@@ -57,9 +59,9 @@ def build_template_xlsx() -> bytes:
     wb = Workbook()
     data = wb.active
     data.title = "数据"
-    data.append(HEADERS)
+    data.append(_row(HEADERS))
     for row in EXAMPLE_ROWS:
-        data.append(row)
+        data.append(_row(row))
     for cell in data[1]:
         cell.font = Font(bold=True)
         cell.fill = PatternFill("solid", fgColor="DDE7F0")
@@ -70,11 +72,11 @@ def build_template_xlsx() -> bytes:
     lists = wb.create_sheet("下拉选项说明")
     regions = list(catalog.divisions["name_zh"])
     for n, name in enumerate(regions, start=1):
-        lists.cell(row=n, column=1, value=name)
+        lists.cell(row=n, column=1, value=neutralise_cell(name))
     for n, unit in enumerate(UNIT_CHOICES, start=1):
-        lists.cell(row=n, column=2, value=unit)
+        lists.cell(row=n, column=2, value=neutralise_cell(unit))
     for n, word in enumerate(QUALIFIER_CHOICES, start=1):
-        lists.cell(row=n, column=3, value=word)
+        lists.cell(row=n, column=3, value=neutralise_cell(word))
 
     def dropdown(formula: str, column: str, title: str) -> None:
         rule = DataValidation(type="list", formula1=formula, allow_blank=True, showErrorMessage=True)
@@ -91,13 +93,13 @@ def build_template_xlsx() -> bytes:
     metrics.append(["指标", "Metric", "默认单位", "同义词"])
     for m in catalog.metrics.itertuples():
         unit = catalog.units.at[m.unit, "label_zh"] if m.unit in catalog.units.index else m.unit
-        metrics.append([m.label_zh, m.label_en, unit, m.synonyms.replace("|", "、")])
+        metrics.append(_row([m.label_zh, m.label_en, unit, m.synonyms.replace("|", "、")]))
     metrics.column_dimensions["A"].width = 30
     metrics.column_dimensions["B"].width = 50
 
     notes = wb.create_sheet("填表说明", 0)
     for key, text in INSTRUCTIONS:
-        notes.append([key, text])
+        notes.append(_row([key, text]))
     notes.column_dimensions["A"].width = 14
     notes.column_dimensions["B"].width = 100
     for row in notes.iter_rows():

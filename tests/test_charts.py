@@ -401,7 +401,7 @@ def test_localised_chart_data_has_headers_in_the_language(page_charts):
     [
         ("=1+1", "'=1+1"),
         ("+86 139", "'+86 139"),
-        ("-2", "'-2"),
+        ("-2", "-2"),  # a plain number literal is not a formula (issue 12.4)
         ("@SUM(A1)", "'@SUM(A1)"),
         ("\tx", "'\tx"),
         ("\rx", "'\rx"),

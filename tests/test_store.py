@@ -212,7 +212,7 @@ def test_upload_row_keeps_bytes_and_details(store):
         ("../../etc/passwd.csv", "../../etc/passwd.csv"),
         ("北京市\x00.csv", "北京市.csv"),
         ("数据\u202excsl.csv", "数据xcsl.csv"),
-        ("a\r\nb.csv", "ab.csv"),
+        ("a\r\nb.csv", "a b.csv"),  # a line break reads as a space (loaders.labels)
         ("", "(unnamed)"),
         ("a" * 300 + ".csv", "a" * 254 + "…"),
         ("2024年 统计 (最终版)(1).xlsx", "2024年 统计 (最终版)(1).xlsx"),

@@ -4,16 +4,23 @@ The pure loaders do the work; these wrappers only cache. A rerun does no repeate
 tiny query for the store's version, so an upload saved by any process (the page, or
 `python -m loaders import` while the server runs) is seen at the next rerun.
 
-The figures frame is an `st.cache_resource`: every session and rerun gets the same object (with a
-million uploaded figures, `st.cache_data` unpickled a fresh copy on every rerun of every page).
+The figures frame is one object shared by every session and rerun (with a million uploaded figures,
+`st.cache_data` unpickled a fresh copy on every rerun of every page). It is held here, in this
+process, keyed on (database URL, store version), and NOT in `st.cache_resource`: any anonymous
+client can clear Streamlit's caches (the menu's "Clear cache", or a forged `clear_cache` message
+over the websocket), which would make the next visitor of every page wait for a full rebuild
+(3-10 s with a million figures). Nothing a client sends clears `_FIGURES` or `_PER_STORE`; a new
+store version (an upload, removal or restore, seen at the next rerun) replaces them.
 It is shared and read-only by convention: pages and charts filter it (`figures[mask]`,
 `.assign(...)` give new frames) and never set a column or value on it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -36,11 +43,49 @@ def store_key() -> tuple[str, int]:
     return url, store_version()
 
 
-@st.cache_resource(show_spinner=False, max_entries=2)
+T = TypeVar("T")
+
+
+class SharedByKey(Generic[T]):
+    """Values built once per key for the whole process (the newest `max_entries` kept), out of reach
+    of Streamlit's cache clearing. Two sessions asking for the same missing key build it once."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._values: OrderedDict[Hashable, T] = OrderedDict()
+        self._building: dict[Hashable, threading.Lock] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, build: Callable[[], T]) -> T:
+        with self._lock:
+            if key in self._values:
+                self._values.move_to_end(key)
+                return self._values[key]
+            building = self._building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                if key in self._values:
+                    return self._values[key]
+            value = build()  # an error is raised to the page and nothing is kept
+            with self._lock:
+                self._values[key] = value
+                while len(self._values) > self.max_entries:
+                    self._values.popitem(last=False)
+                self._building.pop(key, None)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._values.clear()
+
+
+_FIGURES: SharedByKey[pd.DataFrame] = SharedByKey(max_entries=2)
+_PER_STORE: SharedByKey[object] = SharedByKey(max_entries=64)
+
+
 def _load_figures(db_url: str, version: int) -> pd.DataFrame:
-    """Cached per store and store version (the arguments are the cache key); shared, never mutated."""
-    del db_url, version
-    return build_all_figures()
+    """Built once per store and store version; shared, never mutated."""
+    return _FIGURES.get((db_url, version), build_all_figures)
 
 
 def load_figures() -> pd.DataFrame:
@@ -48,13 +93,9 @@ def load_figures() -> pd.DataFrame:
     return _load_figures(*store_key())
 
 
-T = TypeVar("T")
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
 def _per_store(db_url: str, version: int, name: str, args: tuple, _build: Callable[..., T]) -> T:
     """`_build(figures, *args)` once per store version, name and args (`_build` is not part of the key)."""
-    return _build(_load_figures(db_url, version), *args)
+    return _PER_STORE.get((db_url, version, name, args), lambda: _build(_load_figures(db_url, version), *args))
 
 
 def per_store(name: str, build: Callable[..., T], *args: object) -> T:
@@ -73,6 +114,7 @@ def load_reference() -> Catalog:
 
 
 def clear_data_cache() -> None:
-    _load_figures.clear()
-    _per_store.clear()
+    """Forget the figures and what pages derived from them (the server's own code, never a client)."""
+    _FIGURES.clear()
+    _PER_STORE.clear()
     load_reference.clear()

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import gc
+import logging
+import uuid
 
 import pandas as pd
 import streamlit as st
 
 from i18n import t
 from loaders.catalog import Catalog
+from loaders.messages import BilingualError
 from ui.data import load_figures, load_reference
 from ui.language import current_lang
 from ui.markdown import escape_markdown
@@ -50,14 +53,46 @@ def settle_memory() -> None:
         gc.freeze()
 
 
+log = logging.getLogger("antifraud.page")
+
+
+def report_error(error: BaseException, lang: str, key: str = "app.page_failed") -> str:
+    """Tell the viewer in their language, without internals (paths, SQL, tracebacks: a viewer may be
+    anyone); log the details on the server under a reference the message gives. The reference."""
+    reference = uuid.uuid4().hex[:8]
+    log.error("%s (reference %s)", key, reference, exc_info=error)
+    st.error(t(key, lang, reference=reference), icon=":material/error:")
+    return reference
+
+
 def load_page_data(lang: str) -> tuple[pd.DataFrame, Catalog]:
-    """Every figure and the reference tables; a failure is shown as a message, then the page stops."""
+    """Every figure and the reference tables; a failure is shown as a message, then the page stops.
+
+    A BilingualError was written for people and is shown; anything else (a database, file or
+    programming error) shows a message with a log reference instead of its text."""
     try:
         return load_figures(), load_reference()
-    except Exception as error:  # noqa: BLE001 - a broken table must read as a message, not a traceback
-        st.error(escape_markdown(t("app.load_error", lang, error=error)))
+    except BilingualError as error:
+        log.warning("data could not be loaded: %s", error)
+        st.error(escape_markdown(t("app.load_error", lang, error=error.text(lang))))
         st.stop()
         raise
+    except Exception as error:  # noqa: BLE001 - a broken store must read as a message, not a traceback
+        report_error(error, lang, "app.load_failed")
+        st.stop()
+        raise
+
+
+def run_page(page, lang: str) -> None:
+    """`page.run()` (dashboard.py); an error the page did not handle shows as a message, not a traceback.
+
+    st.stop and st.rerun are not Exceptions and pass through. Errors outside the page run (a
+    fragment's rerun, a widget callback) reach Streamlit's own handler, which shows no details
+    (`client.showErrorDetails = "none"` in .streamlit/config.toml) and logs them."""
+    try:
+        page.run()
+    except Exception as error:  # noqa: BLE001 - see the docstring
+        report_error(error, lang)
 
 
 def start_page(title_key: str, intro_key: str | None = None) -> tuple[str, pd.DataFrame, Catalog]:

@@ -15,6 +15,7 @@ from loaders.messages import Message
 from loaders.store import DuplicateUploadError, Store, StoreError, database_url
 from loaders.tables import CheckReport, check_bytes
 from loaders.template import build_template_csv, build_template_xlsx
+from ui.access import verify_guess
 from ui.data import clear_data_cache
 from ui.markdown import escape_markdown
 
@@ -60,11 +61,14 @@ def render_access(lang: str) -> bool:
         t("upload.passphrase", lang), type="password", key="upload_passphrase", help=t("upload.passphrase_help", lang)
     )
     try:
-        ok = bool(passphrase) and access.verify_passphrase(passphrase, configured)
+        verdict = verify_guess(passphrase, configured)  # counted and throttled (ui.access)
     except access.PassphraseConfigError:
         st.error(t("upload.bad_config", lang))
         return False
-    if ok:
+    ok = verdict.ok
+    if verdict.retry_after:
+        st.error(t("upload.locked_out", lang, seconds=verdict.retry_after), icon=":material/lock:")
+    elif ok:
         st.success(t("upload.unlocked", lang), icon=":material/lock_open:")
     elif passphrase:
         st.error(t("upload.wrong_passphrase", lang))
