@@ -33,7 +33,11 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     },
     "upload.template_xlsx": {"zh": "下载 XLSX 模板", "en": "Download XLSX template"},
     "upload.template_csv": {"zh": "下载 CSV 模板", "en": "Download CSV template"},
-    "upload.file": {"zh": "选择文件（CSV 或 XLSX，最大 {limit} MB）", "en": "Choose a file (CSV or XLSX, at most {limit} MB)"},
+    "upload.file": {
+        "zh": "选择文件（CSV、XLSX 或 TXT 文本表格，单个文件最大 {limit} MB；不支持旧版 .xls，请另存为 .xlsx）",
+        "en": "Choose a file (CSV, XLSX or a TXT text table, at most {limit} MB; old .xls files are not read: save as .xlsx)",
+    },
+    "upload.browse": {"zh": "选择文件", "en": "Browse files"},
     "upload.checking": {"zh": "正在校验 {file}…", "en": "Checking {file}…"},
     "upload.checked": {"zh": "已校验 {file}", "en": "Checked {file}"},
     "upload.status.accepted": {"zh": "{file}：校验通过，共 {rows} 行数据、{figures} 个数字。", "en": "{file}: accepted, {rows} data rows, {figures} figures."},
@@ -70,8 +74,8 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.choice.existing": {"zh": "保留已有", "en": "stored value"},
     "upload.choice.new": {"zh": "采用新值", "en": "new value"},
     "upload.duplicate": {
-        "zh": "同一文件已于 {when} 由 {who} 上传（编号 {upload_id}，文件名 {file}），不再重复保存。",
-        "en": "The same file was already uploaded on {when} by {who} (upload {upload_id}, file {file}); it is not stored twice.",
+        "zh": "同一文件已于 {when}（北京时间）由 {who} 上传（编号 {upload_id}，文件名 {file}），不再重复保存。",
+        "en": "The same file was already uploaded on {when} (Beijing time) by {who} (upload {upload_id}, file {file}); it is not stored twice.",
     },
     "upload.conflicts": {
         "zh": "有 {n} 个数字与已保存的数据（同一地区、指标、期间）不同。请逐个选择采用哪个值：",
@@ -91,7 +95,7 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.col.upload_id": {"zh": "上传编号", "en": "Upload"},
     "upload.col.file": {"zh": "文件名", "en": "File"},
     "upload.col.uploader": {"zh": "上传人", "en": "Uploaded by"},
-    "upload.col.when": {"zh": "时间（UTC）", "en": "When (UTC)"},
+    "upload.col.when": {"zh": "时间（北京时间，UTC+8）", "en": "When (Beijing time, UTC+8)"},
     "upload.col.rows": {"zh": "行数", "en": "Rows"},
     "upload.col.figures": {"zh": "数字数", "en": "Figures"},
     "upload.col.status": {"zh": "状态", "en": "Status"},
