@@ -6,13 +6,13 @@ Everything read from a file is shown through dataframes or escaped text, never a
 from __future__ import annotations
 
 import hashlib
-from datetime import datetime, timedelta, timezone
 
 import pandas as pd
 import streamlit as st
 
 from charts.tables import shown_value
 from i18n import format_number, t
+from i18n.upload import format_beijing_time
 from loaders import access
 from loaders.catalog import Catalog
 from loaders.messages import Message
@@ -30,8 +30,6 @@ MANAGE_CHOICE = "upload_manage_chosen"
 # What the uploader offers is what the checker reads: CSV/TXT text tables and XLSX workbooks. Old
 # binary .xls workbooks are refused by loaders.reading, so they are not offered (issue 11.5).
 ACCEPTED_TYPES = ["csv", "xlsx", "txt"]
-# Times are stored in UTC and shown in Beijing time (China has one time zone and no summer time).
-BEIJING = timezone(timedelta(hours=8))
 # The uploader's own texts ("Upload", "100MB per file • CSV, XLSX") are fixed English in Streamlit
 # 1.67 and cannot be passed in: the dropzone's instruction line is hidden (the widget's label says
 # types and size in the user's language) and the button's text is replaced, both by CSS on the
@@ -68,13 +66,6 @@ def template_bytes() -> tuple[bytes, bytes]:
 
 def max_upload_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
-
-
-def beijing_time(moment: datetime | pd.Timestamp) -> str:
-    """A stored (UTC) time as Beijing time, "2026-11-23 17:05" (the label says which zone)."""
-    stamp = pd.Timestamp(moment)
-    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
-    return f"{stamp.tz_convert(BEIJING):%Y-%m-%d %H:%M}"
 
 
 def render_dropzone_texts(lang: str) -> None:
@@ -309,7 +300,7 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
                 t(
                     "upload.duplicate",
                     lang,
-                    when=beijing_time(duplicate.uploaded_at),
+                    when=format_beijing_time(duplicate.uploaded_at),
                     who=duplicate.uploader,
                     upload_id=duplicate.upload_id,
                     file=duplicate.file_name,
@@ -335,7 +326,7 @@ def render_history(allowed: bool, lang: str) -> None:
             t("upload.col.upload_id", lang): uploads.upload_id,
             t("upload.col.file", lang): uploads.file_name,
             t("upload.col.uploader", lang): uploads.uploader,
-            t("upload.col.when", lang): [beijing_time(moment) for moment in uploads.uploaded_at],
+            t("upload.col.when", lang): [format_beijing_time(moment) for moment in uploads.uploaded_at],
             t("upload.col.rows", lang): uploads.row_count,
             t("upload.col.figures", lang): uploads.figure_count,
             t("upload.col.status", lang): [t(f"upload.status_{s}", lang) for s in uploads.status],
