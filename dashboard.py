@@ -12,6 +12,7 @@ from charts.pages import PAGES  # noqa: E402
 from i18n import t  # noqa: E402
 from ui.language import render_language_switch  # noqa: E402
 from ui.page import ensure_router, run_page, settle_memory  # noqa: E402
+from ui.provenance import render_about  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 # Pages written by other parts of the project join the navigation when their script exists.
@@ -30,6 +31,6 @@ for _, script, title_key, url_path, icon in OPTIONAL_PAGES:
         pages.append(st.Page(script, title=t(title_key, lang), icon=icon, url_path=url_path))
 
 page = st.navigation(pages)
-st.sidebar.caption(t("app.about", lang))
+render_about(lang)  # which sources, and whether uploaded figures are included (issue 11.3)
 run_page(page, lang)  # an unhandled error reads as a message in the viewer's language, details in the log
 settle_memory()  # once per process, after the first complete run

@@ -10,6 +10,7 @@ import pandas as pd
 from charts.changes import change_tone
 from charts.provenance import in_language, text_column
 from i18n import format_change, format_number, format_period, t
+from i18n.upload import format_beijing_time
 from loaders.catalog import Catalog
 
 # The figures an official asks for first; any other stated figure follows in document order.
@@ -30,6 +31,12 @@ HEADLINE_METRICS = (
     "clearance_rate",
 )
 HEADLINE_COUNT = 9
+# Uploaded figures never take an official card's place (issue 11.3): each region shows up to
+# HEADLINE_COUNT official cards, then up to HEADLINE_COUNT uploaded ones, in groups of their own.
+# However many figures an upload brings (100,000 distinct metrics), the page draws at most
+# UPLOADED_CARD_LIMIT uploaded cards, and says how many more there are (issue 12.12); official
+# cards are never cut (the curated tables hold fewer than a hundred figures).
+UPLOADED_CARD_LIMIT = 60
 # The overview's first view draws every region only when there are few; see default_regions.
 DEFAULT_REGION_LIMIT = 12
 
@@ -47,6 +54,7 @@ class Card:
     delta_arrow: str  # "up" | "down" | "off"
     delta_color: str  # "green" | "red" | "gray"
     help: str
+    mark: str = ""  # "上传数据" / "uploaded" on a figure from an analyst's upload (not a press conference)
 
 
 TONE_TO_COLOR = {"good": "green", "bad": "red", "neutral": "gray"}
@@ -100,22 +108,43 @@ def _stated(figures: pd.DataFrame, region_codes: list[str] | None = None) -> np.
 
 
 def select_card_figures(figures: pd.DataFrame, region_codes: list[str] | None = None, show_all: bool = False) -> pd.DataFrame:
-    """Stated, whole-region figures (levels and changes), headline ones first, each fact once."""
+    """Stated, whole-region figures (levels and changes), headline ones first, each fact once.
+
+    Per region: the official figures first (up to HEADLINE_COUNT unless `show_all`), then the
+    uploaded ones (as many again), so an upload never pushes a press-conference figure off the page.
+    """
+    return _select_cards(figures, region_codes, show_all)[0]
+
+
+def _select_cards(
+    figures: pd.DataFrame, region_codes: list[str] | None, show_all: bool, uploaded_limit: int | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The card rows in the order shown, and how many uploaded cards `uploaded_limit` left out."""
     pos = _stated(figures, region_codes)
     pos = pos[figures["measure"].iloc[pos].isin(["level", "change"]).to_numpy()]
     pos = pos[~figures["fact_id"].iloc[pos].duplicated().to_numpy()]  # each fact once: its first row
     rank = {m: i for i, m in enumerate(HEADLINE_METRICS)}
     ranks = figures["metric_id"].iloc[pos].map(rank).fillna(len(rank)).astype(int).to_numpy()
     measures = (figures["measure"].iloc[pos] != "change").astype(int).to_numpy()  # changes first
+    uploaded = (figures["upload_id"].iloc[pos] != "").to_numpy().astype(int)  # official before uploaded
     order = np.arange(len(pos))
     keys = figures[PERIOD_KEY].iloc[pos]
     regions = pd.factorize(keys["region_code"])[0]  # regions in order of first appearance
     periods = keys.groupby(PERIOD_KEY, sort=False).ngroup().to_numpy()  # (region, dates) likewise
     ranked = np.lexsort((order, measures, ranks))  # headline rank, changes first, document order
     if not show_all:
-        ranked = ranked[pd.Series(regions[ranked]).groupby(regions[ranked], sort=False).cumcount().to_numpy() < HEADLINE_COUNT]
-    shown = ranked[np.lexsort((order[ranked], measures[ranked], ranks[ranked], periods[ranked], regions[ranked]))]
-    return figures.iloc[pos[shown]]
+        slot = regions[ranked] * 2 + uploaded[ranked]  # HEADLINE_COUNT official and as many uploaded per region
+        ranked = ranked[pd.Series(slot).groupby(slot, sort=False).cumcount().to_numpy() < HEADLINE_COUNT]
+    shown = ranked[
+        np.lexsort((order[ranked], measures[ranked], ranks[ranked], periods[ranked], uploaded[ranked], regions[ranked]))
+    ]
+    left_out = 0
+    if uploaded_limit is not None:
+        is_uploaded = uploaded[shown].astype(bool)
+        keep = ~is_uploaded | (np.cumsum(is_uploaded) <= uploaded_limit)
+        left_out = int((~keep).sum())
+        shown = shown[keep]
+    return figures.iloc[pos[shown]], left_out
 
 
 def _period_headings(figures: pd.DataFrame, lang: str, region_codes: list[str] | None = None) -> dict[tuple[str, str, str], str]:
@@ -137,15 +166,63 @@ def _period_headings(figures: pd.DataFrame, lang: str, region_codes: list[str] |
     return headings
 
 
-def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes: list[str] | None = None, show_all: bool = False) -> list[Card]:
+def build_cards(
+    figures: pd.DataFrame,
+    lang: str,
+    catalog: Catalog,
+    region_codes: list[str] | None = None,
+    show_all: bool = False,
+    uploads: pd.DataFrame | None = None,
+) -> list[Card]:
     """Cards for the selected regions, grouped by region and period (the `group` heading)."""
+    return build_card_view(figures, lang, catalog, region_codes, show_all, uploads, uploaded_limit=None)[0]
+
+
+def describe_upload(upload_id: str, uploads: pd.DataFrame | None, lang: str) -> str:
+    """"上传数据：文件 x.csv，上传人 甲，2026-11-23 17:05（北京时间），上传编号 u…" for an uploaded figure."""
+    if uploads is not None and len(uploads) and upload_id in set(uploads["upload_id"]):
+        upload = uploads.set_index("upload_id").loc[upload_id]
+        return t(
+            "overview.uploaded_by",
+            lang,
+            file=upload["file_name"],
+            who=upload["uploader"],
+            when=format_beijing_time(upload["uploaded_at"]),
+            upload=upload_id,
+        )
+    return t("overview.uploaded_id", lang, upload=upload_id)
+
+
+def build_card_view(
+    figures: pd.DataFrame,
+    lang: str,
+    catalog: Catalog,
+    region_codes: list[str] | None = None,
+    show_all: bool = False,
+    uploads: pd.DataFrame | None = None,
+    uploaded_limit: int | None = UPLOADED_CARD_LIMIT,
+) -> tuple[list[Card], int]:
+    """The overview's cards (at most `uploaded_limit` uploaded ones) and how many uploaded cards were left out.
+
+    `uploads` (upload_id, file_name, uploader, uploaded_at: the store's list of uploads) names who
+    uploaded an uploaded card's figure, from which file and when; without it the upload id is named.
+    """
     cards = []
     headings = _period_headings(figures, lang, region_codes)
-    for _, row in select_card_figures(figures, region_codes, show_all).iterrows():
+    rows, left_out = _select_cards(figures, region_codes, show_all, uploaded_limit)
+    described: dict[str, str] = {}
+    for _, row in rows.iterrows():
         period = format_period(row["period_start"], row["period_end"], row["period_text"], lang)
         group = headings[(row["region_code"], row["period_start"], row["period_end"])]
         label = row[text_column("metric", lang)]
         help_text = t("overview.card_help", lang, evidence=row["evidence"], period=period, figure_id=row["figure_id"])
+        mark = ""
+        if row["upload_id"]:
+            mark = t("overview.uploaded_mark", lang)
+            group = t("overview.uploaded_group", lang, heading=group)
+            if row["upload_id"] not in described:
+                described[row["upload_id"]] = describe_upload(row["upload_id"], uploads, lang)
+            help_text = described[row["upload_id"]] + "\n\n" + help_text
         if row["note"]:
             help_text += "\n\n" + t("overview.card_note", lang, note=in_language(row["note"], row.get("note_zh", ""), lang))
         if row["measure"] == "change":
@@ -162,6 +239,7 @@ def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes
                     delta_arrow="down" if row["direction"] == "decrease" else "up",
                     delta_color=TONE_TO_COLOR[tone],
                     help=help_text,
+                    mark=mark,
                 )
             )
         else:
@@ -171,19 +249,20 @@ def build_cards(figures: pd.DataFrame, lang: str, catalog: Catalog, region_codes
                     figure_id=row["figure_id"],
                     region_code=row["region_code"],
                     group=group,
-                    label=f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})",
+                    label=(f"{label}（{unit}）" if lang == "zh" else f"{label} ({unit})") if unit else label,
                     value=format_number(row["value"], None, row["qualifier"], lang),  # the unit is in the label
                     delta=None,
                     delta_arrow="off",
                     delta_color="gray",
                     help=help_text,
+                    mark=mark,
                 )
             )
-    return cards
+    return cards, left_out
 
 
-def build_source_sentences(figures: pd.DataFrame, catalog: Catalog, lang: str) -> list[str]:
-    """One sentence per source: who reported what, when (uploads named by their upload)."""
+def build_source_sentences(figures: pd.DataFrame, catalog: Catalog, lang: str, uploads: pd.DataFrame | None = None) -> list[str]:
+    """One sentence per source: who reported what, when (an upload by its file, uploader and time)."""
     sentences = []
     sep = t("list.separator", lang)
     columns = ["source_id", "upload_id", text_column("region", lang), text_column("agency", lang), "period_start", "period_end"]
@@ -208,6 +287,9 @@ def build_source_sentences(figures: pd.DataFrame, catalog: Catalog, lang: str) -
                     periods=periods,
                 )
             )
+        elif upload_id:
+            detail = describe_upload(upload_id, uploads, lang)
+            sentences.append(t("overview.uploaded_line", lang, detail=detail, region=regions, count=len(group)))
         else:
             sentences.append(t("overview.upload_line", lang, upload=upload_id or "?", region=regions, count=len(group), source=source_id))
     return sentences

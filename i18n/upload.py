@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
+import pandas as pd
+
+# Times are stored in UTC and shown in Beijing time (China has one time zone and no summer time).
+BEIJING = timezone(timedelta(hours=8))
+
+
+def format_beijing_time(moment: datetime | pd.Timestamp | str) -> str:
+    """A stored (UTC) time as Beijing time, "2026-11-23 17:05"; the text around it says which zone."""
+    stamp = pd.Timestamp(moment)
+    stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp
+    return f"{stamp.tz_convert(BEIJING):%Y-%m-%d %H:%M}"
+
+
 UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.title": {"zh": "上传地区数据", "en": "Upload regional figures"},
     "upload.intro": {
@@ -33,7 +48,11 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     },
     "upload.template_xlsx": {"zh": "下载 XLSX 模板", "en": "Download XLSX template"},
     "upload.template_csv": {"zh": "下载 CSV 模板", "en": "Download CSV template"},
-    "upload.file": {"zh": "选择文件（CSV 或 XLSX，最大 {limit} MB）", "en": "Choose a file (CSV or XLSX, at most {limit} MB)"},
+    "upload.file": {
+        "zh": "选择文件（CSV、XLSX 或 TXT 文本表格，单个文件最大 {limit} MB；不支持旧版 .xls，请另存为 .xlsx）",
+        "en": "Choose a file (CSV, XLSX or a TXT text table, at most {limit} MB; old .xls files are not read: save as .xlsx)",
+    },
+    "upload.browse": {"zh": "选择文件", "en": "Browse files"},
     "upload.checking": {"zh": "正在校验 {file}…", "en": "Checking {file}…"},
     "upload.checked": {"zh": "已校验 {file}", "en": "Checked {file}"},
     "upload.status.accepted": {"zh": "{file}：校验通过，共 {rows} 行数据、{figures} 个数字。", "en": "{file}: accepted, {rows} data rows, {figures} figures."},
@@ -70,8 +89,8 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.choice.existing": {"zh": "保留已有", "en": "stored value"},
     "upload.choice.new": {"zh": "采用新值", "en": "new value"},
     "upload.duplicate": {
-        "zh": "同一文件已于 {when} 由 {who} 上传（编号 {upload_id}，文件名 {file}），不再重复保存。",
-        "en": "The same file was already uploaded on {when} by {who} (upload {upload_id}, file {file}); it is not stored twice.",
+        "zh": "同一文件已于 {when}（北京时间）由 {who} 上传（编号 {upload_id}，文件名 {file}），不再重复保存。",
+        "en": "The same file was already uploaded on {when} (Beijing time) by {who} (upload {upload_id}, file {file}); it is not stored twice.",
     },
     "upload.conflicts": {
         "zh": "有 {n} 个数字与已保存的数据（同一地区、指标、期间）不同。请逐个选择采用哪个值：",
@@ -91,7 +110,7 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.col.upload_id": {"zh": "上传编号", "en": "Upload"},
     "upload.col.file": {"zh": "文件名", "en": "File"},
     "upload.col.uploader": {"zh": "上传人", "en": "Uploaded by"},
-    "upload.col.when": {"zh": "时间（UTC）", "en": "When (UTC)"},
+    "upload.col.when": {"zh": "时间（北京时间，UTC+8）", "en": "When (Beijing time, UTC+8)"},
     "upload.col.rows": {"zh": "行数", "en": "Rows"},
     "upload.col.figures": {"zh": "数字数", "en": "Figures"},
     "upload.col.status": {"zh": "状态", "en": "Status"},
@@ -104,5 +123,31 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.restored": {"zh": "已恢复上传 {upload_id}。", "en": "Restored upload {upload_id}."},
     "upload.action_failed": {"zh": "操作未完成：{error}", "en": "Not done: {error}"},
     "upload.download_original": {"zh": "下载原始文件", "en": "Download the original file"},
+    # Uploaded figures wherever they are shown (overview cards and sources, the sidebar): marked as uploaded.
+    "overview.uploaded_mark": {"zh": "上传数据", "en": "uploaded"},
+    "overview.uploaded_group": {"zh": "{heading} · 上传数据", "en": "{heading} · uploaded figures"},
+    "overview.uploaded_by": {
+        "zh": "上传数据（非新闻发布会原文）：文件 {file}，上传人 {who}，{when}（北京时间），上传编号 {upload}",
+        "en": "Uploaded figure (not from a press conference): file {file}, uploaded by {who} on {when} (Beijing time), upload {upload}",
+    },
+    "overview.uploaded_id": {
+        "zh": "上传数据（非新闻发布会原文）：上传编号 {upload}",
+        "en": "Uploaded figure (not from a press conference): upload {upload}",
+    },
+    "overview.uploaded_line": {"zh": "{detail}：{region}{count}项数据。", "en": "{detail}: {count} figures for {region}."},
+    "overview.uploaded_cards_left_out": {
+        "zh": "为保证页面速度，上传数据卡片只显示前 {shown} 张，另有 {left_out} 张未显示（官方数据全部显示）。全部数字见“数据来源”页，可下载。",
+        "en": "To keep the page fast, only the first {shown} uploaded-figure cards are shown; {left_out} more are not "
+        "(every official figure is shown). The sources page lists and downloads every figure.",
+    },
+    "app.about_official": {
+        "zh": "官方数字取自政府新闻发布会原文：{sources}。每张图下方可查看数据与出处。",
+        "en": "Official figures come from government press conferences: {sources}. Under each chart you can see its data and source.",
+    },
+    "app.about_uploads": {
+        "zh": "另含分析员上传的数据（{uploads} 次上传，{files}），标有“上传数据”，不是新闻发布会原文。",
+        "en": "Also shown: figures uploaded by analysts ({uploads} upload(s): {files}), marked “uploaded”; they are not press-conference text.",
+    },
+    "app.about_no_uploads": {"zh": "没有上传的数据。", "en": "No uploaded figures are included."},
 }
 

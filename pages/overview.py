@@ -3,7 +3,8 @@
 import streamlit as st
 
 from charts.cards import (
-    build_cards,
+    UPLOADED_CARD_LIMIT,
+    build_card_view,
     build_source_sentences,
     default_regions,
     region_choices,
@@ -18,6 +19,7 @@ from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choices, init_flag, sync_param
+from ui.provenance import load_uploads
 
 lang, figures, catalog = start_page("overview.title", "overview.intro")
 
@@ -41,7 +43,12 @@ if not selected:
 
 # The selected regions' figures, taken once: every builder below then reads a few rows, not every upload.
 chosen = rows_of_regions(figures, per_store("region_rows", region_rows), selected)
-render_cards(build_cards(chosen, lang, catalog, selected, st.session_state["overview_show_all"]), "overview_cards")
+# Who uploaded what, when: read only when an uploaded figure is among the chosen ones.
+uploads = load_uploads() if (chosen["upload_id"] != "").any() else None
+cards, left_out = build_card_view(chosen, lang, catalog, selected, st.session_state["overview_show_all"], uploads)
+if left_out:  # said before the cards, where it is seen (issue 12.12)
+    st.caption(t("overview.uploaded_cards_left_out", lang, shown=UPLOADED_CARD_LIMIT, left_out=left_out))
+render_cards(cards, "overview_cards")
 
 if len(select_changes(chosen, selected)):
     st.divider()
@@ -49,6 +56,6 @@ if len(select_changes(chosen, selected)):
 
 st.divider()
 st.subheader(t("overview.source_heading", lang))
-st.markdown("\n".join(f"- {escape_markdown(s)}" for s in build_source_sentences(chosen, catalog, lang)))
+st.markdown("\n".join(f"- {escape_markdown(s)}" for s in build_source_sentences(chosen, catalog, lang, uploads)))
 
 render_page_export("overview", lang)

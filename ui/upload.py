@@ -5,10 +5,14 @@ Everything read from a file is shown through dataframes or escaped text, never a
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
+from charts.tables import shown_value
 from i18n import format_number, t
+from i18n.upload import format_beijing_time
 from loaders import access
 from loaders.catalog import Catalog
 from loaders.messages import Message
@@ -20,6 +24,24 @@ from ui.data import clear_data_cache
 from ui.markdown import escape_markdown
 
 FLASH_KEY = "upload_flash"
+# Bumped after a save: the file uploader gets a new key and comes back empty, so the file just stored
+# is not checked again and reported as "already uploaded" (issue 11.6).
+UPLOADER_GENERATION = "upload_file_generation"
+MANAGE_CHOICE = "upload_manage_chosen"
+# What the uploader offers is what the checker reads: CSV/TXT text tables and XLSX workbooks. Old
+# binary .xls workbooks are refused by loaders.reading, so they are not offered (issue 11.5).
+ACCEPTED_TYPES = ["csv", "xlsx", "txt"]
+# The uploader's own texts ("Upload", "100MB per file • CSV, XLSX") are fixed English in Streamlit
+# 1.67 and cannot be passed in: the dropzone's instruction line is hidden (the widget's label says
+# types and size in the user's language) and the button's text is replaced, both by CSS on the
+# dropzone's test ids. tests/e2e/test_upload_page_e2e.py checks what the browser shows.
+DROPZONE_CSS = """<style>
+[data-testid="stFileUploaderDropzoneInstructions"] {{ display: none; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p {{
+  font-size: 0; }}
+[data-testid="stFileUploaderDropzone"] [data-testid="stBaseButton-secondary"] [data-testid="stMarkdownContainer"] p::after {{
+  content: "{browse}"; font-size: 1rem; }}
+</style>"""
 
 
 @st.cache_resource(show_spinner=False)
@@ -45,6 +67,12 @@ def template_bytes() -> tuple[bytes, bytes]:
 
 def max_upload_mb() -> int:
     return int(st.get_option("server.maxUploadSize"))
+
+
+def render_dropzone_texts(lang: str) -> None:
+    """The file uploader's built-in English replaced by the catalogue's words (see DROPZONE_CSS)."""
+    browse = t("upload.browse", lang).replace("\\", "").replace('"', "")
+    st.html(DROPZONE_CSS.format(browse=browse))
 
 
 def render_access(lang: str) -> bool:
@@ -127,15 +155,19 @@ def preview_frame(report: CheckReport, catalog: Catalog, lang: str) -> pd.DataFr
             return str(catalog.metrics.at[row.metric_id, "label_zh" if lang == "zh" else "label_en"])
         return str(row.metric_zh if lang == "zh" else (row.metric_en or row.metric_zh))
 
+    # The value as the pages show it (charts.tables.shown_value, the sources table's 显示为): a change
+    # keeps its direction and basis (同比下降32.1%), a level its qualifier symbol and unit.
+    shown_columns = ["measure", "value", "unit", "qualifier", "direction", "basis"]
     return pd.DataFrame(
         {
             t("upload.col.source_row", lang): figures.get("source_row", pd.Series([""] * len(figures))).astype(str),
             t("upload.col.region", lang): [region(c) for c in figures.region_code],
             t("upload.col.metric", lang): [metric(r) for r in figures.itertuples()],
             t("upload.col.value", lang): [
-                format_number(float(v), u, q, lang)
-                for v, u, q in zip(figures.value, figures.unit, figures.qualifier, strict=True)
+                shown_value(dict(zip(shown_columns, row, strict=True)), lang)
+                for row in figures[shown_columns].itertuples(index=False, name=None)
             ],
+            t("upload.col.qualifier", lang): [t(f"qualifier.{q or 'exact'}", lang) for q in figures.qualifier],
             t("upload.col.period", lang): [f"{s} – {e}" for s, e in zip(figures.period_start, figures.period_end, strict=True)],
         }
     )
@@ -233,6 +265,7 @@ def render_save(report: CheckReport, data: bytes, filename: str, replace: dict[s
     bar.empty()
     clear_data_cache()
     st.session_state[FLASH_KEY] = t("upload.saved", lang, file=filename, figures=len(report.figures), upload_id=upload_id)
+    st.session_state[UPLOADER_GENERATION] = st.session_state.get(UPLOADER_GENERATION, 0) + 1
     st.rerun()
 
 
@@ -243,19 +276,21 @@ def render_flash() -> None:
 
 
 def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
+    render_dropzone_texts(lang)
+    generation = st.session_state.setdefault(UPLOADER_GENERATION, 0)
     uploaded = st.file_uploader(
         t("upload.file", lang, limit=max_upload_mb()),
-        type=["csv", "xlsx", "xls", "txt"],
-        key="upload_file",
+        type=ACCEPTED_TYPES,
+        key=f"upload_file_{generation}" if generation else "upload_file",
         disabled=not allowed,
     )
     if uploaded is None:
         return
     data = uploaded.getvalue()
     filename = uploaded.name
-    with st.status(t("upload.checking", lang, file=filename), expanded=False) as status:
+    with st.status(escape_markdown(t("upload.checking", lang, file=filename)), expanded=False) as status:
         report = check_upload(data, filename)
-        status.update(label=t("upload.checked", lang, file=filename), state="complete")
+        status.update(label=escape_markdown(t("upload.checked", lang, file=filename)), state="complete")
     render_report(report, filename, lang)
     if report.status == "rejected" or report.figures.empty:
         return
@@ -269,7 +304,7 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
                 t(
                     "upload.duplicate",
                     lang,
-                    when=f"{duplicate.uploaded_at:%Y-%m-%d %H:%M}",
+                    when=format_beijing_time(duplicate.uploaded_at),
                     who=duplicate.uploader,
                     upload_id=duplicate.upload_id,
                     file=duplicate.file_name,
@@ -295,7 +330,7 @@ def render_history(allowed: bool, lang: str) -> None:
             t("upload.col.upload_id", lang): uploads.upload_id,
             t("upload.col.file", lang): uploads.file_name,
             t("upload.col.uploader", lang): uploads.uploader,
-            t("upload.col.when", lang): uploads.uploaded_at.dt.strftime("%Y-%m-%d %H:%M"),
+            t("upload.col.when", lang): [format_beijing_time(moment) for moment in uploads.uploaded_at],
             t("upload.col.rows", lang): uploads.row_count,
             t("upload.col.figures", lang): uploads.figure_count,
             t("upload.col.status", lang): [t(f"upload.status_{s}", lang) for s in uploads.status],
@@ -306,7 +341,19 @@ def render_history(allowed: bool, lang: str) -> None:
         row.upload_id: f"{row.upload_id} · {row.file_name} · {t(f'upload.status_{row.status}', lang)}"
         for row in uploads.itertuples()
     }
-    chosen = st.selectbox(t("upload.manage", lang), options=list(labels), format_func=labels.get, key="upload_manage_id")
+    # The labels carry each upload's status; a selectbox keyed only by name kept showing the old
+    # labels after a removal or restore. Its key follows the labels, and the choice is kept aside.
+    signature = hashlib.sha256("\n".join(labels.values()).encode()).hexdigest()[:12]
+    previous = st.session_state.get(MANAGE_CHOICE)
+    index = list(labels).index(previous) if previous in labels else 0
+    chosen = st.selectbox(
+        t("upload.manage", lang),
+        options=list(labels),
+        index=index,
+        format_func=labels.get,
+        key=f"upload_manage_id_{signature}",
+    )
+    st.session_state[MANAGE_CHOICE] = chosen
     status = uploads.set_index("upload_id").at[chosen, "status"]
     left, middle, right = st.columns(3)
     who = st.session_state.get("upload_uploader", "") or "dashboard"

@@ -1,0 +1,48 @@
+"""Where the figures on screen come from: the store's active uploads, and the sidebar's sentence saying so."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from i18n import t
+from ui.data import load_reference, store_key
+from ui.markdown import escape_markdown
+
+UPLOAD_COLUMNS = ["upload_id", "file_name", "uploader", "uploaded_at"]
+FILES_NAMED = 3  # the sidebar names a few files, then says how many uploads there are
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _active_uploads(db_url: str, version: int) -> pd.DataFrame:
+    """Active uploads, newest first, once per store version (shared, read-only)."""
+    if version == 0:  # no store file yet: nothing uploaded, and no SQLAlchemy import (cold start)
+        return pd.DataFrame(columns=UPLOAD_COLUMNS)
+    from loaders.store import Store
+
+    return Store(db_url).list_uploads(include_removed=False)[UPLOAD_COLUMNS]
+
+
+def load_uploads() -> pd.DataFrame:
+    """The uploads whose figures the pages show: upload_id, file_name, uploader, uploaded_at (UTC)."""
+    return _active_uploads(*store_key())
+
+
+def about_text(lang: str) -> str:
+    """The sidebar's sentence: which press conferences the official figures come from, and whether
+    (and which) uploaded figures are included. Uploaded names are escaped (they are user text)."""
+    sources = load_reference().sources
+    citations = t("list.separator", lang).join(sources["citation_zh" if lang == "zh" else "citation_en"])
+    text = t("app.about_official", lang, sources=citations)
+    uploads = load_uploads()
+    space = "" if lang == "zh" else " "
+    if uploads.empty:
+        return text + space + t("app.about_no_uploads", lang)
+    files = t("list.separator", lang).join(dict.fromkeys(uploads["file_name"].astype(str).head(FILES_NAMED)))
+    if uploads["file_name"].nunique() > FILES_NAMED:
+        files += "…"
+    return text + space + t("app.about_uploads", lang, uploads=len(uploads), files=files)
+
+
+def render_about(lang: str) -> None:
+    st.sidebar.caption(escape_markdown(about_text(lang)))
