@@ -3,6 +3,7 @@
     python -m loaders check FILE... [--format text|json]
     python -m loaders figures [--format csv|json]
     python -m loaders import FILE... [--yes] [--uploader NAME]
+    python -m loaders extract FILE [--format csv|json] [--lang zh|en]
     python -m loaders hash-passphrase
 """
 
@@ -60,6 +61,25 @@ def _cmd_import(args: argparse.Namespace) -> int:
     )
 
 
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from loaders.extract import COLUMNS, extract_file
+    from loaders.labels import clean_label
+
+    result = extract_file(Path(args.file))
+    if args.format == "json":
+        json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from charts.downloads import neutralise_frame
+
+        frame = pd.DataFrame([f.to_dict() for f in result.figures], columns=COLUMNS)
+        frame["value"] = pd.Series([int(v) if float(v).is_integer() else v for v in frame["value"]], dtype=object)
+        neutralise_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
+        for m in result.messages:  # the table on stdout, the messages on stderr
+            sys.stderr.write(clean_label(m.text(args.lang)) + "\n")
+    return 1 if any(m.level == "error" for m in result.messages) else 0
+
+
 def _cmd_hash_passphrase(args: argparse.Namespace) -> int:
     import getpass
 
@@ -101,6 +121,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     imp.add_argument("--lang", choices=("zh", "en"), default="zh")
     imp.set_defaults(func=_cmd_import)
+
+    ext = sub.add_parser("extract", help="propose the figures a press release (.txt/.html) states, for review")
+    ext.add_argument("file")
+    ext.add_argument("--format", choices=("csv", "json"), default="csv")
+    ext.add_argument("--lang", choices=("zh", "en"), default="zh")
+    ext.set_defaults(func=_cmd_extract)
 
     secret = sub.add_parser("hash-passphrase", help="make the hash that locks uploading and removing")
     secret.set_defaults(func=_cmd_hash_passphrase)
