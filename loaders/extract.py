@@ -565,13 +565,15 @@ def guess_date(norm: str) -> date | None:
     return None
 
 
-def _period_for(norm: str, pos: int, doc_date: date | None) -> tuple[str, str, str]:
+def _period_for(norm: str, pos: int, doc_date: date | None, change: bool = False) -> tuple[str, str, str]:
     """(start, end, text) of the period the text gives nearest before pos, in its paragraph."""
     para = norm.rfind("\n", 0, pos) + 1
     lead = norm[para:pos]
     found: tuple[int, str] = (-1, "")
     for phrase in PERIOD_PHRASES:
         i = lead.rfind(phrase)
+        while change and i > 0 and lead[max(0, i - 2) : i].endswith(("比", "较")):  # 环比上月 names the compared period
+            i = lead.rfind(phrase, 0, i)
         if i > found[0]:
             found = (i, phrase)
     matches = list(
@@ -593,6 +595,14 @@ def _period_for(norm: str, pos: int, doc_date: date | None) -> tuple[str, str, s
     if not doc_date:
         return "", "", text
     end = doc_date.isoformat()
+    if text in ("本月", "上月"):
+        from loaders.periods import month_period
+
+        year, month = doc_date.year, doc_date.month
+        if text == "上月":
+            year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        p = month_period(year, month)
+        return p.start.isoformat(), min(p.end, doc_date).isoformat(), text
     if text in ("今年以来", "今年", "年初以来"):
         return f"{doc_date.year}-01-01", end, text
     if text == "去年":
@@ -784,7 +794,7 @@ def extract_text(text: str) -> Extraction:
             metric_id, metric_zh, new = guess_metric(subject, unit_id, measure, tail)
             if not new and measure == "level" and unit_id not in ("percent",):
                 unit_id = _metric_unit(metric_id) or unit_id
-            pstart, pend, ptext = _period_for(norm, h.start, doc_date)
+            pstart, pend, ptext = _period_for(norm, h.start, doc_date, measure == "change")
             doubt = h.doubt
             sent = norm[sentence : _sentence_end(norm, h.end)]
             if unit_id == "yuan" and any(w in sent for w in STORY_WORDS):
@@ -819,6 +829,7 @@ def extract_text(text: str) -> Extraction:
                     _decimals=h.decimals,
                 )
             )
+    _borrow_metrics(norm, figures)
     figures.extend(_word_changes(text, norm, region_code, region_zh, doc_date))
     figures.sort(key=lambda f: f.number_start)
     for i, f in enumerate(figures, 1):
@@ -827,6 +838,29 @@ def extract_text(text: str) -> Extraction:
     if not figures:
         messages.append(_message("info", "no_figures"))
     return Extraction(figures, messages)
+
+
+def _borrow_metrics(norm: str, figures: list[Figure]) -> None:
+    """A figure whose own words name no metric (上升30%, 上月25起) takes the one stated before it in its sentence."""
+    empty = re.compile(
+        "|".join(
+            map(
+                re.escape,
+                (*COMPARED_WORDS, *DECREASE_WORDS, *INCREASE_WORDS, *(w for w, _ in BASIS_WORDS), "本月", "了", "为"),
+            )
+        )
+    )
+    for i, f in enumerate(figures):
+        if not f.metric_new or empty.sub("", f.metric_zh).strip(" ，,、"):
+            continue
+        sentence = _sentence_start(norm, f.number_start)
+        for g in reversed(figures[:i]):
+            if g.number_start < sentence:
+                break
+            if g.measure == "level" and (not g.metric_new or empty.sub("", g.metric_zh).strip()):
+                f.metric_id, f.metric_zh, f.metric_new = g.metric_id, g.metric_zh, g.metric_new
+                f.doubt = "" if f.doubt == "new_metric" and not g.metric_new else f.doubt
+                break
 
 
 def _metric_unit(metric_id: str) -> str:

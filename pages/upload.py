@@ -4,6 +4,7 @@ import streamlit as st
 
 from i18n import t
 from ui.data import load_reference
+from ui.extract import render_extract
 from ui.language import current_lang
 from ui.page import ensure_router
 from ui.upload import render_access, render_flash, render_history, render_templates, render_upload
@@ -19,4 +20,5 @@ catalog = load_reference()
 render_templates(lang)
 st.subheader(t("page.upload", lang))
 render_upload(catalog, allowed, lang)
+render_extract(allowed, lang)
 render_history(allowed, lang)
