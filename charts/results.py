@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover
+from charts.labels import distinct_labels
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
 from charts.style import (
@@ -76,6 +77,7 @@ def build_results_chart(
     rows = rows.sort_values("value", ascending=True)
     figure = go.Figure()
     labels = [f"{r[text_column('metric', lang)]}（{r[text_column('unit', lang)]}）" if lang == "zh" else f"{r[text_column('metric', lang)]} ({r[text_column('unit', lang)]})" for _, r in rows.iterrows()]
+    labels = distinct_labels(rows, labels, lang)
     rows = rows.assign(_label=labels)
     for index, (agency_id, group) in enumerate(rows.groupby("agency_id", sort=False)):
         shown = [format_number(r.value, r.unit, r.qualifier, lang) for r in group.itertuples()]

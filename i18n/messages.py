@@ -103,6 +103,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "zh": "推算发案总数（{figure_id}）{value}：{formula}",
         "en": "Implied total of fraud cases ({figure_id}) {value}: {formula}",
     },
+    "footnote.uploaded": {
+        "zh": "标“（上传）”的数字由分析员上传，不是发布会原文；悬停可见其文件和行。",
+        "en": "Figures marked “(uploaded)” were uploaded by analysts, not taken from the press-conference text; hover to see their file and row.",
+    },
     "footnote.pattern": {
         "zh": "带斜线的条为下限或约数。",
         "en": "Hatched bars are lower bounds or approximate.",
@@ -120,6 +124,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.hover.period": {"zh": "期间：{period}", "en": "Period: {period}"},
     "chart.hover.agency": {"zh": "发布单位：{agency}", "en": "Reported by: {agency}"},
     "chart.hover.derived": {"zh": "推算值：{formula}", "en": "Derived: {formula}"},
+    "chart.hover.uploaded": {
+        "zh": "上传的数据（不是发布会原文）：{evidence}",
+        "en": "Uploaded figure (not from the press-conference text): {evidence}",
+    },
+    "chart.uploaded_label": {"zh": "{label}（上传）", "en": "{label} (uploaded)"},
+    "chart.label_quote": {"zh": "“{evidence}”", "en": "“{evidence}”"},
     "chart.no_data": {"zh": "没有可绘制的数据。", "en": "No data to plot."},
     "chart.show_data": {"zh": "查看图表数据", "en": "Show the chart's data"},
     "chart.column.figure_id": {"zh": "编号", "en": "Figure"},
