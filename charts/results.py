@@ -54,10 +54,12 @@ def select_results(figures: pd.DataFrame, category: str, source_id: str | None =
 
 
 def repeated_facts(figures: pd.DataFrame, shown: pd.DataFrame) -> list[tuple[str, str]]:
-    """(repeat, first) figure ids of facts reported twice, of which only the first is drawn."""
+    """(repeat, first) evidence of facts reported twice, of which only the first is drawn: a reader
+    recognises the source's words, not the figure ids."""
+    evidence = dict(zip(shown["figure_id"], shown["evidence"], strict=True))
     pairs = []
     for row in figures[figures["fact_id"].isin(shown["fact_id"]) & ~figures["figure_id"].isin(shown["figure_id"])].itertuples():
-        pairs.append((row.figure_id, row.fact_id))
+        pairs.append((row.evidence, evidence.get(row.fact_id, row.fact_id)))
     return pairs
 
 

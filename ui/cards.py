@@ -8,10 +8,12 @@ from charts.cards import Card
 from ui.markdown import escape_markdown
 
 COLUMNS = 3
+SHOWN_KEY = "_cards_shown_this_run"  # the overview deck's headline slide (ui.export) shows the cards the page showed
 
 
 def render_cards(cards: list[Card], key: str) -> None:
     """Cards grouped under a heading per region and period, three to a row."""
+    st.session_state[SHOWN_KEY] = list(cards)
     groups: dict[str, list[Card]] = {}
     for card in cards:
         groups.setdefault(card.group, []).append(card)
