@@ -674,7 +674,7 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
     if mode == "per_100k" and missing:
         caveats.append(t("compare.caveat.no_population", lang, items=sep.join(dict.fromkeys(r[region_col] for r in missing))))
     if mode == "per_30_days" and missing:
-        caveats.append(t("compare.caveat.no_period", lang, items=sep.join(f"{r[metric_col]}“{r['evidence']}”" for r in missing)))
+        caveats.append(t("compare.caveat.no_period", lang, items=sep.join(r["figure_id"] for r in missing)))
     if mode == "per_100k":
         populations = []
         names = {}

@@ -27,7 +27,8 @@ def mark_uploaded(label: str, lang: str) -> str:
 
 
 def _period(row: pd.Series | dict, lang: str) -> str:
-    return format_period(row.get("period_start", ""), row.get("period_end", ""), row.get("period_text", ""), lang)
+    # The dates only: two wordings of one period (今年以来, 今年（累计）) are one period.
+    return format_period(row.get("period_start", ""), row.get("period_end", ""), "", lang)
 
 
 def _agency(row: pd.Series | dict, lang: str) -> str:
