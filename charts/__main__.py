@@ -97,7 +97,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                     def progress(i: int, n: int, start: int = done, charts: list = charts) -> None:
                         print(f"[{start + i}/{total}] {charts[i - 1].title}", flush=True)
 
-                    data = build_deck(charts, page.title(args.lang), args.lang, progress=progress)
+                    data = build_deck(charts, page.title(args.lang), args.lang, progress=progress, headlines=_headlines(page.page_id, figures, args.lang))
                 else:
                     data = build_workbook(charts, args.lang)
                 done += len(charts)
@@ -112,6 +112,17 @@ def _cmd_export(args: argparse.Namespace) -> int:
         return 1
     print(words["done"].format(files=files, charts=done, out=out))
     return 0
+
+
+def _headlines(page_id: str, figures, lang: str) -> list | None:
+    """The overview's cards in its first view (the deck's headline slide); None for other pages."""
+    if page_id != "overview":
+        return None
+    from charts.cards import build_cards, default_regions
+    from loaders.catalog import load_catalog
+
+    regions = default_regions(figures)
+    return build_cards(figures[figures["region_code"].isin(regions)], lang, load_catalog(), regions)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover, row_label
+from charts.labels import distinct_labels
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
 from charts.style import BAD_COLOR, GOOD_COLOR, NEUTRAL_COLOR, apply_layout, plot_text
@@ -49,9 +50,10 @@ def build_before_after_chart(
     top = float(rows["value"].max()) * OPEN_END if len(rows) else 1.0
     decrease_is_good = metric_id in catalog.metrics.index and catalog.metrics.at[metric_id, "decrease_is_good"] == "true"
     categories, shown = [], []
-    for _, row in rows.iterrows():
-        phase = t(f"phase.{row.phase}", lang)
-        category = f"{plot_text(phase)}<br>{plot_text(format_period(row.period_start, row.period_end, '', lang))}"
+    names = [f"{t(f'phase.{r.phase}', lang)}\n{format_period(r.period_start, r.period_end, '', lang)}" for r in rows.itertuples()]
+    names = distinct_labels(rows, names, lang)
+    for (_, row), name in zip(rows.iterrows(), names, strict=True):
+        category = "<br>".join(plot_text(line) for line in name.split("\n"))
         categories.append(category)
         text = format_number(row.value, row.unit, row.qualifier, lang)
         shown.append(text)

@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover, row_label
+from charts.labels import distinct_labels
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
 from charts.style import BAD_COLOR, GOOD_COLOR, NEUTRAL_COLOR, apply_layout, break_label, plot_text, rows_height
@@ -69,7 +70,7 @@ def build_changes_chart(
     with_region = rows["region_code"].nunique() > 1
     bases = list(dict.fromkeys(rows["basis"]))
     with_basis = len(bases) > 1
-    labels = [_bar_label(r, lang, with_region, by_type, with_basis) for _, r in rows.iterrows()]
+    labels = distinct_labels(rows, [_bar_label(r, lang, with_region, by_type, with_basis) for _, r in rows.iterrows()], lang)
     label_width = 24 if by_type else 34  # by-type charts sit in half a page
     axis_title = t("chart.change_axis", lang)
     if len(bases) == 1 and bases[0]:

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from charts.data import build_hover
+from charts.labels import distinct_labels
 from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
 from charts.style import PALETTE, TEXT_UNIT_PX, apply_layout, break_label, drawn_units, plot_text
@@ -483,13 +484,16 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
     panels: dict[int, dict] = {}
     x_labels: set[str] = set()
     order = sorted(range(len(records)), key=lambda i: panel_of[records[i]["metric_id"]])  # panel by panel, as drawn
+    names = [short_labels[r["combo"]] + (f"\n{r[agency_column]}" if several[r["metric_id"]] else "") for r in records]
+    for metric_id in metric_ids:  # one bar per x label in each panel (charts.labels)
+        members = [i for i in order if records[i]["metric_id"] == metric_id]
+        for i, name in zip(members, distinct_labels([records[i] for i in members], [names[i] for i in members], lang), strict=True):
+            names[i] = name
     for i in order:
         r = records[i]
         index = panel_of[r["metric_id"]] + 1
         width = 12 if several[r["metric_id"]] else 18
-        label = break_label(short_labels[r["combo"]], width)
-        if several[r["metric_id"]]:
-            label = f"{label}<br>{break_label(r[agency_column], width)}"
+        label = "<br>".join(break_label(part, width) for part in names[i].split("\n"))
         x_labels.add(label)
         hover = build_hover(_Row(r), lang, shown_all[i], r[metric_column])
         trace = panels.get(index)

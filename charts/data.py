@@ -75,7 +75,9 @@ def build_hover(row: pd.Series, lang: str, shown: str, label: str | None = None)
     agency = row.get(text_column("agency", lang), "")
     if agency:
         lines.append(plot_text(t("chart.hover.agency", lang, agency=agency)))
-    if row.get("evidence", ""):
+    if row.get("upload_id", ""):  # an upload's evidence names its file and row, not a source text
+        lines.append(plot_text(t("chart.hover.uploaded", lang, evidence=row.get("evidence", ""))))
+    elif row.get("evidence", ""):
         lines.append(plot_text(t("chart.hover.evidence", lang, evidence=row.evidence)))
     if bool(row.get("derived", False)):
         formula = in_language(row.formula, row.get("formula_zh", ""), lang)

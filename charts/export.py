@@ -25,6 +25,7 @@ import asyncio
 import atexit
 import base64
 import concurrent.futures
+import dataclasses
 import html
 import io
 import os
@@ -287,10 +288,8 @@ def export_footnotes(chart: Chart, lang: str) -> list[str]:
         derived = data[data["derived"].astype(bool)]
         for row in derived.itertuples(index=False):
             if str(row.formula) not in joined:
-                figure_id = getattr(row, "figure_id", "")
-                notes.append(
-                    f"推算值 {figure_id}：{row.formula}" if lang == "zh" else f"Derived {figure_id}: {row.formula}"
-                )
+                label = getattr(row, "label", "")  # what the reader sees on the chart, not the figure id
+                notes.append(f"推算值 {label}：{row.formula}" if lang == "zh" else f"Derived {label}: {row.formula}")
     return notes
 
 
@@ -316,8 +315,11 @@ MAX_MARGIN_SHARE = 0.6  # title block + axis labels + footer may take at most th
 LEFT_LABEL_SHARES = (0.4, 0.55)  # shares of the width left-axis labels are re-wrapped to, in turn
 
 
-def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None = None) -> go.Figure:
+def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None = None, with_title: bool = True) -> go.Figure:
     """A copy of the chart's figure laid out for a slide: title, subtitle, footnotes and source inside.
+
+    `with_title=False` leaves the title out (a deck's slide carries it as its own, editable title);
+    the subtitle then heads the image.
 
     Text is set at the first size step whose title block, axis labels and footer leave the plot at
     least 40% of the height, and whose left-axis category labels fit the plot's height (at each
@@ -327,6 +329,8 @@ def build_export_figure(chart: Chart, *, aspect: str = "16:9", lang: str | None 
         raise ValueError(f"aspect must be one of {', '.join(ASPECTS)}, not {aspect!r}")
     lang = lang or chart.lang
     notes = export_footnotes(chart, lang)
+    if not with_title:
+        chart = dataclasses.replace(chart, title="")
     label_widths = (None, *LEFT_LABEL_SHARES) if _left_labels(chart.figure) else (None,)
     for sizes in SIZE_STEPS:
         for label_width in label_widths:
@@ -343,7 +347,7 @@ def _lay_out(
     the left axis's category labels fit beside the plot."""
     width, height = size
     text_width = width - 2 * PAD
-    title_lines = wrap_text(chart.title, text_width, sizes.title)
+    title_lines = wrap_text(chart.title, text_width, sizes.title) if chart.title else []
     subtitle_lines = wrap_text(chart.subtitle, text_width, sizes.subtitle) if chart.subtitle else []
     footer_lines: list[str] = []
     for note in [*notes, chart.source_line]:
@@ -380,6 +384,9 @@ def _lay_out(
 
     title = "<br>".join(f"<b>{plot_text(line)}</b>" for line in title_lines)
     subtitle = "<br>".join(plot_text(line) for line in subtitle_lines)
+    title_font = {"family": FONT_FAMILY, "size": sizes.title}
+    if not title_lines:  # no title (a deck slide has its own): the subtitle heads the image, in its own size
+        title, subtitle, title_font = subtitle, "", {"family": FONT_FAMILY, "size": sizes.subtitle, "color": SUBTITLE_COLOR}
     figure.update_layout(
         width=width,
         height=height,
@@ -388,7 +395,7 @@ def _lay_out(
         title={
             "text": title,
             "subtitle": {"text": subtitle, "font": {"family": FONT_FAMILY, "size": sizes.subtitle, "color": SUBTITLE_COLOR}},
-            "font": {"family": FONT_FAMILY, "size": sizes.title},
+            "font": title_font,
             "x": PAD / width,
             "xanchor": "left",
             "xref": "container",
@@ -434,9 +441,12 @@ def _lay_out(
 
 
 def _shows_legend(figure: go.Figure) -> bool:
+    """Whether plotly draws a legend: one trace gets one only when the layout asks for it."""
     if figure.layout.showlegend is False:
         return False
     shown = [t for t in figure.data if t.showlegend is not False]
+    if figure.layout.showlegend is True and shown:
+        return True
     return len(shown) > 1 or any(t.type in ("pie", "funnelarea", "sunburst", "treemap") for t in shown)
 
 
@@ -589,7 +599,9 @@ def _set_font_everywhere(figure: go.Figure) -> None:
                 trace[attribute].family = FONT_FAMILY
 
 
-def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: float = DEFAULT_SCALE, lang: str | None = None) -> bytes:
+def to_image(
+    chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: float = DEFAULT_SCALE, lang: str | None = None, with_title: bool = True
+) -> bytes:
     """The chart as PNG, SVG or PDF bytes; PNG is (layout × scale) pixels: 1920×1080 by default.
 
     The chart's words are already in its language; `lang` (default `chart.lang`) is the language of
@@ -598,7 +610,7 @@ def to_image(chart: Chart, fmt: str = "png", *, aspect: str = "16:9", scale: flo
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
-    figure = build_export_figure(chart, aspect=aspect, lang=lang)
+    figure = build_export_figure(chart, aspect=aspect, lang=lang, with_title=with_title)
     width, height = ASPECTS[aspect]
     opts = {"format": fmt, "width": width, "height": height, "scale": scale if fmt == "png" else 1}
     try:

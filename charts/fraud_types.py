@@ -6,6 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover, row_label
+from charts.labels import distinct_labels
 from charts.provenance import (
     build_footnotes,
     build_source_line,
@@ -96,7 +97,7 @@ def build_type_mix_chart(
 ) -> Chart:
     """Bars of counts or shares by fraud type; the derived "other types" bar is grey and dotted."""
     rows = select_mix(figures, key, measure)
-    labels = [row_label(r, lang) for _, r in rows.iterrows()]
+    labels = distinct_labels(rows, [row_label(r, lang) for _, r in rows.iterrows()], lang)
     shown = []
     for _, r in rows.iterrows():
         text = format_number(r.value, r.unit, r.qualifier, lang)

@@ -38,6 +38,8 @@ def build_footnotes(figures: pd.DataFrame, lang: str) -> list[str]:
     for qualifier in ("at_least", "about", "less_than"):
         if (figures["qualifier"] == qualifier).any():
             notes.append(t(f"footnote.{qualifier}", lang, symbol=QUALIFIER_SYMBOLS[qualifier]))
+    if "upload_id" in figures.columns and (figures["upload_id"].fillna("") != "").any():
+        notes.append(t("footnote.uploaded", lang))
     derived = figures[figures["derived"].astype(bool)]
     for row in derived.itertuples(index=False):
         label = getattr(row, text_column("metric", lang))

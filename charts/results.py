@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.data import build_chart_data, build_hover
+from charts.labels import distinct_labels
 from charts.provenance import build_footnotes, build_source_line, build_subtitle, text_column, title_with_region
 from charts.spec import Chart
 from charts.style import (
@@ -25,6 +26,11 @@ from loaders.catalog import Catalog
 
 EXCLUDED_METRICS = ("period_days",)
 AXIS_TITLE_WIDTH = 24  # half-width units: the log axis's title wraps under a half-width chart's plot
+# Pixels around the bars: title and subtitle lines (apply_layout adds extra lines), the ticks and the
+# two-line axis title under the plot; each agency's legend row adds LEGEND_ROW. The rest is the bars'.
+# With 130 px, a 4-bar chart drew bars 15 px apart, and plotly shrank their value texts to ~7 px.
+FRAME_HEIGHT = 200
+LEGEND_ROW = 22
 EN_TICKS = {1: "1", 10: "10", 100: "100", 10**3: "1k", 10**4: "10k", 10**5: "100k", 10**6: "1M", 10**7: "10M", 10**8: "100M", 10**9: "1B", 10**10: "10B"}
 
 
@@ -53,10 +59,12 @@ def select_results(figures: pd.DataFrame, category: str, source_id: str | None =
 
 
 def repeated_facts(figures: pd.DataFrame, shown: pd.DataFrame) -> list[tuple[str, str]]:
-    """(repeat, first) figure ids of facts reported twice, of which only the first is drawn."""
+    """(repeat, first) evidence of facts reported twice, of which only the first is drawn: a reader
+    recognises the source's words, not the figure ids."""
+    evidence = dict(zip(shown["figure_id"], shown["evidence"], strict=True))
     pairs = []
     for row in figures[figures["fact_id"].isin(shown["fact_id"]) & ~figures["figure_id"].isin(shown["figure_id"])].itertuples():
-        pairs.append((row.figure_id, row.fact_id))
+        pairs.append((row.evidence, evidence.get(row.fact_id, row.fact_id)))
     return pairs
 
 
@@ -76,6 +84,7 @@ def build_results_chart(
     rows = rows.sort_values("value", ascending=True)
     figure = go.Figure()
     labels = [f"{r[text_column('metric', lang)]}（{r[text_column('unit', lang)]}）" if lang == "zh" else f"{r[text_column('metric', lang)]} ({r[text_column('unit', lang)]})" for _, r in rows.iterrows()]
+    labels = distinct_labels(rows, labels, lang)
     rows = rows.assign(_label=labels)
     for index, (agency_id, group) in enumerate(rows.groupby("agency_id", sort=False)):
         shown = [format_number(r.value, r.unit, r.qualifier, lang) for r in group.itertuples()]
@@ -92,6 +101,7 @@ def build_results_chart(
                 },
                 text=[plot_text(s) for s in bar_text],
                 textposition="outside",
+                constraintext="none",  # value texts keep their size (plotly shrinks them to a thin bar's height)
                 cliponaxis=False,
                 customdata=[[r.figure_id, build_hover(r, lang, s, r._label)] for (_, r), s in zip(group.iterrows(), shown, strict=True)],
                 hovertemplate="%{customdata[1]}<extra></extra>",
@@ -116,7 +126,8 @@ def build_results_chart(
     figure.update_yaxes(categoryorder="array", categoryarray=[break_label(label) for label in rows["_label"]])
     figure.update_layout(barmode="overlay", bargap=0.35)
     agencies = rows["agency_id"].nunique()
-    apply_layout(figure, title, subtitle, height=max(260, 130 + rows_height(list(rows["_label"]))), legend=True, legend_rows=agencies)
+    height = max(260, FRAME_HEIGHT + LEGEND_ROW * agencies + rows_height(list(rows["_label"])))
+    apply_layout(figure, title, subtitle, height=height, legend=True, legend_rows=agencies)
     figure.update_layout(margin_r=right_margin)
     data = build_chart_data(rows.drop(columns="_label"), lang, labels=list(rows["_label"]), plotted=list(rows["value"]))
     footnotes = [t("footnote.log_axis", lang), *build_footnotes(rows, lang)]

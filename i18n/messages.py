@@ -73,8 +73,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "{symbol} marks an upper bound: the source says “under”; the true number is below this.",
     },
     "footnote.derived": {
-        "zh": "推算（{figure_id}）{label}：{formula}",
-        "en": "Derived ({figure_id}) {label}: {formula}",
+        "zh": "推算 {label}：{formula}",
+        "en": "Derived {label}: {formula}",
     },
     "footnote.log_axis": {
         "zh": "数值跨越多个数量级，横轴为对数坐标：每一格是前一格的10倍。",
@@ -93,16 +93,20 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The source gives ranges only (such as “over 100” and “under 10”): the pale bars are the possible values, open upwards for ≥ and excluding the top for <; neither is an exact number.",
     },
     "footnote.same_fact": {
-        "zh": "{repeat} 与 {first} 是同一事实（由不同单位重复报告），只画一次，不相加。",
-        "en": "{repeat} is the same fact as {first} (reported again by another agency); drawn once, never summed.",
+        "zh": "“{repeat}”与“{first}”是同一事实（由不同单位重复报告），只画一次，不相加。",
+        "en": "“{repeat}” is the same fact as “{first}” (reported again by another agency); drawn once, never summed.",
     },
     "footnote.colour": {
         "zh": "绿色表示向好（如发案、损失下降），红色表示变差，灰色表示无好坏之分。",
         "en": "Green is good news (e.g. fewer cases or lower losses), red is bad news, grey is neither.",
     },
     "footnote.implied_total": {
-        "zh": "推算发案总数（{figure_id}）{value}：{formula}",
-        "en": "Implied total of fraud cases ({figure_id}) {value}: {formula}",
+        "zh": "推算发案总数 {value}：{formula}",
+        "en": "Implied total of fraud cases {value}: {formula}",
+    },
+    "footnote.uploaded": {
+        "zh": "标“（上传）”的数字由分析员上传，不是发布会原文；悬停可见其文件和行。",
+        "en": "Figures marked “(uploaded)” were uploaded by analysts, not taken from the press-conference text; hover to see their file and row.",
     },
     "footnote.pattern": {
         "zh": "带斜线的条为下限或约数。",
@@ -121,6 +125,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "chart.hover.period": {"zh": "期间：{period}", "en": "Period: {period}"},
     "chart.hover.agency": {"zh": "发布单位：{agency}", "en": "Reported by: {agency}"},
     "chart.hover.derived": {"zh": "推算值：{formula}", "en": "Derived: {formula}"},
+    "chart.hover.uploaded": {
+        "zh": "上传的数据（不是发布会原文）：{evidence}",
+        "en": "Uploaded figure (not from the press-conference text): {evidence}",
+    },
+    "chart.uploaded_label": {"zh": "{label}（上传）", "en": "{label} (uploaded)"},
+    "chart.label_quote": {"zh": "“{evidence}”", "en": "“{evidence}”"},
     "chart.no_data": {"zh": "没有可绘制的数据。", "en": "No data to plot."},
     "chart.show_data": {"zh": "查看图表数据", "en": "Show the chart's data"},
     "chart.column.figure_id": {"zh": "编号", "en": "Figure"},
@@ -187,8 +197,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "fraud_types.implied_total_label": {"zh": "推算发案总数（{unit}，{derived}）", "en": "Implied total of fraud cases ({unit}, {derived})"},
     "fraud_types.implied_total_help": {"zh": "原文未给出总数，由各类发案数÷占比推算：{formula}", "en": "The source gives no total; derived as count ÷ share for each type: {formula}"},
     "fraud_types.implied_total_caption": {
-        "zh": "原文未给出发案总数；此数由各类发案数÷占比推算（{figure_id}），公式见图下注释。",
-        "en": "The source states no total; this is derived as count ÷ share of each type ({figure_id}); the formula is under the charts.",
+        "zh": "原文未给出发案总数；此数由各类发案数÷占比推算，公式见图下注释。",
+        "en": "The source states no total; this is derived as count ÷ share of each type; the formula is under the charts.",
     },
     "fraud_types.no_mix": {"zh": "没有按类型列出的发案数与占比。", "en": "No fraud cases by type with shares."},
     "fraud_types.no_changes": {"zh": "没有按类型列出的变化。", "en": "No changes by fraud type."},

@@ -172,7 +172,9 @@ def test_repeated_fact_is_drawn_once(figures, catalog):
     chart = build_results_chart(figures[figures.source_id == "gansu_2020_duanka"], "zh", catalog, "financial_control")
     ids = [figure_id for figure_id, _ in plotted_points(chart)]
     assert "gs20-017" in ids and "gs20-038" not in ids
-    assert any("gs20-038" in note and "gs20-017" in note for note in chart.footnotes)
+    # Readers are shown the source's words of both reports, not internal ids (issue 11, item 7).
+    assert any("问责追究445名工作人员" in note and "追责问责银行工作人员44" in note for note in chart.footnotes)
+    assert not any(re.search(r"\b(gs20|bs24)-", note) for note in chart.footnotes)
 
 
 def test_before_after_is_drawn_as_bounds_not_bars(figures, catalog):
@@ -195,7 +197,8 @@ def test_fraud_type_shares_are_as_stated_with_derived_remainder(figures, catalog
     assert sum(Decimal(str(v)) for v in points.values()) == 100  # nothing rescaled
     other = chart.data[chart.data.figure_id == "bs24-d02"].iloc[0]
     assert other["derived"] and other["formula"].startswith("100%")
-    assert any("bs24-d01" in note and "1541" in note for note in chart.footnotes)  # the implied total, derived
+    assert any("推算发案总数" in note and "1541" in note for note in chart.footnotes)  # the implied total, derived
+    assert not any(re.search(r"\b(gs20|bs24)-", note) for note in chart.footnotes)  # no internal ids for readers
 
 
 def test_fraud_type_counts_end_with_other_types(figures, catalog):

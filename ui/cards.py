@@ -8,6 +8,7 @@ from charts.cards import Card
 from ui.markdown import escape_markdown
 
 COLUMNS = 3
+SHOWN_KEY = "_cards_shown_this_run"  # the overview deck's headline slide (ui.export) shows the cards the page showed
 # Streamlit cuts a metric's label to one line with an ellipsis: long English labels lost their unit
 # at 1400 px ("Two-card crime suspects (pers…"). Labels wrap instead (issue 11.9);
 # tests/e2e/test_overview_cards_e2e.py measures that every label's text fits its card.
@@ -28,6 +29,7 @@ def card_label(card: Card) -> str:
 def render_cards(cards: list[Card], key: str) -> None:
     """Cards grouped under a heading per region and period, three to a row."""
     st.html(LABEL_CSS)
+    st.session_state[SHOWN_KEY] = list(cards)
     groups: dict[str, list[Card]] = {}
     for card in cards:
         groups.setdefault(card.group, []).append(card)

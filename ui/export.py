@@ -99,9 +99,10 @@ def chart_fingerprint(chart: Chart) -> str:
 
 
 @st.cache_data(max_entries=128, show_spinner=False)
-def cached_image(fingerprint: str, fmt: str, aspect: str, _chart: Chart) -> bytes:
-    """The chart's image, cached by its fingerprint (the Chart itself is not hashed)."""
-    return to_image(_chart, fmt, aspect=aspect)
+def cached_image(fingerprint: str, fmt: str, aspect: str, _chart: Chart, with_title: bool = True) -> bytes:
+    """The chart's image, cached by its fingerprint (the Chart itself is not hashed); a deck's slide
+    image leaves the title out (the slide's own title carries it)."""
+    return to_image(_chart, fmt, aspect=aspect, with_title=with_title)
 
 
 def _session_id() -> str:
@@ -202,7 +203,7 @@ def render_page_export(page_id: str, charts: list[Chart], lang: str) -> None:
         st.error(files["error"])
     sheets = len(charts) + 2
     if files["pptx"] is not None:
-        st.success(words["built"].format(slides=len(charts) + 2, charts=len(charts), sheets=sheets))
+        st.success(words["built"].format(slides=files.get("slides", len(charts) + 2), charts=len(charts), sheets=sheets))
     else:
         st.info(words["built_no_deck"].format(sheets=sheets))
     stem = f"{page_id}_{lang}_{date.today().isoformat()}"
@@ -229,24 +230,26 @@ def render_page_export(page_id: str, charts: list[Chart], lang: str) -> None:
 
 
 def _build_page_files(page_id: str, charts: list[Chart], lang: str, fingerprint: str) -> dict:
-    from charts.deck import build_deck
+    from charts.deck import build_deck, count_slides
     from charts.workbook import build_workbook
+    from ui.cards import SHOWN_KEY as CARDS_KEY
 
     words = _words(lang)
     bar = st.progress(0.0, text=words["building_workbook"])
     xlsx = build_workbook(charts, lang)
     pptx, error = None, None
+    headlines = st.session_state.get(CARDS_KEY) if page_id == "overview" else None
 
     def progress(done: int, total: int) -> None:
         bar.progress(done / total, text=words["building"].format(done=min(done + 1, total), total=total))
 
     def image(chart: Chart) -> bytes:
-        return cached_image(chart_fingerprint(chart), "png", "16:9", chart)
+        return cached_image(chart_fingerprint(chart), "png", "16:9", chart, with_title=False)
 
     try:
         bar.progress(0.0, text=words["building"].format(done=1, total=len(charts)))
-        pptx = build_deck(charts, _page_title(page_id, lang), lang, progress=progress, render_image=image)
+        pptx = build_deck(charts, _page_title(page_id, lang), lang, progress=progress, render_image=image, headlines=headlines)
     except ExportError as exc:
         error = exc.text(lang)
     bar.empty()
-    return {"fingerprint": fingerprint, "pptx": pptx, "xlsx": xlsx, "error": error}
+    return {"fingerprint": fingerprint, "pptx": pptx, "xlsx": xlsx, "error": error, "slides": count_slides(charts, headlines)}
