@@ -377,6 +377,8 @@ CONNECT_TIMEOUT_S = 10
 
 def _new_engine(url: str) -> Engine:
     parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2, not installed
+        parsed = parsed.set(drivername="postgresql+psycopg")
     path = _sqlite_path(parsed)
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)

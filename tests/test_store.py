@@ -596,7 +596,9 @@ def assert_all_or_none(url: str) -> dict[str, int]:
     return {sha: found for sha, _, found in per_upload}
 
 
-CRASH_FIGURES = 60_000
+# Figures per killed save. PostgreSQL's executemany is ~3x slower than SQLite's here (its bulk path
+# waits for the upload-checker rebuild, issue 17): a third of the figures keeps its saves as long.
+CRASH_FIGURES = {"sqlite": 60_000, "postgresql": 20_000}
 # Kills per backend: PostgreSQL's run adds to the suite's time, and its rollback of a dropped
 # connection is the server's own (one path, whatever the moment of the kill).
 CRASH_KILLS = {"sqlite": 20, "postgresql": 8}
@@ -623,7 +625,7 @@ def test_crash_safety_sigkill_at_random_points_of_a_large_save(db_url, backend):
     """
     url = db_url
     server = subprocess.Popen(
-        [sys.executable, str(WORKER), url, str(CRASH_FIGURES), "--serve"],
+        [sys.executable, str(WORKER), url, str(CRASH_FIGURES[backend]), "--serve"],
         cwd=REPO,
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
@@ -662,9 +664,9 @@ def test_crash_safety_sigkill_at_random_points_of_a_large_save(db_url, backend):
 
             stored = assert_all_or_none(url)
             found = stored.get(hashlib.sha256(data_for(seed)).hexdigest(), 0)
-            assert found in (0, CRASH_FIGURES)
+            assert found in (0, CRASH_FIGURES[backend])
             if committed:
-                assert found == CRASH_FIGURES
+                assert found == CRASH_FIGURES[backend]
             outcomes.append("all" if found else "none")
     finally:
         server.stdin.close()
