@@ -80,7 +80,7 @@ def read_version(conn: Connection) -> int | None:
 
 def upgrade(engine: Engine, steps: list[Step] | None = None) -> Upgrade:
     """Create or upgrade the store's schema (see the module's doc); what was done."""
-    from loaders.store import _write_transaction, metadata
+    from loaders.store import StoreError, _write_transaction, metadata
 
     steps = sorted(steps or STEPS, key=lambda s: s.version)
     newest = head(steps)
@@ -98,7 +98,10 @@ def upgrade(engine: Engine, steps: list[Step] | None = None) -> Upgrade:
         if before == newest:
             return done
         if before is not None and before > newest:
-            raise RuntimeError(f"the database's schema is version {before}, newer than this code's {newest}")
+            raise StoreError(
+                f"数据库结构为版本 {before}，比本程序的版本 {newest} 新：请先更新程序",
+                f"the database schema is version {before}, newer than this code's {newest}: update the code first",
+            )
         now = datetime.now(UTC)
         version_metadata.create_all(conn, checkfirst=True)
         if before is None:

@@ -9,7 +9,7 @@ import streamlit as st
 
 from i18n import t
 from loaders.catalog import Catalog
-from ui.data import load_figures, load_reference
+from ui.data import load_figures_status, load_reference
 from ui.language import current_lang
 from ui.markdown import escape_markdown
 
@@ -51,9 +51,14 @@ def settle_memory() -> None:
 
 
 def load_page_data(lang: str) -> tuple[pd.DataFrame, Catalog]:
-    """Every figure and the reference tables; a failure is shown as a message, then the page stops."""
+    """Every figure and the reference tables; a failure is shown as a message, then the page stops.
+
+    Without the upload database the page goes on with the curated figures, under a notice."""
     try:
-        return load_figures(), load_reference()
+        figures, with_uploads = load_figures_status()
+        if not with_uploads:
+            st.warning(t("app.uploads_unavailable", lang), icon=":material/cloud_off:")
+        return figures, load_reference()
     except Exception as error:  # noqa: BLE001 - a broken table must read as a message, not a traceback
         st.error(escape_markdown(t("app.load_error", lang, error=error)))
         st.stop()
