@@ -253,8 +253,8 @@ class StoreUnavailableError(StoreError):
     """The database cannot be reached (server stopped, network down, connection lost)."""
 
     def __init__(self, url: str, detail: str):
-        self.url = url
-        where = sa.make_url(url).render_as_string(hide_password=True)
+        where = sa.make_url(url).render_as_string(hide_password=True) if url else "?"
+        self.url = where
         # The driver's message can span lines (psycopg adds a hint); its first line says enough.
         detail = (detail.strip().splitlines() or [""])[0][:300]
         super().__init__(
@@ -268,13 +268,14 @@ _UNAVAILABLE_SQLSTATES = ("08", "57P")
 
 
 def _on_error(context: sa.engine.ExceptionContext) -> StoreUnavailableError | None:
-    """Driver errors that mean "no database here now" become one StoreUnavailableError."""
+    """Driver errors that mean "no database here now" become one StoreUnavailableError: a failed
+    connect (server down, unknown host, wrong password or database name), a dropped connection."""
     if context.is_pre_ping:  # the pool is testing a pooled connection; it reconnects by itself
         return None
     original = context.original_exception
     sqlstate = getattr(original, "sqlstate", None) or ""
     connecting = context.connection is None and context.execution_context is None
-    if context.is_disconnect or sqlstate.startswith(_UNAVAILABLE_SQLSTATES) or (connecting and sqlstate == ""):
+    if connecting or context.is_disconnect or sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
         engine = context.engine
         url = engine.url.render_as_string(hide_password=False) if engine is not None else ""
         return StoreUnavailableError(url, str(original))
@@ -289,14 +290,19 @@ def _refuse_nul(figures: pd.DataFrame | None = None, **labels: object) -> None:
     """StoreError naming the field when a label or a figure's text holds a NUL character."""
     for name, value in labels.items():
         if value is not None and NUL in str(value):
-            raise StoreError(f"“{_FIELD_ZH.get(name, name)}”中含有空字符（NUL），请删除后重试", f"{name} contains a NUL character; remove it and try again")
+            raise StoreError(
+                f"“{_FIELD_ZH.get(name, name)}”中含有空字符（NUL），请删除后重试",
+                f"{name} contains a NUL character; remove it and try again",
+            )
     if figures is None:
         return
     import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
 
     for column in TEXT_COLUMNS:  # Arrow's substring search: ~0.4 s for a million figures' 22 columns
         if column in figures.columns and pc.any(pc.match_substring(pa.array(figures[column]), NUL)).as_py():
-            raise StoreError(f"数字的“{column}”中含有空字符（NUL），未保存", f"a figure's {column} contains a NUL character; not stored")
+            raise StoreError(
+                f"数字的“{column}”中含有空字符（NUL），未保存", f"a figure's {column} contains a NUL character; not stored"
+            )
 
 
 _FIELD_ZH = {"uploader": "上传人", "who": "操作人", "sheet": "工作表", "encoding": "编码", "file_name": "文件名"}
