@@ -51,7 +51,7 @@ def store_key() -> tuple[str, int]:
 def _load_figures(db_url: str, version: int) -> pd.DataFrame:
     """Cached per store and store version (the arguments are the cache key); shared, never mutated."""
     del db_url
-    return build_all_figures(include_uploaded=version != UNAVAILABLE)
+    return build_all_figures() if version != UNAVAILABLE else build_all_figures(include_uploaded=False)
 
 
 def _figures_key() -> tuple[str, int]:
