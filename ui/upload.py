@@ -260,7 +260,7 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
     try:
         store = current_store()
         duplicate: DuplicateUploadError | None = store.find_duplicate(data)
-        conflicts = store.find_conflicts(report.figures)
+        conflicts = store.find_conflicts(report.figures) if duplicate is None else None
     except StoreUnavailableError as error:
         st.error(escape_markdown(t("upload.store_unavailable", lang, error=error.text(lang))))
         return
