@@ -18,6 +18,15 @@ def format_beijing_time(moment: datetime | pd.Timestamp | str) -> str:
 
 
 UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
+    "upload.store_unavailable": {
+        "zh": "上传数据库暂时无法连接，文件未保存。请稍后重试，或联系管理员。（{error}）",
+        "en": "The upload database cannot be reached, so the file was not stored. Try again later or contact the "
+        "administrator. ({error})",
+    },
+    "upload.history_unavailable": {
+        "zh": "上传数据库暂时无法连接，无法列出或管理已上传的文件。（{error}）",
+        "en": "The upload database cannot be reached: past uploads cannot be listed or managed now. ({error})",
+    },
     "upload.title": {"zh": "上传地区数据", "en": "Upload regional figures"},
     "upload.intro": {
         "zh": "上传本地区的统计表（CSV 或 XLSX）。先校验并预览，确认后才保存；被拒绝的文件不会改变任何已保存的数据。",

@@ -5,6 +5,7 @@
     python -m loaders import FILE... [--yes] [--uploader NAME]
     python -m loaders extract FILE [--format csv|json] [--lang zh|en]
     python -m loaders hash-passphrase
+    python -m loaders db upgrade [--lang zh|en]
 """
 
 from __future__ import annotations
@@ -80,6 +81,42 @@ def _cmd_extract(args: argparse.Namespace) -> int:
     return 1 if any(m.level == "error" for m in result.messages) else 0
 
 
+DB_TEXTS = {
+    "current": ("数据库结构已是最新（版本 {after}）：{db}", "The database schema is current (version {after}): {db}"),
+    "created": ("已建立数据库结构（版本 {after}）：{db}", "Created the database schema (version {after}): {db}"),
+    "upgraded": (
+        "已升级数据库结构：版本 {before} → {after}（{steps}）：{db}",
+        "Upgraded the database schema: version {before} → {after} ({steps}): {db}",
+    ),
+}
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    """`db upgrade`: create or upgrade the store's schema (loaders.migrations), say what was done."""
+    import sqlalchemy as sa
+
+    from loaders.store import database_url, upgrade_schema
+
+    url = database_url()
+    done = upgrade_schema(url)
+    kind = "created" if done.created else "upgraded" if done.applied or done.before == 0 else "current"
+    zh, en = DB_TEXTS[kind]
+    steps = ", ".join(str(v) for v in done.applied) or "1"
+    db = sa.make_url(url).render_as_string(hide_password=True)
+    text = (zh if args.lang == "zh" else en).format(before=done.before, after=done.after, steps=steps, db=db)
+    sys.stdout.write(text + "\n")
+    return 0
+
+
+def _store_error_text(error: BaseException, lang: str) -> str | None:
+    """The one-line message of a store that cannot be used (unreachable, schema newer than the code);
+    the store module is looked up only where a command loaded it."""
+    store = sys.modules.get("loaders.store")
+    if store is not None and isinstance(error, store.StoreError):
+        return error.text(lang)
+    return None
+
+
 def _cmd_hash_passphrase(args: argparse.Namespace) -> int:
     import getpass
 
@@ -131,8 +168,20 @@ def main(argv: list[str] | None = None) -> int:
     secret = sub.add_parser("hash-passphrase", help="make the hash that locks uploading and removing")
     secret.set_defaults(func=_cmd_hash_passphrase)
 
+    db = sub.add_parser("db", help="the upload store's database: `db upgrade` creates or upgrades its schema")
+    db.add_argument("action", choices=("upgrade",))
+    db.add_argument("--lang", choices=("zh", "en"), default="zh")
+    db.set_defaults(func=_cmd_db)
+
     args = parser.parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except Exception as error:
+        text = _store_error_text(error, getattr(args, "lang", "zh"))
+        if text is None:
+            raise
+        sys.stderr.write(text + "\n")  # one line, no traceback: the database is down, not the program
+        return 1
 
 
 if __name__ == "__main__":

@@ -61,6 +61,7 @@ TEXTS = {
         "Stored: upload {upload_id}, {rows} rows, {figures} figures ({db}).",
     ),
     "store_error": ("未保存：数据库出错（{error}）。", "Not stored: database error ({error})."),
+    "store_unavailable": ("未保存：{error}", "Not stored: {error}"),
     "summary": ("共 {total} 个文件，已保存 {stored} 个。", "{stored} of {total} file(s) stored."),
 }
 
@@ -218,10 +219,19 @@ def import_file(
 
 
 def import_files(paths: list[Path], yes: bool, uploader: str, lang: str, replace: bool = False) -> int:
-    """Import each file on its own (one transaction each); 0 when all were stored, else 1."""
+    """Import each file on its own (one transaction each); 0 when all were stored, else 1.
+
+    An unreachable database stops the import with one line saying so (the next files would fail alike)."""
+    from loaders.store import StoreUnavailableError
+
     stored = 0
     for path in paths:
-        if import_file(path, yes=yes, uploader=uploader, lang=lang, replace=replace) is not None:
+        try:
+            upload_id = import_file(path, yes=yes, uploader=uploader, lang=lang, replace=replace)
+        except StoreUnavailableError as error:
+            sys.stdout.write(_t("store_unavailable", lang, error=error.text(lang)) + "\n")
+            return 1
+        if upload_id is not None:
             stored += 1
         sys.stdout.write("\n")
     if len(paths) > 1:

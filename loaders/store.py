@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import sqlite3
 import threading
 import time
@@ -250,6 +251,65 @@ class RefusedUploadError(StoreError):
     """A report that must not be stored (rejected, or holding no figures)."""
 
 
+class StoreUnavailableError(StoreError):
+    """The database cannot be reached (server stopped, network down, connection lost)."""
+
+    def __init__(self, url: str, detail: str):
+        where = sa.make_url(url).render_as_string(hide_password=True) if url else "?"
+        self.url = where
+        # The driver's message can span lines (psycopg adds a hint); its first line says enough.
+        detail = (detail.strip().splitlines() or [""])[0][:300]
+        super().__init__(
+            f"无法连接上传数据库 {where}：{detail}", f"the upload database {where} cannot be reached: {detail}"
+        )
+
+
+# SQLSTATE classes of a lost or refused connection: 08 connection exception, 57P operator intervention
+# (server shutting down, restarting, not yet accepting connections).
+_UNAVAILABLE_SQLSTATES = ("08", "57P")
+
+
+def _on_error(context: sa.engine.ExceptionContext) -> StoreUnavailableError | None:
+    """Driver errors that mean "no database here now" become one StoreUnavailableError: a failed
+    connect (server down, unknown host, wrong password or database name), a dropped connection."""
+    if context.is_pre_ping:  # the pool is testing a pooled connection; it reconnects by itself
+        return None
+    original = context.original_exception
+    sqlstate = getattr(original, "sqlstate", None) or ""
+    connecting = context.connection is None and context.execution_context is None
+    if connecting or context.is_disconnect or sqlstate.startswith(_UNAVAILABLE_SQLSTATES):
+        engine = context.engine
+        url = engine.url.render_as_string(hide_password=False) if engine is not None else ""
+        return StoreUnavailableError(url, str(original))
+    return None
+
+
+# Characters PostgreSQL cannot store in text (and SQLite would keep invisibly): refused with a message.
+NUL = "\x00"
+
+
+def _refuse_nul(figures: pd.DataFrame | None = None, **labels: object) -> None:
+    """StoreError naming the field when a label or a figure's text holds a NUL character."""
+    for name, value in labels.items():
+        if value is not None and NUL in str(value):
+            raise StoreError(
+                f"“{_FIELD_ZH.get(name, name)}”中含有空字符（NUL），请删除后重试",
+                f"{name} contains a NUL character; remove it and try again",
+            )
+    if figures is None:
+        return
+    import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
+
+    for column in TEXT_COLUMNS:  # Arrow's substring search: ~0.4 s for a million figures' 22 columns
+        if column in figures.columns and pc.any(pc.match_substring(pa.array(figures[column]), NUL)).as_py():
+            raise StoreError(
+                f"数字的“{column}”中含有空字符（NUL），未保存", f"a figure's {column} contains a NUL character; not stored"
+            )
+
+
+_FIELD_ZH = {"uploader": "上传人", "who": "操作人", "sheet": "工作表", "encoding": "编码", "file_name": "文件名"}
+
+
 def _utc(moment: datetime) -> datetime:
     """Drivers without time zones (SQLite) give naive datetimes back: they were stored as UTC."""
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
@@ -320,33 +380,62 @@ def _sqlite_path(url: sa.URL) -> Path | None:
 
 _engines: dict[str, Engine] = {}
 _engines_lock = threading.Lock()
+_upgrades: dict[str, Any] = {}  # url -> loaders.migrations.Upgrade done when its engine was made
+# Seconds a PostgreSQL connection attempt may take before the store counts as unavailable (unless the
+# URL sets its own connect_timeout): a page must not hang for minutes on an unreachable server.
+CONNECT_TIMEOUT_S = 10
+
+
+def _new_engine(url: str) -> Engine:
+    parsed = sa.make_url(url)
+    if parsed.drivername == "postgresql":  # SQLAlchemy's default driver would be psycopg2, not installed
+        parsed = parsed.set(drivername="postgresql+psycopg")
+    path = _sqlite_path(parsed)
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    options: dict[str, Any] = {"hide_parameters": True}  # a driver error never prints stored values
+    if parsed.get_backend_name() == "postgresql":
+        # A pooled connection the server dropped (restart, failover) is replaced before use.
+        options["pool_pre_ping"] = True
+        if "connect_timeout" not in parsed.query:
+            options["connect_args"] = {"connect_timeout": CONNECT_TIMEOUT_S}
+    engine = sa.create_engine(parsed, **options)
+    if parsed.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", _on_sqlite_connect)
+        sa.event.listen(engine, "begin", _on_sqlite_begin)
+    sa.event.listen(engine, "handle_error", _on_error)
+    return engine
 
 
 def _engine(url: str) -> Engine:
-    """One engine per URL per process, with the schema created on first use."""
+    """One engine per URL per process, with the schema created or upgraded on first use."""
+    from loaders.migrations import upgrade
+
     with _engines_lock:
         engine = _engines.get(url)
         if engine is not None:
             return engine
-        parsed = sa.make_url(url)
-        path = _sqlite_path(parsed)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            _remove_stale_temporaries(path)
-        engine = sa.create_engine(parsed)
-        if parsed.get_backend_name() == "sqlite":
-            sa.event.listen(engine, "connect", _on_sqlite_connect)
-            sa.event.listen(engine, "begin", _on_sqlite_begin)
-        # Look before taking the write lock: a reader starting while a long save runs elsewhere
-        # must not wait for it just to learn that the tables exist.
-        with engine.connect() as conn:
-            inspector = sa.inspect(conn)
-            missing = [t.name for t in metadata.sorted_tables if not inspector.has_table(t.name)]
-        if missing:
-            with _write_transaction(engine, lock=False) as conn:
-                metadata.create_all(conn, checkfirst=True)
+        engine = _new_engine(url)
+        try:
+            _upgrades[url] = upgrade(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        snapshot_name = _snapshot_database(url)
+        if snapshot_name is not None:
+            _remove_stale_temporaries(snapshot_name)  # a killed writer's leftovers (only those no live process holds)
         _engines[url] = engine
         return engine
+
+
+def upgrade_schema(url: str | None = None) -> Any:
+    """Bring the database's schema to this code's version; the `loaders.migrations.Upgrade` done.
+
+    A database first opened by this process is upgraded then (every Store does it); the answer is
+    what was done at that moment."""
+    url = url or database_url()
+    _engine(url)
+    return _upgrades[url]
 
 
 @contextmanager
@@ -359,6 +448,21 @@ def _write_transaction(engine: Engine, lock: bool = True) -> Iterator[Connection
                 # Serialise writers (conflict checks read, then write); readers are not blocked.
                 conn.exec_driver_sql("LOCK TABLE uploads IN EXCLUSIVE MODE")
             yield conn
+
+
+@contextmanager
+def _one_snapshot(conn: Connection) -> Iterator[None]:
+    """A read transaction whose statements all see one committed state.
+
+    SQLite's transactions do; PostgreSQL's default (READ COMMITTED) gives each statement its own
+    snapshot, so a save committed between two statements would show in the second only (a
+    snapshot key from before an upload, figures from after it). REPEATABLE READ, read only: one
+    snapshot, and a reader never waits for or fails because of a writer.
+    """
+    if conn.dialect.name == "postgresql":
+        conn = conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with conn.begin():
+        yield
 
 
 @contextmanager
@@ -538,10 +642,30 @@ def _fetch_tuples(conn: Connection, query: sa.Select) -> list[tuple]:
 SNAPSHOT_PATTERN = "{name}.figures-{key}.arrow"
 
 
+SNAPSHOT_DIR_ENV = "ANTIFRAUD_SNAPSHOT_DIR"
+
+
 def _snapshot_database(url: str) -> Path | None:
-    """The SQLite file whose snapshots sit beside it (None for another database)."""
-    path = _sqlite_path(sa.make_url(url))
-    return path if path is not None and path.exists() else None
+    """The path the snapshots are named after: a SQLite file (they sit beside it), or for a database
+    server a name in this machine's snapshot folder (`ANTIFRAUD_SNAPSHOT_DIR`, default `data/snapshots`;
+    empty: no snapshots), one per database URL. Each replica keeps its own; the key (the last event,
+    read in the figures' transaction) makes one written by another replica or before a restore safe."""
+    parsed = sa.make_url(url)
+    path = _sqlite_path(parsed)
+    if path is not None:
+        return path if path.exists() else None
+    if parsed.get_backend_name() == "sqlite":  # in memory
+        return None
+    folder = os.environ.get(SNAPSHOT_DIR_ENV)
+    if folder == "":
+        return None
+    folder_path = Path(folder) if folder else Path(__file__).resolve().parents[1] / "data" / "snapshots"
+    try:
+        folder_path.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    identity = parsed.set(password=None).render_as_string(hide_password=False)
+    return folder_path / f"{parsed.get_backend_name()}-{hashlib.sha256(identity.encode()).hexdigest()[:16]}"
 
 
 def _snapshot_key(conn: Connection) -> str | None:
@@ -843,7 +967,7 @@ class Store:
         One row per pair; `conflict_key` is what `save_upload(replace={key: "new"|"existing"})` takes.
         """
         normalised = normalise_figures(figures)
-        with self.engine.connect() as conn, conn.begin():  # one snapshot for the figures and their uploads
+        with self.engine.connect() as conn, _one_snapshot(conn):  # one state for the figures and their uploads
             found = _conflicts(conn, normalised)
         return found[CONFLICT_COLUMNS]
 
@@ -864,7 +988,7 @@ class Store:
         )
         snapshots = _snapshot_database(self.url)
         # One read transaction: the snapshot's key (the last event) and the figures are of one state.
-        with self.engine.connect() as conn, conn.begin():
+        with self.engine.connect() as conn, _one_snapshot(conn):
             key = _snapshot_key(conn) if snapshots else None
             if key is not None:
                 cached = _read_snapshot(snapshots, key)
@@ -965,6 +1089,7 @@ class Store:
         figures = normalise_figures(report.figures)
         if figures.empty:
             raise RefusedUploadError("文件中没有可保存的数字", "the file holds no figures to store")
+        _refuse_nul(figures, uploader=uploader, sheet=report.sheet, encoding=report.encoding)
         for key in replace or {}:
             _choice(replace, key)
         sha256 = hashlib.sha256(data).hexdigest()
@@ -1058,6 +1183,7 @@ class Store:
 
     def remove_upload(self, upload_id: str, who: str) -> bool:
         """Hide an upload and its figures (kept, restorable). False when it was already removed."""
+        _refuse_nul(who=who)
         now = _now()
         with _write_transaction(self.engine) as conn:
             if self._status(conn, upload_id) == REMOVED:
@@ -1077,6 +1203,7 @@ class Store:
         shown by another upload has the same key, the shown one stays (the restored one is hidden by
         it), so no slot ever shows two values.
         """
+        _refuse_nul(who=who)
         now = _now()
         with _write_transaction(self.engine) as conn:
             if self._status(conn, upload_id) == ACTIVE:

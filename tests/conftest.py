@@ -6,6 +6,9 @@ from pathlib import Path
 
 import pytest
 
+# The PostgreSQL test cluster and the `db_url` fixture of both backends.
+pytest_plugins = ["tests.pg"]
+
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 SEEDS = SHARED / "seeds"
@@ -37,3 +40,5 @@ def isolated_store(tmp_path_factory, monkeypatch):
     if "ANTIFRAUD_DB_URL" not in os.environ:
         path = tmp_path_factory.mktemp("store") / "antifraud.db"
         monkeypatch.setenv("ANTIFRAUD_DB_URL", f"sqlite:///{path}")
+    if "ANTIFRAUD_SNAPSHOT_DIR" not in os.environ:  # a database server's figure snapshots (loaders.store)
+        monkeypatch.setenv("ANTIFRAUD_SNAPSHOT_DIR", str(tmp_path_factory.mktemp("snapshots")))

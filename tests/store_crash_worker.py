@@ -2,6 +2,7 @@
 
     python tests/store_crash_worker.py DB_URL FIGURES SEED [--go FILE]
     python tests/store_crash_worker.py DB_URL FIGURES --serve
+    python tests/store_crash_worker.py DB_URL FIGURES SEED --churn ROUNDS --go FILE
 
 Prints one line per step, flushed, so the test knows where a kill landed:
 `ready` (waiting for the go file), `go <t>` (about to save), `begin <t>` (inside the transaction, before the first figure),
@@ -13,6 +14,11 @@ With `--serve` the worker imports once, then for each line `save SEED` read on s
 child that prints `child <pid>` and saves as above; on the next line (`reap`) the parent waits for
 the child and prints `exit <code>` (`exit -9` when it was killed by SIGKILL). The crash test kills the children: each is a
 process saving on its own connection, and no round pays for a Python start-up.
+
+With `--churn ROUNDS` the worker, once the go file exists, does ROUNDS times: save an upload on
+keys shared by every churn worker (so their saves conflict), remove one of its own uploads, and
+mostly restore it; it prints `saved|removed|restored <upload_id>` after each act returns, so the test
+can hold the database to exactly what every worker was told was done.
 
 The figure builder and report stand-in are imported by the tests too, so the test knows what
 a given seed saves (its bytes' sha256, its figure count) without talking to the worker.
@@ -51,8 +57,10 @@ class Report:
     new_metrics: list[dict] = field(default_factory=list)
 
 
-def build_figures(count: int, seed: int, regions: int = 300) -> pd.DataFrame:
-    """`count` figures with keys unique to `seed` (so seeds never conflict), values from the seed."""
+def build_figures(count: int, seed: int, regions: int = 300, metric_prefix: str | None = None) -> pd.DataFrame:
+    """`count` figures with keys unique to `seed` (so seeds never conflict), values from the seed.
+
+    With `metric_prefix` the keys are the same for every seed (metric `<prefix>_<n>`): uploads conflict."""
     rng = np.random.default_rng(seed)
     index = np.arange(count)
     frame = pd.DataFrame({c: [""] * count for c in FIGURE_COLUMNS})
@@ -65,7 +73,8 @@ def build_figures(count: int, seed: int, regions: int = 300) -> pd.DataFrame:
     frame["period_text"] = "2024年"
     frame["agency_id"] = "public_security"
     frame["category"] = "outcome"
-    frame["metric_id"] = [f"worker_{seed}_{int(m)}" for m in index // regions]
+    prefix = metric_prefix or f"worker_{seed}"
+    frame["metric_id"] = [f"{prefix}_{int(m)}" for m in index // regions]
     frame["measure"] = "level"
     frame["value"] = rng.integers(0, 10**7, count) / 10
     frame["unit"] = "cases"
@@ -108,6 +117,42 @@ def save(url: str, count: int, seed: int, go: Path | None = None) -> int:
     return 0
 
 
+def wait_for(go: Path) -> bool:
+    print("ready", flush=True)
+    deadline = time.monotonic() + GO_WAIT_SECONDS
+    while not go.exists():
+        if time.monotonic() > deadline:  # the test gave up: never linger
+            return False
+        time.sleep(0.005)
+    return True
+
+
+def churn(url: str, count: int, seed: int, rounds: int, go: Path) -> int:
+    """Save, remove and restore uploads on shared keys (see the module's doc)."""
+    import random
+
+    from loaders.store import Store
+
+    store = Store(url)
+    rng = random.Random(seed)
+    reports = [Report(build_figures(count, seed * 100 + r, metric_prefix="shared"), rows=count) for r in range(rounds)]
+    if not wait_for(go):
+        return 3
+    mine: list[str] = []
+    who = f"worker {seed}"
+    for r, report in enumerate(reports):
+        choice = rng.choice(["new", "existing"])
+        upload_id = store.save_upload(report, data_for(seed * 100 + r), f"churn-{seed}-{r}.csv", who, replace={"*": choice})
+        print(f"saved {upload_id}", flush=True)
+        mine.append(upload_id)
+        victim = rng.choice(mine)
+        if store.remove_upload(victim, who):
+            print(f"removed {victim}", flush=True)
+        if rng.random() < 0.7 and store.restore_upload(victim, who):
+            print(f"restored {victim}", flush=True)
+    return 0
+
+
 def serve(url: str, count: int) -> int:
     """Fork one saving child per `save SEED` line; the parent never opens the database."""
     import loaders.store  # noqa: F401  (imported once, before any fork)
@@ -140,6 +185,8 @@ def main(argv: list[str]) -> int:
     if "--serve" in argv:
         return serve(url, count)
     go = Path(argv[argv.index("--go") + 1]) if "--go" in argv else None
+    if "--churn" in argv:
+        return churn(url, count, int(argv[2]), int(argv[argv.index("--churn") + 1]), go)
     return save(url, count, int(argv[2]), go)
 
 

@@ -1,16 +1,17 @@
-"""`python -m loaders import`: real processes, a real SQLite file per test, corpus files as input."""
+"""`python -m loaders import`: real processes, a fresh SQLite file or PostgreSQL database per test
+(the `backend` parameter, tests/pg.py), corpus files as input."""
 
 from __future__ import annotations
 
 import os
 import pty
-import sqlite3
 import subprocess
 import sys
 from io import StringIO
 from pathlib import Path
 
 import pytest
+import sqlalchemy as sa
 
 from loaders.importer import import_file
 from loaders.store import Store
@@ -32,10 +33,9 @@ def corpus() -> None:
 
 
 @pytest.fixture
-def db_path(tmp_path, monkeypatch) -> Path:
-    path = tmp_path / "import.db"
-    monkeypatch.setenv("ANTIFRAUD_DB_URL", f"sqlite:///{path}")
-    return path
+def db_path(db_env) -> str:
+    """ANTIFRAUD_DB_URL set to this test's database (tests/pg.py's db_env); its URL."""
+    return db_env
 
 
 def run_import(*args: str, stdin=subprocess.DEVNULL) -> subprocess.CompletedProcess:
@@ -50,15 +50,22 @@ def run_import(*args: str, stdin=subprocess.DEVNULL) -> subprocess.CompletedProc
     )
 
 
-def stored_counts(db_path: Path) -> tuple[int, int]:
-    """(uploads, figures) in the database; (0, 0) when the file was never created."""
-    if not db_path.exists():
+def stored_counts(url: str) -> tuple[int, int]:
+    """(uploads, figures) in the database; (0, 0) when the SQLite file or the tables were never created."""
+    parsed = sa.make_url(url)
+    if parsed.get_backend_name() == "sqlite" and not Path(parsed.database).exists():
         return 0, 0
-    with sqlite3.connect(db_path) as conn:
-        return (
-            conn.execute("SELECT count(*) FROM uploads").fetchone()[0],
-            conn.execute("SELECT count(*) FROM upload_figures").fetchone()[0],
-        )
+    engine = sa.create_engine(parsed)
+    try:
+        with engine.connect() as conn:
+            if not sa.inspect(conn).has_table("uploads"):
+                return 0, 0
+            return (
+                conn.exec_driver_sql("SELECT count(*) FROM uploads").scalar(),
+                conn.exec_driver_sql("SELECT count(*) FROM upload_figures").scalar(),
+            )
+    finally:
+        engine.dispose()
 
 
 def test_an_accepted_file_is_stored_with_its_values(db_path):

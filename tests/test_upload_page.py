@@ -1,4 +1,5 @@
-"""The upload page in AppTest: check, preview, confirm, store; refusals store nothing."""
+"""The upload page in AppTest: check, preview, confirm, store; refusals store nothing. Tests that store
+run on a fresh SQLite file and a fresh PostgreSQL database (the `backend` parameter, tests/pg.py)."""
 
 from __future__ import annotations
 
@@ -17,11 +18,10 @@ TIMEOUT = 60
 
 
 @pytest.fixture
-def db_url(tmp_path, monkeypatch) -> str:
-    url = f"sqlite:///{tmp_path / 'store.db'}"
-    monkeypatch.setenv("ANTIFRAUD_DB_URL", url)
+def db_url(db_env, monkeypatch) -> str:
+    """ANTIFRAUD_DB_URL set to this test's database (tests/pg.py), no passphrase; its URL."""
     monkeypatch.delenv(access.ENV_VAR, raising=False)
-    return url
+    return db_env
 
 
 def run_page(lang: str = "zh") -> AppTest:
@@ -63,6 +63,16 @@ def test_template_upload_previews_then_stores_on_confirm(db_url):
     assert "已保存" in texts(at)
     uploads = Store(db_url).list_uploads()
     assert list(uploads.uploader) == ["百色市公安局"] and list(uploads.file_name) == ["模板.csv"]
+
+
+def test_a_nul_character_in_the_uploader_is_refused_with_a_message(db_url):
+    at = upload(run_page(), "模板.csv", build_template_csv())
+    at.text_input(key="upload_uploader").input("百色\x00市")
+    at.button(key="upload_confirm").click()
+    at = at.run()
+    assert not at.exception
+    assert "“上传人”中含有空字符（NUL）" in texts(at), texts(at)
+    assert Store(db_url).list_uploads().empty
 
 
 def test_same_file_twice_is_recognised(db_url):

@@ -13,6 +13,10 @@ over the websocket), which would make the next visitor of every page wait for a 
 store version (an upload, removal or restore, seen at the next rerun) replaces them.
 It is shared and read-only by convention: pages and charts filter it (`figures[mask]`,
 `.assign(...)` give new frames) and never set a column or value on it.
+
+When the store's database cannot be reached (a stopped server, a lost network), the pages still
+get the curated and derived figures, cached under the version `UNAVAILABLE`, and
+`load_figures_status()` says so; the next rerun asks the database again.
 """
 
 from __future__ import annotations
@@ -28,19 +32,26 @@ import streamlit as st
 from loaders.catalog import Catalog, load_catalog
 from loaders.figures import build_all_figures, configured_database_url, store_may_hold_figures
 
+# The store version of a database that cannot be reached now: curated and derived figures only.
+UNAVAILABLE = -1
+
 
 def store_key() -> tuple[str, int]:
     """(database URL, store version): what the cached figures are keyed on.
 
     A SQLite store file that does not exist yet holds no upload: version 0, without importing the
     store (SQLAlchemy) or creating the file. The upload page creates it with the first save.
+    A database that cannot be reached: `UNAVAILABLE`.
     """
     url = configured_database_url()
     if not store_may_hold_figures(url):
         return url, 0
-    from loaders.store import store_version
+    from loaders.store import StoreUnavailableError, store_version
 
-    return url, store_version()
+    try:
+        return url, store_version()
+    except StoreUnavailableError:
+        return url, UNAVAILABLE
 
 
 T = TypeVar("T")
@@ -84,13 +95,36 @@ _PER_STORE: SharedByKey[object] = SharedByKey(max_entries=64)
 
 
 def _load_figures(db_url: str, version: int) -> pd.DataFrame:
-    """Built once per store and store version; shared, never mutated."""
+    """Built once per store and store version; shared, never mutated. Under `UNAVAILABLE`: the
+    curated and derived figures only."""
+    if version == UNAVAILABLE:
+        return _FIGURES.get((db_url, version), lambda: build_all_figures(include_uploaded=False))
     return _FIGURES.get((db_url, version), build_all_figures)
+
+
+def _figures_key() -> tuple[str, int]:
+    """`store_key()`, or (url, UNAVAILABLE) when the figures of that version cannot be read now (the
+    database went away after the version was read): nothing is cached under a version it lacks."""
+    url, version = store_key()
+    if version != UNAVAILABLE:
+        from loaders.store import StoreUnavailableError
+
+        try:
+            _load_figures(url, version)
+        except StoreUnavailableError:
+            return url, UNAVAILABLE
+    return url, version
+
+
+def load_figures_status() -> tuple[pd.DataFrame, bool]:
+    """Every figure (read-only) and whether the uploaded ones are in it (False: database unreachable)."""
+    url, version = _figures_key()
+    return _load_figures(url, version), version != UNAVAILABLE
 
 
 def load_figures() -> pd.DataFrame:
     """Every figure: curated, derived and uploaded (loaders.figures.build_all_figures). Read-only."""
-    return _load_figures(*store_key())
+    return load_figures_status()[0]
 
 
 def _per_store(db_url: str, version: int, name: str, args: tuple, _build: Callable[..., T]) -> T:
@@ -104,7 +138,7 @@ def per_store(name: str, build: Callable[..., T], *args: object) -> T:
     `name` names `build` in the cache key: one name, one function. The result is shared by every
     session and rerun like the figures themselves: read-only by convention.
     """
-    return _per_store(*store_key(), name, args, build)
+    return _per_store(*_figures_key(), name, args, build)
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,7 +12,7 @@ import streamlit as st
 from i18n import t
 from loaders.catalog import Catalog
 from loaders.messages import BilingualError
-from ui.data import load_figures, load_reference
+from ui.data import load_figures_status, load_reference
 from ui.language import current_lang
 from ui.markdown import escape_markdown
 
@@ -69,9 +69,13 @@ def load_page_data(lang: str) -> tuple[pd.DataFrame, Catalog]:
     """Every figure and the reference tables; a failure is shown as a message, then the page stops.
 
     A BilingualError was written for people and is shown; anything else (a database, file or
-    programming error) shows a message with a log reference instead of its text."""
+    programming error) shows a message with a log reference instead of its text. Without the upload
+    database the page goes on with the curated figures, under a notice."""
     try:
-        return load_figures(), load_reference()
+        figures, with_uploads = load_figures_status()
+        if not with_uploads:
+            st.warning(t("app.uploads_unavailable", lang), icon=":material/cloud_off:")
+        return figures, load_reference()
     except BilingualError as error:
         log.warning("data could not be loaded: %s", error)
         st.error(escape_markdown(t("app.load_error", lang, error=error.text(lang))))

@@ -16,7 +16,7 @@ from i18n.upload import format_beijing_time
 from loaders import access
 from loaders.catalog import Catalog
 from loaders.messages import Message
-from loaders.store import DuplicateUploadError, Store, StoreError, database_url
+from loaders.store import DuplicateUploadError, Store, StoreError, StoreUnavailableError, database_url
 from loaders.tables import CheckReport, check_bytes
 from loaders.template import build_template_csv, build_template_xlsx
 from ui.access import verify_guess
@@ -296,8 +296,13 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
         return
     st.markdown(f"**{t('upload.preview', lang)}**")
     st.dataframe(preview_frame(report, catalog, lang), hide_index=True, width="stretch", key="upload_preview")
-    store = current_store()
-    duplicate: DuplicateUploadError | None = store.find_duplicate(data)
+    try:
+        store = current_store()
+        duplicate: DuplicateUploadError | None = store.find_duplicate(data)
+        conflicts = store.find_conflicts(report.figures) if duplicate is None else None
+    except StoreUnavailableError as error:
+        st.error(escape_markdown(t("upload.store_unavailable", lang, error=error.text(lang))))
+        return
     if duplicate is not None:
         st.warning(
             escape_markdown(
@@ -312,7 +317,6 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
             )
         )
         return
-    conflicts = store.find_conflicts(report.figures)
     differing = conflicts[~conflicts.same_value.astype(bool)] if len(conflicts) else conflicts
     replace = render_conflicts(differing, catalog, lang) if len(differing) else {}
     render_save(report, data, filename, replace, allowed, lang)
@@ -320,8 +324,12 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
 
 def render_history(allowed: bool, lang: str) -> None:
     st.subheader(t("upload.history", lang))
-    store = current_store()
-    uploads = store.list_uploads(include_removed=True)
+    try:
+        store = current_store()
+        uploads = store.list_uploads(include_removed=True)
+    except StoreUnavailableError as error:
+        st.error(escape_markdown(t("upload.history_unavailable", lang, error=error.text(lang))))
+        return
     if uploads.empty:
         st.caption(t("upload.history_empty", lang))
         return
