@@ -14,10 +14,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     # The frame
     "app.title": {"zh": "反诈数据看板", "en": "Anti-fraud statistics dashboard"},
     "app.language": {"zh": "语言 / Language", "en": "Language / 语言"},
-    "app.about": {
-        "zh": "所有数字均取自政府新闻发布会原文；每张图下方可查看数据与出处。",
-        "en": "Every number comes from a government press conference; under each chart you can see its data and source.",
-    },
     "app.uploads_unavailable": {
         "zh": "上传数据库暂时无法连接：本页只显示整理好的公开数据，不含各地上传的数字。请稍后刷新，或联系管理员。",
         "en": "The upload database cannot be reached: this page shows the curated figures only, without uploaded "

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from i18n import t
-from ui.data import load_reference, store_key
+from ui.data import UNAVAILABLE, load_reference, store_key
 from ui.markdown import escape_markdown
 
 UPLOAD_COLUMNS = ["upload_id", "file_name", "uploader", "uploaded_at"]
@@ -16,7 +16,7 @@ FILES_NAMED = 3  # the sidebar names a few files, then says how many uploads the
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _active_uploads(db_url: str, version: int) -> pd.DataFrame:
     """Active uploads, newest first, once per store version (shared, read-only)."""
-    if version == 0:  # no store file yet: nothing uploaded, and no SQLAlchemy import (cold start)
+    if version in (0, UNAVAILABLE):  # no store file yet (no SQLAlchemy import: cold start), or no database now
         return pd.DataFrame(columns=UPLOAD_COLUMNS)
     from loaders.store import Store
 
@@ -25,7 +25,15 @@ def _active_uploads(db_url: str, version: int) -> pd.DataFrame:
 
 def load_uploads() -> pd.DataFrame:
     """The uploads whose figures the pages show: upload_id, file_name, uploader, uploaded_at (UTC)."""
-    return _active_uploads(*store_key())
+    url, version = store_key()
+    if version in (0, UNAVAILABLE):
+        return _active_uploads(url, version)
+    from loaders.store import StoreUnavailableError
+
+    try:
+        return _active_uploads(url, version)
+    except StoreUnavailableError:  # gone since its version was read: nothing cached, the next run asks again
+        return pd.DataFrame(columns=UPLOAD_COLUMNS)
 
 
 def about_text(lang: str) -> str:
@@ -34,8 +42,10 @@ def about_text(lang: str) -> str:
     sources = load_reference().sources
     citations = t("list.separator", lang).join(sources["citation_zh" if lang == "zh" else "citation_en"])
     text = t("app.about_official", lang, sources=citations)
-    uploads = load_uploads()
     space = "" if lang == "zh" else " "
+    if store_key()[1] == UNAVAILABLE:
+        return text + space + t("app.uploads_unavailable", lang)
+    uploads = load_uploads()
     if uploads.empty:
         return text + space + t("app.about_no_uploads", lang)
     files = t("list.separator", lang).join(dict.fromkeys(uploads["file_name"].astype(str).head(FILES_NAMED)))
