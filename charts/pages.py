@@ -40,6 +40,7 @@ PAGES: list[PageInfo] = [
     PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud_types", ":material/category:"),
     PageInfo("compare", "地区对比", "Compare regions", "compare", ":material/compare_arrows:"),
     PageInfo("trends", "趋势", "Trends", "trends", ":material/show_chart:"),
+    PageInfo("map", "地图", "Map", "map", ":material/map:"),
     PageInfo("sources", "数据来源", "Sources", "sources", ":material/table_view:"),
 ]
 PAGE_IDS = [p.page_id for p in PAGES]
