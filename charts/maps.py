@@ -68,6 +68,14 @@ def map_periods(trend: pd.DataFrame) -> list[str]:
     return [f"{s}|{e}" for s, e in zip(rows["period_start"], rows["period_end"], strict=True)]
 
 
+def default_map_period(trend: pd.DataFrame) -> str:
+    """The period most provinces state (the latest among equals): the first view."""
+    rows = trend[trend["region_code"].str.endswith("0000")]
+    counts = rows.groupby(["period_start", "period_end"]).size().reset_index(name="n")
+    best = counts.sort_values(["n", "period_end", "period_start"], ascending=False).iloc[0]
+    return f"{best['period_start']}|{best['period_end']}"
+
+
 def build_map_values(figures: pd.DataFrame, catalog: Catalog, metric_id: str, measure: str, data: TrendsData) -> pd.DataFrame:
     """Every province point of the metric in the measure (compare's values, as the trends page)."""
     provinces = [r for r in data.regions.get(metric_id, []) if r.endswith("0000")]

