@@ -39,6 +39,8 @@ PAGES: list[PageInfo] = [
     PageInfo("crackdown", "断卡行动", "Gansu crackdown", "crackdown", ":material/sim_card:"),
     PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud_types", ":material/category:"),
     PageInfo("compare", "地区对比", "Compare regions", "compare", ":material/compare_arrows:"),
+    PageInfo("trends", "趋势", "Trends", "trends", ":material/show_chart:"),
+    PageInfo("map", "地图", "Map", "map", ":material/map:"),
     PageInfo("sources", "数据来源", "Sources", "sources", ":material/table_view:"),
 ]
 PAGE_IDS = [p.page_id for p in PAGES]
@@ -107,4 +109,8 @@ def build_page_charts(page_id: str, figures: pd.DataFrame, lang: str) -> list[Ch
         return build_fraud_type_charts(figures, lang, catalog)
     if page_id == "compare":
         return build_compare_charts(figures, lang, catalog)
+    if page_id == "trends":
+        from charts.trends import build_default_trend_charts
+
+        return build_default_trend_charts(figures, lang, catalog)
     return []

@@ -76,3 +76,6 @@ st.subheader(t("sources.policies", lang))
 st.dataframe(build_policy_table(catalog, lang), hide_index=True, key="sources_policies")
 st.subheader(t("sources.documents", lang))
 st.dataframe(build_source_table(catalog, lang), hide_index=True, key="sources_documents")
+
+st.subheader(t("page.map", lang))
+st.caption(t("map.sources_note", lang))
