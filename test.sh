@@ -3,15 +3,8 @@
 # then run the linter and the whole test suite. Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")"
-need=()
-[ -x /usr/bin/chromium ] || need+=(chromium)
-fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
-if [ ${#need[@]} -gt 0 ]; then
-  echo "==> installing ${need[*]} (Debian packages)"
-  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
-  $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" fontconfig >/dev/null
-fi
+source ./system-packages.sh  # NEEDED_PACKAGES, each with its check
+ensure_packages "${NEEDED_PACKAGES[@]}"
 source ./setup.sh requirements-dev.txt
 echo "==> ruff"
 .venv/bin/ruff check .
