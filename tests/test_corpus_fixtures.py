@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 import time
 
 import pytest
@@ -25,6 +27,7 @@ from tests.corpus_fixtures import (
     build,
     csv_text,
 )
+from tests.test_check_corpus import _assert_report_shape as assert_report_shape
 
 pytestmark = pytest.mark.filterwarnings("ignore::UserWarning:openpyxl.*")
 BARE_CHANGE = ("change_without_metric", 1, "同比(%)")  # a bare 同比(%) names no metric: not imported
@@ -161,6 +164,26 @@ def test_bombs_are_refused_before_anything_is_unpacked(name):
     report = check_bytes(data, name)
     assert time.perf_counter() - started < 1.0
     assert report.status == REJECTED and len(report.messages) == 1
+
+
+@pytest.mark.parametrize(
+    "name", ["baseline_utf8.csv", "duplicate_region_year_rows.csv", "empty_0_bytes.csv", "zip_bomb_valid_ooxml.xlsx"]
+)
+def test_check_command_contract(name, tmp_path):
+    path = tmp_path / name
+    path.write_bytes(build(name))
+    result = subprocess.run(
+        [sys.executable, "-m", "loaders", "check", "--format", "json", str(path)],
+        cwd=shared_material.REPO,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    payload = json.loads(result.stdout)
+    assert_report_shape(payload)
+    assert (payload["file"], payload["status"]) == (str(path), OUTCOMES[name][0])
+    assert result.returncode == (1 if payload["status"] == REJECTED else 0)
 
 
 # ---------------------------------------------------------------- values
