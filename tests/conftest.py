@@ -6,27 +6,31 @@ from pathlib import Path
 
 import pytest
 
+from tests import shared_material
+
 # The PostgreSQL test cluster and the `db_url` fixture of both backends.
 pytest_plugins = ["tests.pg"]
 
 REPO = Path(__file__).resolve().parents[1]
-SHARED = REPO.parent / "shared"
+SHARED = shared_material.shared_dir()  # ../shared, or ANTIFRAUD_SHARED_DIR
 SEEDS = SHARED / "seeds"
 CORPUS = SHARED / "corpus"
 
 
 @pytest.fixture
 def seeds_dir() -> Path:
-    if not SEEDS.is_dir():
-        pytest.skip(f"source documents not found at {SEEDS}: evidence cannot be checked here")
-    return SEEDS
+    seeds = shared_material.seeds_dir()
+    if not seeds.is_dir():
+        pytest.skip(f"source documents not found at {seeds} (kept outside the repository): evidence cannot be checked here")
+    return seeds
 
 
 @pytest.fixture
 def corpus_dir() -> Path:
-    if not CORPUS.is_dir():
-        pytest.skip(f"test corpus not found at {CORPUS}")
-    return CORPUS
+    corpus = shared_material.corpus_dir()
+    if not corpus.is_dir():
+        pytest.skip(f"test corpus not found at {corpus} (kept outside the repository)")
+    return corpus
 
 
 @pytest.fixture(autouse=True)

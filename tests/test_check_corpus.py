@@ -1,4 +1,4 @@
-"""`python -m loaders check` over every file of the shared corpus (../shared/corpus).
+"""`python -m loaders check` over every file of the shared corpus (../shared/corpus); skipped where it is absent.
 
 Every file ends in a report with the documented keys: accepted with the right values, or refused
 with messages naming row and column; never a traceback, never a hang. Most files are checked in
@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from loaders.tables import STATUSES, check_file
+from tests import shared_material
 
 REPO = Path(__file__).resolve().parents[1]
-CORPUS = REPO.parent / "shared" / "corpus"
+CORPUS = shared_material.corpus_dir()
 GENERATED = CORPUS / "generated"
 REPORT_KEYS = ["file", "status", "encoding", "sheet", "rows", "messages"]
 MESSAGE_KEYS = ["level", "row", "column", "code", "message_zh", "message_en"]
@@ -26,7 +27,11 @@ BOMBS = ("D05_zip_bomb_plain_renamed.xlsx", "D06_zip_bomb_valid_ooxml_6M_rows.xl
 OUTCOME = {"accept": "accepted", "accept_with_warnings": "accepted_with_warnings", "reject": "rejected"}
 
 CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file()) if CORPUS.is_dir() else []
-ABSENT = pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+ABSENT = pytest.mark.skipif(
+    not CORPUS.is_dir(),
+    reason=f"needs the shared test corpus, kept outside the repository, not found at {CORPUS} "
+    "(its generated cases are also built in code: tests/test_corpus_fixtures.py)",
+)
 
 
 def _ids(paths: list[Path]) -> list[str]:

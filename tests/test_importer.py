@@ -1,5 +1,8 @@
 """`python -m loaders import`: real processes, a fresh SQLite file or PostgreSQL database per test
-(the `backend` parameter, tests/pg.py), corpus files as input."""
+(the `backend` parameter, tests/pg.py).
+
+The input files are the project's own corpus fixtures (tests/corpus_fixtures.py) written to disk.
+"""
 
 from __future__ import annotations
 
@@ -15,21 +18,32 @@ import sqlalchemy as sa
 
 from loaders.importer import import_file
 from loaders.store import Store
-from tests.conftest import CORPUS, REPO
-
-GENERATED = CORPUS / "generated"
-ACCEPTED = GENERATED / "A01_valid_baseline_utf8.csv"
-SAME_WITH_BOM = GENERATED / "A06_utf8_bom.csv"  # A01's figures, other bytes
-ONE_VALUE_DIFFERS = GENERATED / "A03_gbk_excel_export.csv"  # A01's figures but 天津市 立案数 1427
-REJECTED = GENERATED / "C03_negative_counts.csv"
+from tests import corpus_fixtures
+from tests.conftest import REPO
 
 tables = pytest.importorskip("loaders.tables", reason="loaders/tables.py (the checker) has not landed yet")
+FILES = {
+    "ACCEPTED": "baseline_utf8.csv",
+    "SAME_WITH_BOM": "utf8_bom.csv",  # ACCEPTED's figures, other bytes
+    "ONE_VALUE_DIFFERS": "gbk_excel_export.csv",  # ACCEPTED's figures but 天津市 立案数 1846 (846)
+    "REJECTED": "negative_counts.csv",
+}
 
 
-@pytest.fixture(autouse=True)
-def corpus() -> None:
-    if not ACCEPTED.exists():
-        pytest.skip(f"test corpus not found at {GENERATED}")
+@pytest.fixture(scope="module")
+def files(tmp_path_factory) -> dict[str, Path]:
+    """FILES written to disk: key -> path."""
+    folder = tmp_path_factory.mktemp("import_files")
+    paths = {}
+    for key, name in FILES.items():
+        paths[key] = folder / name
+        paths[key].write_bytes(corpus_fixtures.build(name))
+    return paths
+
+
+def resolve(args: tuple[str, ...], files: dict[str, Path]) -> list[str]:
+    """Arguments with FILES keys (ACCEPTED, REJECTED …) replaced by the files' paths."""
+    return [str(files[a]) if a in files else a for a in args]
 
 
 @pytest.fixture
@@ -68,24 +82,24 @@ def stored_counts(url: str) -> tuple[int, int]:
         engine.dispose()
 
 
-def test_an_accepted_file_is_stored_with_its_values(db_path):
-    done = run_import(str(ACCEPTED), "--yes", "--uploader", "张三")
+def test_an_accepted_file_is_stored_with_its_values(db_path, files):
+    done = run_import(str(files["ACCEPTED"]), "--yes", "--uploader", "张三")
     assert done.returncode == 0, done.stdout + done.stderr
-    report = tables.check_file(ACCEPTED)
+    report = tables.check_file(files["ACCEPTED"])
     uploads = Store().list_uploads()
     assert len(uploads) == 1
     upload = uploads.iloc[0]
     assert f"上传编号 {upload.upload_id}" in done.stdout
-    assert (upload.file_name, upload.uploader, upload.row_count) == (ACCEPTED.name, "张三", report.rows)
-    assert Store().original_bytes(upload.upload_id) == ACCEPTED.read_bytes()
+    assert (upload.file_name, upload.uploader, upload.row_count) == (files["ACCEPTED"].name, "张三", report.rows)
+    assert Store().original_bytes(upload.upload_id) == files["ACCEPTED"].read_bytes()
     stored = Store().read_figures()
     key = ["region_code", "metric_id", "period_end", "measure"]
     expected = report.figures.sort_values(key)[key + ["value", "unit", "qualifier"]].values.tolist()
     assert stored.sort_values(key)[key + ["value", "unit", "qualifier"]].values.tolist() == expected
 
 
-def test_a_rejected_file_is_refused_naming_row_and_column(db_path):
-    done = run_import(str(REJECTED), "--yes")
+def test_a_rejected_file_is_refused_naming_row_and_column(db_path, files):
+    done = run_import(str(files["REJECTED"]), "--yes")
     assert done.returncode == 1
     assert "第4行" in done.stdout and "“立案数”列" in done.stdout
     assert "未保存" in done.stdout
@@ -96,25 +110,25 @@ def test_a_rejected_file_is_refused_naming_row_and_column(db_path):
 @pytest.mark.parametrize(
     ("args", "needle", "stored"),
     [
-        ((str(ACCEPTED),), "--yes", 0),  # stdin is not a terminal: refuse, say how to proceed
+        (("ACCEPTED",), "--yes", 0),  # stdin is not a terminal: refuse, say how to proceed
         (("/no/such/file.csv", "--yes"), "No such file", 0),
-        ((str(ACCEPTED), str(REJECTED), "--yes", "--lang", "en"), "1 of 2 file(s) stored", 1),
+        (("ACCEPTED", "REJECTED", "--yes", "--lang", "en"), "1 of 2 file(s) stored", 1),
     ],
     ids=["no-terminal", "missing-file", "one-of-two"],
 )
-def test_exit_status_is_1_unless_every_file_is_stored(db_path, args, needle, stored):
-    done = run_import(*args)
+def test_exit_status_is_1_unless_every_file_is_stored(db_path, files, args, needle, stored):
+    done = run_import(*resolve(args, files))
     assert done.returncode == 1, done.stdout
     assert needle in done.stdout
     assert "Traceback" not in done.stderr
     assert stored_counts(db_path)[0] == stored
 
 
-def test_the_same_file_twice_is_refused_naming_the_first_upload(db_path):
-    first = run_import(str(ACCEPTED), "--yes", "--uploader", "李四")
+def test_the_same_file_twice_is_refused_naming_the_first_upload(db_path, files):
+    first = run_import(str(files["ACCEPTED"]), "--yes", "--uploader", "李四")
     assert first.returncode == 0
     before = stored_counts(db_path)
-    again = run_import(str(ACCEPTED), "--yes", "--lang", "en")
+    again = run_import(str(files["ACCEPTED"]), "--yes", "--lang", "en")
     assert again.returncode == 1
     upload_id = Store().list_uploads().upload_id[0]
     assert upload_id in again.stdout and "李四" in again.stdout and "Not stored" in again.stdout
@@ -122,11 +136,11 @@ def test_the_same_file_twice_is_refused_naming_the_first_upload(db_path):
 
 
 @pytest.mark.parametrize(("answer", "status", "uploads"), [("y\n", 0, 1), ("n\n", 1, 0), ("", 1, 0)])
-def test_a_terminal_confirms_before_anything_is_stored(db_path, answer, status, uploads):
+def test_a_terminal_confirms_before_anything_is_stored(db_path, files, answer, status, uploads):
     leader, follower = pty.openpty()
     try:
         os.write(leader, answer.encode() if answer else b"\x04")  # Ctrl-D: end of input
-        done = run_import(str(ACCEPTED), stdin=follower)
+        done = run_import(str(files["ACCEPTED"]), stdin=follower)
     finally:
         os.close(follower)
         os.close(leader)
@@ -135,22 +149,22 @@ def test_a_terminal_confirms_before_anything_is_stored(db_path, answer, status, 
     assert stored_counts(db_path)[0] == uploads
 
 
-@pytest.mark.parametrize(("replace", "tianjin"), [(False, 803.0), (True, 1427.0)], ids=["keep", "replace"])
-def test_conflicting_figures_are_listed_and_the_choice_applied(db_path, replace, tianjin):
-    assert import_file(ACCEPTED, yes=True, uploader="a", out=StringIO()) is not None
+@pytest.mark.parametrize(("replace", "tianjin"), [(False, 846.0), (True, 1846.0)], ids=["keep", "replace"])
+def test_conflicting_figures_are_listed_and_the_choice_applied(db_path, files, replace, tianjin):
+    assert import_file(files["ACCEPTED"], yes=True, uploader="a", out=StringIO()) is not None
     out = StringIO()
-    upload_id = import_file(ONE_VALUE_DIFFERS, yes=True, uploader="b", replace=replace, out=out)
+    upload_id = import_file(files["ONE_VALUE_DIFFERS"], yes=True, uploader="b", replace=replace, out=out)
     assert upload_id is not None
     text = out.getvalue()
-    assert "天津市 · 立案数" in text and "现有 803 起" in text and "新 1427 起（第3行）" in text
+    assert "天津市 · 立案数" in text and "现有 846 起" in text and "新 1846 起（第3行）" in text
     assert "其中 47 个与库中数字完全相同" in text
     shown = Store().read_figures().query("region_code == '120000' and metric_id == 'cases_filed'")
     assert shown["value"].tolist() == [tianjin]
 
 
-def test_identical_figures_from_other_bytes_are_stored_but_not_shown_twice(db_path):
-    assert import_file(ACCEPTED, yes=True, uploader="a", out=StringIO()) is not None
-    assert import_file(SAME_WITH_BOM, yes=True, uploader="b", out=StringIO()) is not None
+def test_identical_figures_from_other_bytes_are_stored_but_not_shown_twice(db_path, files):
+    assert import_file(files["ACCEPTED"], yes=True, uploader="a", out=StringIO()) is not None
+    assert import_file(files["SAME_WITH_BOM"], yes=True, uploader="b", out=StringIO()) is not None
     shown = Store().read_figures()
     assert len(Store().list_uploads()) == 2
     assert not shown.duplicated(["region_code", "metric_id", "period_end", "measure"]).any()

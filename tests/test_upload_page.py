@@ -11,7 +11,8 @@ from streamlit.testing.v1 import AppTest
 from loaders import access
 from loaders.store import Store
 from loaders.template import build_template_csv, build_template_xlsx
-from tests.conftest import CORPUS, REPO
+from tests import corpus_fixtures
+from tests.conftest import REPO
 
 PAGE = str(REPO / "pages" / "upload.py")
 TIMEOUT = 60
@@ -88,13 +89,10 @@ def test_same_file_twice_is_recognised(db_url):
 
 @pytest.mark.parametrize(
     "name",
-    ["D05_zip_bomb_plain_renamed.xlsx", "A12_empty_0_bytes.csv", "A19_ole2_container_named.xlsx", "B08_unbalanced_quote.csv"],
+    ["zip_bomb_plain_renamed.xlsx", "empty_0_bytes.csv", "ole2_container_named.xlsx", "unbalanced_quote.csv"],
 )
 def test_refused_corpus_files_store_nothing(db_url, name):
-    path = CORPUS / "generated" / name
-    if not path.exists():
-        pytest.skip(f"corpus file {path} not found")
-    at = upload(run_page(), name, path.read_bytes())
+    at = upload(run_page(), name, corpus_fixtures.build(name))
     assert not at.exception
     assert "未保存任何数据" in texts(at)
     assert not at.get("button") or not any(b.key == "upload_confirm" for b in at.get("button"))
@@ -102,10 +100,8 @@ def test_refused_corpus_files_store_nothing(db_url, name):
 
 
 def test_markup_in_a_region_name_is_shown_as_text(db_url):
-    path = CORPUS / "generated" / "D03_html_markdown_in_region.csv"
-    if not path.exists():
-        pytest.skip(f"corpus file {path} not found")
-    at = upload(run_page(), path.name, path.read_bytes())
+    name = "html_markdown_in_region.csv"
+    at = upload(run_page(), name, corpus_fixtures.build(name))
     assert not at.exception
     for element in at.get("markdown"):
         assert "<script" not in element.value

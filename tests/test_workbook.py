@@ -16,7 +16,8 @@ from charts import downloads
 from charts.spec import Chart
 from charts.workbook import build_workbook, neutralise, sheet_names, to_csv_bytes
 from loaders.figures import build_all_figures
-from tests.conftest import CORPUS
+from tests.corpus_fixtures import INJECTION_PAYLOADS
+from tests.shared_material import corpus_dir
 
 OWASP_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -36,11 +37,24 @@ def read_payloads(corpus: Path) -> list[str]:
     return list(dict.fromkeys(payloads))
 
 
-@pytest.fixture(scope="module")
-def payloads() -> list[str]:
-    if not (CORPUS / "generated").is_dir() or not (CORPUS / "public" / "PayloadsAllTheThings").is_dir():
-        pytest.skip(f"injection payloads not found under {CORPUS}")
-    found = read_payloads(CORPUS)
+def built_payloads() -> list[str]:
+    """The corpus fixtures' payloads (tests/corpus_fixtures.py), and each attack behind every trigger."""
+    attacks = ["cmd|' /C calc'!A0", 'HYPERLINK("http://example.invalid","x")', "1+1", "SUM(1+9)*cmd|' /C calc'!A0"]
+    payloads = [*INJECTION_PAYLOADS, *(trigger + attack for trigger in OWASP_TRIGGERS for attack in attacks)]
+    payloads += [" =1+1", "\n=1+1", "'=1+1", "=1+1\r\n=2+2"]  # leading space, line feed, already quoted, two lines
+    return list(dict.fromkeys(payloads))
+
+
+@pytest.fixture(scope="module", params=["built", "corpus"])
+def payloads(request) -> list[str]:
+    """Injection payloads built here, or (where ../shared is present) read from the corpus's lists."""
+    if request.param == "built":
+        found = built_payloads()
+    else:
+        corpus = corpus_dir()
+        if not (corpus / "generated").is_dir() or not (corpus / "public" / "PayloadsAllTheThings").is_dir():
+            pytest.skip(f"the corpus's injection payload lists are not found under {corpus} (kept outside the repository)")
+        found = read_payloads(corpus)
     assert sum(p.startswith(OWASP_TRIGGERS) for p in found) >= 20, "the payload lists were not read"
     return found
 
