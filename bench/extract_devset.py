@@ -139,16 +139,16 @@ def score_document(doc: dict, text: str, extraction: Extraction | None = None) -
             matched += 1
     extra = [f.to_dict() for k, f in enumerate(figures) if k not in used and k not in neutral]
     labelled = sum(1 for lab in doc["figures"] if lab.get("kind", "statistic") == "statistic")
-    return DevScore(doc["id"], bool(doc.get("holdout")), labelled, len(figures) - len(neutral), matched, missed, near, extra)
+    return DevScore(
+        doc["id"], bool(doc.get("holdout")), labelled, len(figures) - len(neutral), matched, missed, near, extra
+    )
 
 
 def _total(scores: list[DevScore]) -> str:
     lab = sum(s.labelled for s in scores)
     pro = sum(s.proposed for s in scores)
     mat = sum(s.matched for s in scores)
-    return (
-        f"recall {mat}/{lab} = {mat / lab if lab else 1:.1%}, precision {mat}/{pro} = {mat / pro if pro else 1:.1%}"
-    )
+    return f"recall {mat}/{lab} = {mat / lab if lab else 1:.1%}, precision {mat}/{pro} = {mat / pro if pro else 1:.1%}"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -183,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
                 if id(label) not in near_ids:
                     print(f"  missed: {label['evidence']} {_label_fields(label)}")
             for e in s.extra:
-                print(f"  extra: {e['measure']} {e['value']} {e['unit']} {e['qualifier']} {e['doubt']} | {e['evidence']}")
+                print(
+                    f"  extra: {e['measure']} {e['value']} {e['unit']} {e['qualifier']} {e['doubt']} | {e['evidence']}"
+                )
     if groups[False]:
         print("development texts:", _total(groups[False]))
     if groups[True]:
