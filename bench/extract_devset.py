@@ -9,7 +9,7 @@ by ANTIFRAUD_DEVSET_TEXTS and skips, with the reason, when it is not set or a te
 is fetched at run time.
 
 A labelled figure is found when a proposed row has the same value, qualifier, measure, direction,
-basis and unit class (percent / percentage_points / yuan / months / days / count), its number inside
+basis and unit class (percent / percentage_points / yuan / months / days / count; none for 持平), its number inside
 an occurrence of the labelled evidence; rows are matched one to one. Recall = found / labelled
 statistics. Precision = matched proposals / proposals. Labels of kind "case" (the details of one
 case or one victim: 被骗483万元, 抓获梁某等36人) are neutral: not required, and a proposal matching
@@ -88,6 +88,12 @@ def read_text(folder: Path, doc: dict) -> tuple[str | None, str]:
 
 
 def _fields(fig: Figure) -> dict:
+    if fig.measure == "change" and float(fig.value) == 0:
+        return {**_fields_of(fig), "unit": "none"}
+    return _fields_of(fig)
+
+
+def _fields_of(fig: Figure) -> dict:
     return {
         "value": float(fig.value),
         "unit": unit_class(fig.unit),
@@ -99,7 +105,10 @@ def _fields(fig: Figure) -> dict:
 
 
 def _label_fields(label: dict) -> dict:
-    return {k: (float(label[k]) if k == "value" else label[k] or "") for k in FIELDS}
+    out = {k: (float(label[k]) if k == "value" else label[k] or "") for k in FIELDS}
+    if out["measure"] == "change" and out["value"] == 0:
+        out["unit"] = "none"  # no change (持平) has no unit: 0% and 0 cases say the same
+    return out
 
 
 def _spans(norm: str, evidence: str) -> list[tuple[int, int]]:
