@@ -167,11 +167,45 @@ DUAL_BASIS_RE = r"(?:同比|同)[、和及与/]?(?:环比)|(?:环比|环)[、和
 STREAK_WORDS = ("连续",)  # 连续13个月下降, 连续45天未发案: a streak is a statistic, not a legal term
 CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 # 近三成 / 超3成 / 五成以上: tenths, read as percent; only after a qualifier, a direction or a share word
-TENTHS_LEAD = ("由", "至", "到", "为", "近", "将近", "接近", "超", "超过", "逾", "约", "达", "过", "占", "均", "下降", "上升", "减少", "增长", "增加", "降低", "提高")
+TENTHS_LEAD = (
+    "由",
+    "至",
+    "到",
+    "为",
+    "近",
+    "将近",
+    "接近",
+    "超",
+    "超过",
+    "逾",
+    "约",
+    "达",
+    "过",
+    "占",
+    "均",
+    "下降",
+    "上升",
+    "减少",
+    "增长",
+    "增加",
+    "降低",
+    "提高",
+)
 TENTHS_NOT_BEFORE = "员功立为效果本交年案都熟绩型品长色全人"  # 成员, 成功, 成立 … are words, not tenths
 # a number with 以上/以下 qualifying a noun (30万元以上案件, 60岁以上老人) is a class boundary, not a statistic
 THRESHOLD_OK_AFTER = "了，,。；;、：:！!？?）)\n \u3000"
-KEEP_TEXT_UNITS = ("yuan", "percent", "percentage_points", "permille", "days", "hours", "weeks", "months", "years", "fold")
+KEEP_TEXT_UNITS = (
+    "yuan",
+    "percent",
+    "percentage_points",
+    "permille",
+    "days",
+    "hours",
+    "weeks",
+    "months",
+    "years",
+    "fold",
+)
 TIMES_SIGNS = "×xX*＊"  # 7×24小时: a schedule, not a statistic
 DOUBLE_WORDS = {"翻两番": 300, "翻了两番": 300, "翻一番": 100, "翻了一番": 100, "翻番": 100}
 METRIC_NOISE = (  # words stripped from the lead to leave the text's own metric words
@@ -391,11 +425,10 @@ _NUMBER_RE = re.compile(
     rf"(?P<inner>[余多])?(?P<scale>{_SCALE_ALT})?(?P<inner2>[余多])?\s?"
     rf"(?P<unit>{_UNIT_ALT})?(?P<suffix>{_alternation(SUFFIX_QUALIFIERS)})?"
 )
-# 过亿条, 近万人, 破亿: a qualifier and a scale standing for the number.
-_TENTHS_RE = re.compile(
-    r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九])成(?P<suffix>以上|左右|多)?"
-)
+# 近三成, 超3成, 五成以上 (tenths) and 连续两个月 (a streak in Chinese numerals).
+_TENTHS_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九])成(?P<suffix>以上|左右|多)?")
 _STREAK_RE = re.compile(r"连续(?P<num>[一二两三四五六七八九十]{1,2})(?P<unit>个月|天|周|年)")
+# 过亿条, 近万人, 破亿: a qualifier and a scale standing for the number.
 _WORDLESS_RE = re.compile(rf"(?P<qual>过|超|近|逾|突破|破)(?P<scale>亿|万|千万|百万)(?P<unit>{_UNIT_ALT})")
 _PREFIX_RE = re.compile(rf"(?:{_alternation(PREFIX_QUALIFIERS)})\s?$")
 _CLAUSE_BREAK = re.compile(r"[，,；;。！？!?：:\n（）()【】]|(?<!\d)\.(?!\d)")
