@@ -7,6 +7,8 @@ the same value, qualifier, measure and direction, its number inside the curated 
 Precision: the share of proposed rows that are such a match (each proposed row matches one curated
 row at most). Speed: extraction of a 20,000-character transcript (the two seed texts repeated), median
 of --runs. Not a timed test: the result is recorded in bench/RESULTS.md by hand.
+
+Texts the rules were not written for: bench/extract_devset.py (second development set, docs/extraction.md).
 """
 
 from __future__ import annotations

@@ -101,6 +101,7 @@ UNIT_WORDS = {
     "倍": "fold",
     "%": "percent",
     "‰": "permille",
+    "成": "percent",  # tenths (近三成): matched by _TENTHS_RE only, value ×10
 }
 DURATION_WORDS = ("年", "个月", "周")  # a count of these is a rule or a date, not a statistic
 DATE_AFTER = ("年", "月", "日", "号", "时", "点")  # 10月10日, 2020年, 11时
@@ -120,6 +121,16 @@ BASIS_WORDS = (  # nearest before the number wins
     ("较上月", "mom"),
     ("比上月", "mom"),
     ("较上季度", "mom"),
+    ("较上周", "mom"),
+    ("比上周", "mom"),
+    ("较上一周", "mom"),
+    ("比上一周", "mom"),
+    ("较前一周", "mom"),
+    ("比前一周", "mom"),
+    ("与前一周", "mom"),
+    ("与上周", "mom"),
+    ("上一周", "mom"),
+    ("前一周", "mom"),
     ("较行动前", "mom"),
     ("行动前", "mom"),
     ("去年同期", "yoy"),
@@ -151,6 +162,51 @@ PERIOD_PHRASES = (
     "目前",
 )
 FLAT_WORDS = ("持平", "基本持平")
+# both bases for one number (同比、环比均持平 / 环比和同比的降幅均在50%以上 / 同环比均下降): one row per basis
+DUAL_BASIS_RE = r"(?:同比|同)[、和及与/]?(?:环比)|(?:环比|环)[、和及与/]?(?:同比)|同环比|环同比"
+STREAK_WORDS = ("连续",)  # 连续13个月下降, 连续45天未发案: a streak is a statistic, not a legal term
+CHINESE_DIGITS = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
+# 近三成 / 超3成 / 五成以上: tenths, read as percent; only after a qualifier, a direction or a share word
+TENTHS_LEAD = (
+    "由",
+    "至",
+    "到",
+    "为",
+    "近",
+    "将近",
+    "接近",
+    "超",
+    "超过",
+    "逾",
+    "约",
+    "达",
+    "过",
+    "占",
+    "均",
+    "下降",
+    "上升",
+    "减少",
+    "增长",
+    "增加",
+    "降低",
+    "提高",
+)
+TENTHS_NOT_BEFORE = "员功立为效果本交年案都熟绩型品长色全人"  # 成员, 成功, 成立 … are words, not tenths
+# a number with 以上/以下 qualifying a noun (30万元以上案件, 60岁以上老人) is a class boundary, not a statistic
+THRESHOLD_OK_AFTER = "了，,。；;、：:！!？?）)\n \u3000"
+KEEP_TEXT_UNITS = (
+    "yuan",
+    "percent",
+    "percentage_points",
+    "permille",
+    "days",
+    "hours",
+    "weeks",
+    "months",
+    "years",
+    "fold",
+)
+TIMES_SIGNS = "×xX*＊"  # 7×24小时: a schedule, not a statistic
 DOUBLE_WORDS = {"翻两番": 300, "翻了两番": 300, "翻一番": 100, "翻了一番": 100, "翻番": 100}
 METRIC_NOISE = (  # words stripped from the lead to leave the text's own metric words
     "全市",
@@ -361,7 +417,7 @@ def _alternation(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-_UNIT_ALT = _alternation([w for w in UNIT_WORDS if w not in ("万元", "亿元")])
+_UNIT_ALT = _alternation([w for w in UNIT_WORDS if w not in ("万元", "亿元", "成")])
 _SCALE_ALT = _alternation(SCALES)
 _NUMBER_RE = re.compile(
     rf"(?<![\d.])(?P<num>\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|\d+(?:\.\d+)?)"
@@ -369,6 +425,9 @@ _NUMBER_RE = re.compile(
     rf"(?P<inner>[余多])?(?P<scale>{_SCALE_ALT})?(?P<inner2>[余多])?\s?"
     rf"(?P<unit>{_UNIT_ALT})?(?P<suffix>{_alternation(SUFFIX_QUALIFIERS)})?"
 )
+# 近三成, 超3成, 五成以上 (tenths) and 连续两个月 (a streak in Chinese numerals).
+_TENTHS_RE = re.compile(r"(?P<num>\d+(?:\.\d+)?|[一二两三四五六七八九])成(?P<suffix>以上|左右|多)?")
+_STREAK_RE = re.compile(r"连续(?P<num>[一二两三四五六七八九十]{1,2})(?P<unit>个月|天|周|年)")
 # 过亿条, 近万人, 破亿: a qualifier and a scale standing for the number.
 _WORDLESS_RE = re.compile(rf"(?P<qual>过|超|近|逾|突破|破)(?P<scale>亿|万|千万|百万)(?P<unit>{_UNIT_ALT})")
 _PREFIX_RE = re.compile(rf"(?:{_alternation(PREFIX_QUALIFIERS)})\s?$")
@@ -645,11 +704,16 @@ def _read_hits(norm: str) -> list[_Hit]:
             continue
         if in_date(a, b) or (not unit and not scale_word and after[:1] in DATE_AFTER):
             continue
-        if unit in ("年",) or (unit in DATE_AFTER and not scale_word and unit not in ("人",)):
+        streak = norm[max(0, a - 2) : a] in STREAK_WORDS and unit in ("个月", "天", "周", "年", "日")
+        if streak:
+            pass
+        elif unit in ("年",) or (unit in DATE_AFTER and not scale_word and unit not in ("人",)):
             if unit in ("年", "日", "时", "点") or (unit == "月" and not scale_word):
                 continue
-        if unit in DURATION_WORDS:
+        if unit in DURATION_WORDS and not streak:
             continue
+        if (a and norm[a - 1] in TIMES_SIGNS) or (m.end() < len(norm) and norm[m.end()] in TIMES_SIGNS):
+            continue  # 7×24小时
         if not unit and scale_word and not m.group("inner") and not m.group("inner2"):
             unit = ""  # 5.44亿 without a unit word: still a figure
         elif not unit:
@@ -675,6 +739,9 @@ def _read_hits(norm: str) -> list[_Hit]:
             qualifier = "at_least"
         if m.group("suffix"):
             qualifier = SUFFIX_QUALIFIERS[m.group("suffix")]
+            nxt = norm[m.end() : m.end() + 1]
+            if m.group("suffix") in ("以上", "以下") and nxt and nxt not in THRESHOLD_OK_AFTER:
+                continue  # 30万元以上案件: a class boundary
         start = a
         pm = _PREFIX_RE.search(norm, max(0, a - 4), a)
         if pm:
@@ -709,6 +776,36 @@ def _read_hits(norm: str) -> list[_Hit]:
                 False,
             )
         )
+    taken = [(h.num_start, h.end) for h in hits]
+    for m in _TENTHS_RE.finditer(norm):
+        a, b = m.span("num")
+        if any(s <= a < e for s, e in taken):
+            continue
+        if m.group("suffix") is None and m.end() < len(norm) and norm[m.end()] in TENTHS_NOT_BEFORE:
+            continue
+        lead = norm[max(0, a - 4) : a]
+        if not lead.endswith(TENTHS_LEAD) or (a > 0 and norm[a - 1].isdigit()):
+            continue
+        number = m.group("num")
+        digits = str(CHINESE_DIGITS[number]) if number in CHINESE_DIGITS else number
+        value, decimals = _decimal_value(digits, 10)
+        qualifier = "exact"
+        if m.group("suffix"):
+            qualifier = {"以上": "at_least", "多": "at_least", "左右": "about"}[m.group("suffix")]
+        start = a
+        pm = _PREFIX_RE.search(norm, max(0, a - 4), a)
+        if pm:
+            if PREFIX_QUALIFIERS[pm.group(0).strip()] != "exact" and qualifier == "exact":
+                qualifier = PREFIX_QUALIFIERS[pm.group(0).strip()]
+            start = pm.start()
+        hits.append(_Hit(start, m.end(), a, b, value, 0, "成", qualifier, True))
+    for m in _STREAK_RE.finditer(norm):
+        words = m.group("num")
+        if len(words) == 2 and not words.startswith("十"):
+            continue  # 二十 … : left to the analyst
+        value = CHINESE_DIGITS[words[0]] if len(words) == 1 else 10 + CHINESE_DIGITS.get(words[1], 0)
+        a, b = m.span("num")
+        hits.append(_Hit(a, m.end(), a, b, value, 0, m.group("unit"), "exact", False))
     hits.sort(key=lambda h: h.num_start)
     return hits
 
@@ -793,7 +890,12 @@ def extract_text(text: str) -> Extraction:
             tail = re.split(r"[，,；;。、和及与\n（(]", norm[h.end : h.end + 12], maxsplit=1)[0]
             metric_id, metric_zh, new = guess_metric(subject, unit_id, measure, tail)
             if not new and measure == "level" and unit_id not in ("percent",):
-                unit_id = _metric_unit(metric_id) or unit_id
+                metric_unit = _metric_unit(metric_id)
+                if metric_unit and (
+                    unit_id in ("", "numbers")
+                    or (unit_id not in KEEP_TEXT_UNITS and metric_unit not in KEEP_TEXT_UNITS)
+                ):
+                    unit_id = metric_unit
             pstart, pend, ptext = _period_for(norm, h.start, doc_date, measure == "change")
             doubt = h.doubt
             sent = norm[sentence : _sentence_end(norm, h.end)]
@@ -831,6 +933,7 @@ def extract_text(text: str) -> Extraction:
             )
     _borrow_metrics(norm, figures)
     figures.extend(_word_changes(text, norm, region_code, region_zh, doc_date))
+    figures.extend(_dual_basis(norm, figures))
     figures.sort(key=lambda f: f.number_start)
     for i, f in enumerate(figures, 1):
         f.figure_id = f"ex-{i:03d}"
@@ -861,6 +964,28 @@ def _borrow_metrics(norm: str, figures: list[Figure]) -> None:
                 f.metric_id, f.metric_zh, f.metric_new = g.metric_id, g.metric_zh, g.metric_new
                 f.doubt = "" if f.doubt == "new_metric" and not g.metric_new else f.doubt
                 break
+
+
+def _dual_basis(norm: str, figures: list[Figure]) -> list[Figure]:
+    """A change stated for both bases (同比、环比均持平; 环比和同比的降幅均在50%以上): the period-over-period
+    row is kept and a year-over-year twin is added."""
+    out = []
+    basis_words = [w for w, _ in BASIS_WORDS]
+    for f in figures:
+        if f.measure != "change":
+            continue
+        lead = norm[_sentence_start(norm, f.number_start) : f.number_start]
+        dual = list(re.finditer(DUAL_BASIS_RE, lead))
+        if not dual:
+            continue
+        bpos, bword = _last_word(lead, basis_words)
+        if dual[-1].end() < bpos + len(bword):
+            continue  # a single basis word stands nearer to the number
+        f.basis = "mom"
+        twin = Figure(**{k: getattr(f, k) for k in Figure.__dataclass_fields__})
+        twin.basis = "yoy"
+        out.append(twin)
+    return out
 
 
 def _metric_unit(metric_id: str) -> str:

@@ -297,3 +297,84 @@ def test_the_scorer_can_fail():
 
 def test_long_transcript_is_what_the_benchmark_measures(seeds_dir):
     assert len(long_transcript(seeds_dir)) == 20_000
+
+
+# --- patterns found on the second development set (bench/extract_devset) -------------------------
+
+
+def test_percentage_points_are_their_own_unit_not_percent():
+    f = one("全市电诈发案占刑事案件比重同比下降3.2个百分点。")
+    assert (f.measure, f.value, f.unit, f.direction, f.basis) == ("change", 3.2, "percentage_points", "decrease", "yoy")
+    g = one("破案率同比上升5.1个百分点。")
+    assert (g.unit, g.direction) == ("percentage_points", "increase")
+
+
+@pytest.mark.parametrize(
+    ("text", "measure", "value", "qualifier", "direction"),
+    [
+        ("损失金额同比下降近三成。", "change", 30, "about", "decrease"),
+        ("发案数下降近3成。", "change", 30, "about", "decrease"),
+        ("刷单类诈骗占比超五成。", "share", 50, "at_least", ""),
+        ("被骗群众中老年人占四成左右。", "share", 40, "about", ""),
+    ],
+)
+def test_tenths_are_read_as_percent(text, measure, value, qualifier, direction):
+    f = one(text)
+    assert (f.measure, f.value, f.unit, f.qualifier, f.direction) == (measure, value, "percent", qualifier, direction)
+
+
+def test_tenths_are_not_read_inside_words():
+    assert [f.unit_text for f in figs("专班成员3名成功劝阻，组成两个小组。")] == ["名"]
+    assert [f.unit for f in figs("专案组成功打掉团伙7个。")] == ["gangs"]
+
+
+def test_streaks_are_statistics_in_their_own_unit():
+    a, b, c = figs("发案数连续13个月下降，冒充客服类案件连续两个月环比下降，已连续45天未发案。")
+    assert (a.measure, a.value, a.unit) == ("level", 13, "months")
+    assert (b.measure, b.value, b.unit) == ("level", 2, "months")
+    assert (c.measure, c.value, c.unit) == ("level", 45, "days")
+
+
+def test_a_count_word_is_not_replaced_by_a_money_metric():
+    f = one("全市88起财产损失案件全部破获。")
+    assert (f.value, f.unit) == (88, "cases")
+
+
+def test_absolute_changes_week_on_week():
+    a, b, c = figs("接报刑事警情70起，比前一周增加6起；诈骗警情31起，较上周减少3起。")[1:4]
+    assert (a.measure, a.value, a.unit, a.direction, a.basis) == ("change", 6, "cases", "increase", "mom")
+    assert (b.measure, b.value) == ("level", 31)
+    assert (c.measure, c.value, c.direction, c.basis) == ("change", 3, "decrease", "mom")
+
+
+def test_a_change_stated_for_both_bases_is_two_rows():
+    found = figs("本月接报抢劫警情3起，环、同比均持平。")
+    assert [(f.measure, f.value, f.basis) for f in found] == [
+        ("level", 3, ""),
+        ("change", 0, "mom"),
+        ("change", 0, "yoy"),
+    ]
+    found = figs("涉校诈骗警情环比和同比的降幅均在40%以上。")
+    assert [(f.value, f.qualifier, f.direction, f.basis) for f in found] == [
+        (40, "at_least", "decrease", "mom"),
+        (40, "at_least", "decrease", "yoy"),
+    ]
+    # one basis word nearer to the number wins over an earlier pair
+    found = figs("同比、环比情况见下表。其中盗窃警情同比下降7.5%。")
+    assert [(f.value, f.basis) for f in found] == [(7.5, "yoy")]
+
+
+def test_a_class_boundary_is_not_a_statistic_but_a_stated_minimum_is():
+    assert [f.value for f in figs("全市96起损失20万元以上案件全部破获。")] == [96]
+    assert [f.value for f in figs("涉案金额在50万元以下的案件占比62%。")] == [62]
+    f = one("抓获犯罪嫌疑人300人以上。")
+    assert (f.value, f.qualifier) == (300, "at_least")
+
+
+def test_a_schedule_is_not_a_statistic():
+    assert figs("严格执行7×24小时值班制度。") == []
+
+
+def test_falling_to_a_share_is_a_share_level():
+    a, b = figs("贷款类案件占比由年初的38%下降至17%。")
+    assert [(f.measure, f.value) for f in (a, b)] == [("share", 38), ("share", 17)]
