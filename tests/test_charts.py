@@ -48,7 +48,9 @@ DERIVED_GOLDEN = {"bs24-d02": 27.0, "bs24-d03": 417.0}
 
 def read_curated() -> dict[str, dict[str, str]]:
     rows: dict[str, dict[str, str]] = {}
-    for name in ("gansu_2020_duanka", "baise_2024_fraud"):
+    with open(DATASETS / "sources.csv", encoding="utf-8", newline="") as handle:
+        names = [source["source_id"] for source in csv.DictReader(handle)]
+    for name in names:
         with open(DATASETS / f"{name}.csv", encoding="utf-8", newline="") as handle:
             for row in csv.DictReader(handle):
                 rows[row["figure_id"]] = row
