@@ -704,7 +704,7 @@ def _first_by(rows: list[dict], key: str) -> dict[object, dict]:
     return first
 
 
-_LEVEL_KEYS = {"compare.level.province", "compare.level.prefecture", "compare.level.county"}
+_LEVEL_KEYS = {"compare.level.country", "compare.level.province", "compare.level.prefecture", "compare.level.county"}
 
 
 def _region_level(catalog: Catalog, region_code: str) -> str:
