@@ -31,3 +31,15 @@ def test_the_whole_country_is_compared_per_capita_with_its_sourced_population():
     caveats = " ".join(build_caveats(comparison, rows, load_catalog(), "zh"))
     assert "全国为国家级" in caveats and "国家统计局" in caveats
     assert not is_province("100000") and is_province("620000")
+
+
+def test_the_compare_first_view_keeps_every_curated_region():
+    """More curated region-periods than the first view holds: each curated region keeps a place."""
+    from charts.compare import DEFAULT_COMBOS, default_combos, prepare_compare, region_key
+    from loaders.figures import build_all_figures
+
+    data = prepare_compare(build_all_figures(include_uploaded=False))
+    assert len(data.curated) > DEFAULT_COMBOS  # the situation this guards
+    shown = default_combos(data)
+    assert len(shown) == DEFAULT_COMBOS
+    assert {region_key(c) for c in shown} == {region_key(c) for c in data.curated}
