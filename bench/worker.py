@@ -187,7 +187,7 @@ def export(runs: int) -> dict:
 
 
 def _figures():
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     return build_all_figures(include_uploaded=False)
 

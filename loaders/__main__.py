@@ -18,7 +18,7 @@ import pandas as pd
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     figures = build_all_figures()
     # Integral values print as integers (1427, not 1427.0); others keep their stated decimals.

@@ -46,8 +46,9 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import ParseError
 
 from loaders.messages import Message, ReadError, error, excel_column, info, warning
+from loaders.upload import limits
 
-# Room for the checker's 1,000,000 data rows (loaders.tables.MAX_DATA_ROWS): a tidy table of that many
+# Room for the checker's 1,000,000 data rows (loaders.upload.limits.MAX_DATA_ROWS): a tidy table of that many
 # rows is ~52 MB in UTF-8. .streamlit/config.toml's server.maxUploadSize must be at least this.
 MAX_BYTES = 100 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10_000
@@ -123,7 +124,7 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_row
     """Read an uploaded CSV or XLSX file into a `Grid`; raise `ReadError` for anything unreadable.
 
     `max_rows` is the most data rows an upload may have (default: the checker's
-    `loaders.tables.MAX_DATA_ROWS`, read at call time). A CSV file is read only until it holds more
+    `loaders.upload.limits.MAX_DATA_ROWS`, read at call time). A CSV file is read only until it holds more
     non-blank rows than that plus a margin for title, header and total rows (`_row_cap`), and is then
     refused (`too_many_data_rows`), so a file far too large is refused quickly with little memory; up
     to that point the checker decides, with its own message.
@@ -435,9 +436,7 @@ class _RowLimit:
 
     def __init__(self, max_rows: int | None, filename: str):
         if max_rows is None:
-            from loaders import tables  # at call time: tables imports this module's caller, and may be tuned
-
-            max_rows = tables.MAX_DATA_ROWS
+            max_rows = limits.MAX_DATA_ROWS  # at call time: tests tune it
         self.max_rows = max_rows
         self.cap = _row_cap(max_rows)
         self.filename = filename

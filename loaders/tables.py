@@ -2,7 +2,7 @@
 
 `check_bytes(data, filename)` reads the file (`loaders.reading.read_grid`), finds the header below
 any title rows (two-row merged headers are combined), recognises the table's shape, and turns
-every number into a figure of the curated figure model (`loaders.figures.FIGURE_COLUMNS`):
+every number into a figure of the curated figure model (`loaders.model.FIGURE_COLUMNS`):
 
 - **wide**: one row per region, one column per metric (地区 | 年份 | 立案数 | 涉案金额(万元) …);
 - **wide by period**: one row per region and metric, one column per period (地区 | 指标 | 2023年 | 2024年);
@@ -35,19 +35,21 @@ from pandas.core.arrays.string_arrow import ArrowStringArray
 from loaders import messages as msg
 from loaders.bounds import bound_problem
 from loaders.catalog import Catalog, load_catalog
-from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.messages import Message, ReadError, excel_column
+from loaders.model import FIGURE_COLUMNS, MAX_EVIDENCE, negative_problem, percent_problem
 from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, find_period_in_text, parse_period
 from loaders.regions import RegionMatch, RegionMatchError, echo, is_within, match_region, normalize_region_text
+from loaders.upload import limits
 
 REPORT_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
 STATUSES = ("accepted", "accepted_with_warnings", "rejected")
 
-MAX_COLUMNS = 200
-MAX_CELL_CHARS = 32_767  # Excel's own limit for one cell
-MAX_DATA_ROWS = 1_000_000  # a 1,000,000-row tidy table checks in ~25 s CPU, peak memory ~0.8 GB
-MAX_MESSAGES = 300
+# The limits live in loaders.upload.limits (the reader reads them too); named here for older callers.
+MAX_COLUMNS = limits.MAX_COLUMNS
+MAX_CELL_CHARS = limits.MAX_CELL_CHARS
+MAX_DATA_ROWS = limits.MAX_DATA_ROWS
+MAX_MESSAGES = limits.MAX_MESSAGES
 FIGURE_CHUNK = 65_536  # candidates turned into frame columns at a time
 HEADER_SCAN_ROWS = 30
 MONEY_OUTLIER_YUAN = 10**11  # a region's amount above 1000亿元 is a unit typo, not a statistic
@@ -571,12 +573,12 @@ class _Checker:
         if not self.rows:
             self.add("error", "empty_file", "文件没有表头和数据", "the file has no header and no data")
             return
-        if self.width > MAX_COLUMNS:
+        if self.width > limits.MAX_COLUMNS:
             self.add(
                 "error",
                 "too_many_columns",
-                f"列数({self.width})超过上限{MAX_COLUMNS}，请只保留需要的列",
-                f"{self.width} columns exceed the limit of {MAX_COLUMNS}; keep only the columns needed",
+                f"列数({self.width})超过上限{limits.MAX_COLUMNS}，请只保留需要的列",
+                f"{self.width} columns exceed the limit of {limits.MAX_COLUMNS}; keep only the columns needed",
                 row=1,
             )
             return
@@ -614,12 +616,12 @@ class _Checker:
             for j, value in enumerate(row):
                 if not isinstance(value, str):
                     continue
-                if len(value) > MAX_CELL_CHARS:
+                if len(value) > limits.MAX_CELL_CHARS:
                     self.add(
                         "error",
                         "too_long",
-                        f"{excel_column(j)}{i + 1} 有{len(value)}个字符，超过单元格上限{MAX_CELL_CHARS}",
-                        f"{excel_column(j)}{i + 1} holds {len(value)} characters, over the cell limit of {MAX_CELL_CHARS}",
+                        f"{excel_column(j)}{i + 1} 有{len(value)}个字符，超过单元格上限{limits.MAX_CELL_CHARS}",
+                        f"{excel_column(j)}{i + 1} holds {len(value)} characters, over the cell limit of {limits.MAX_CELL_CHARS}",
                         row=i + 1,
                         column=names.get(j, excel_column(j)),
                     )
@@ -682,7 +684,7 @@ class _Checker:
         """Value of every cell inside a merged range, from the range's top-left cell."""
         filled = {}
         for r1, c1, r2, c2 in self.merged:
-            if r2 - r1 > 10_000 or c2 - c1 > MAX_COLUMNS:
+            if r2 - r1 > 10_000 or c2 - c1 > limits.MAX_COLUMNS:
                 continue
             if r1 >= len(self.rows) or c1 >= len(self.rows[r1]):
                 continue
@@ -1190,8 +1192,8 @@ class _Checker:
                     )
                 continue
             n_data += 1
-            if n_data > MAX_DATA_ROWS:
-                self.add("error", "too_many_rows", f"数据行超过{MAX_DATA_ROWS}行上限", f"more than {MAX_DATA_ROWS} data rows",
+            if n_data > limits.MAX_DATA_ROWS:
+                self.add("error", "too_many_rows", f"数据行超过{limits.MAX_DATA_ROWS}行上限", f"more than {limits.MAX_DATA_ROWS} data rows",
                          row=row_no)
                 return
             data_rows.append((row_no, values))
@@ -1713,38 +1715,20 @@ class _Checker:
             else:
                 direction = "decrease" if number < 0 else "increase"
                 number = abs(number)
-            if direction == "decrease" and number > 100:
-                self.add(
-                    "error",
-                    "out_of_range",
-                    f"{cell} 下降{number:g}%，不可能超过100%",
-                    f"{cell} is a decrease of {number:g}%, which cannot exceed 100%",
-                    row=row_no,
-                    column=where,
-                )
+            problem = percent_problem(number, "change", direction)
+            if problem is not None:
+                self.add("error", problem.code, f"{cell} {problem.message_zh}", f"{cell} {problem.message_en}",
+                         row=row_no, column=where)
                 return None
             if not self._plausible(number, spec, cell, row_no, where):
                 return None
             return number, direction
-        if number < 0:
-            self.add(
-                "error",
-                "negative",
-                f"{cell} 为负数({_text(raw).strip()})，数量不能为负",
-                f"{cell} is negative ({_text(raw).strip()}); amounts cannot be negative",
-                row=row_no,
-                column=where,
-            )
-            return None
-        if spec.kind == "percent" and number > 100:
-            self.add(
-                "error",
-                "out_of_range",
-                f"{cell} 为{number:g}，比率/占比应在0-100之间",
-                f"{cell} is {number:g}; a rate or share must be between 0 and 100",
-                row=row_no,
-                column=where,
-            )
+        problem = negative_problem(number)
+        if problem is None and spec.kind == "percent":
+            problem = percent_problem(number, spec.measure)
+        if problem is not None:
+            self.add("error", problem.code, f"{cell} {problem.message_zh}", f"{cell} {problem.message_en}",
+                     row=row_no, column=where)
             return None
         if spec.kind == "count" and number != number.to_integral_value():
             self.add(
@@ -2118,11 +2102,11 @@ def _check_handed_grid_now(handed: list, filename: str, sha256_hex: str, catalog
     checker.grid, checker.rows = None, []  # the cells are no longer needed: only the candidates are
     rank = {"error": 0, "warning": 1, "info": 2}
     messages = sorted(checker.messages + list(checker.formula_cells.values()), key=lambda m: rank[m.level])
-    if len(messages) > MAX_MESSAGES:
-        hidden = len(messages) - MAX_MESSAGES
-        levels = {m.level for m in messages[MAX_MESSAGES:]}
+    if len(messages) > limits.MAX_MESSAGES:
+        hidden = len(messages) - limits.MAX_MESSAGES
+        levels = {m.level for m in messages[limits.MAX_MESSAGES:]}
         level = "error" if "error" in levels else ("warning" if "warning" in levels else "info")
-        messages = messages[:MAX_MESSAGES] + [
+        messages = messages[:limits.MAX_MESSAGES] + [
             Message(level, "more_messages", f"另有{hidden}条问题未列出", f"{hidden} more problems not listed")
         ]
     status = _status(messages)

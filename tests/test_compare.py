@@ -24,7 +24,7 @@ from charts.compare import (
     shared_metrics,
 )
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from ui.markdown import escape_markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "compare.json.gz"

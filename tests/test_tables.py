@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
+from loaders.model import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.periods import PeriodError, parse_period
 from loaders.tables import REPORT_COLUMNS, CheckReport, check_bytes, header_key, parse_label
 

@@ -19,7 +19,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog, load_catalog
-from loaders.figures import build_all_figures, configured_database_url, store_may_hold_figures
+from loaders.frame import build_all_figures
+from loaders.model import configured_database_url, store_may_hold_figures
 
 
 def store_key() -> tuple[str, int]:
@@ -44,7 +45,7 @@ def _load_figures(db_url: str, version: int) -> pd.DataFrame:
 
 
 def load_figures() -> pd.DataFrame:
-    """Every figure: curated, derived and uploaded (loaders.figures.build_all_figures). Read-only."""
+    """Every figure: curated, derived and uploaded (loaders.frame.build_all_figures). Read-only."""
     return _load_figures(*store_key())
 
 
