@@ -1,7 +1,7 @@
 """The figure model at the bottom of `loaders/`: columns, allowed values, row rules, settings.
 
 Curated validation (`loaders.figures`), the upload checker (`loaders.upload`) and the store
-(`loaders.store`) all import this module; it imports nothing of the project. The other row rule both apply is `loaders.bounds`
+(`loaders.store`) all import this module; it imports nothing of the project but the vocabulary. The other row rule both apply is `loaders.bounds`
 (the plausible size of a value per kind of unit).
 Settings are read from the environment at call time, which is how tests point at fixtures.
 """
@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+from loaders.vocabulary import QUALIFIERS  # noqa: F401  (an allowed value of the model, named by the vocabulary)
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
 
@@ -90,7 +92,6 @@ CATEGORIES = (
     "outcome",
     "fraud_type",
 )
-QUALIFIERS = ("exact", "at_least", "about", "less_than")
 DIRECTIONS = ("increase", "decrease")
 BASES = ("yoy", "mom", "before_after")
 MEASURES = ("level", "change", "share")
@@ -111,11 +112,13 @@ def _g(number: Decimal | float) -> str:
     return f"{number:g}"
 
 
-def negative_problem(number: Decimal | float) -> ValueProblem | None:
-    """A level or share is never negative; a decrease is a change with direction `decrease`."""
+def negative_problem(number: Decimal | float, shown: str | None = None) -> ValueProblem | None:
+    """A level or share is never negative (a decrease is a change with direction `decrease`).
+
+    `shown` is the value as the person wrote it (the cell's text), else the number."""
     if number < 0:
-        return ValueProblem("negative", f"为负数({_g(number)})，数量不能为负；减少请用“下降”表示",
-                            f"is negative ({_g(number)}); amounts cannot be negative (a decrease is a change)")
+        shown = _g(number) if shown is None else shown
+        return ValueProblem("negative", f"为负数({shown})，数量不能为负", f"is negative ({shown}); amounts cannot be negative")
     return None
 
 

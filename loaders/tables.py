@@ -41,6 +41,7 @@ from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, find_period_in_text, parse_period
 from loaders.regions import RegionMatch, RegionMatchError, echo, is_within, match_region, normalize_region_text
 from loaders.upload import limits
+from loaders.vocabulary import PERCENT_WORDS, QUALIFIER_WORDS, SCALES, UNIT_WORDS
 
 REPORT_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
 STATUSES = ("accepted", "accepted_with_warnings", "rejected")
@@ -101,27 +102,7 @@ NOTE_PREFIXES = (
     "注", "备注", "说明：", "说明:", "数据来源", "资料来源", "来源：", "来源:", "填表人", "填报人", "制表人",
     "审核人", "负责人", "联系人", "联系电话", "填报日期", "制表日期", "报送日期", "统计口径", "附注", "制表：", "制表:",
 )
-QUALIFIER_WORDS = {
-    "约": "about", "大约": "about", "左右": "about", "近": "about", "约为": "about", "≈": "about",
-    "余": "at_least", "多": "at_least", "以上": "at_least", "超过": "at_least", "逾": "at_least",
-    "至少": "at_least", "突破": "at_least", "过": "at_least", "≥": "at_least", ">": "at_least",
-    "不足": "less_than", "不到": "less_than", "少于": "less_than", "以下": "less_than", "<": "less_than",
-    "精确": "exact", "准确": "exact", "确数": "exact", "exact": "exact", "about": "about",
-    "at_least": "at_least", "less_than": "less_than",
-}
-SCALE_WORDS = {"十": 10, "百": 100, "千": 1000, "万": 10**4, "十万": 10**5, "百万": 10**6, "千万": 10**7, "亿": 10**8}
-# Unit words -> (unit id for a new metric, kind). "" = use the metric's own unit.
-UNIT_WORDS = {
-    "元": ("yuan", "money"), "%": ("percent", "percent"), "百分比": ("percent", "percent"),
-    "百分点": ("percent", "percent"), "个百分点": ("percent", "percent"),
-    "人": ("persons", "count"), "名": ("persons", "count"), "人次": ("persons", "count"),
-    "起": ("cases", "count"), "件": ("cases", "count"), "宗": ("cases", "count"),
-    "张": ("cards", "count"), "次": ("times", "count"), "条": ("messages", "count"),
-    "户": ("households", "count"), "场": ("events", "count"), "场次": ("events", "count"),
-    "份": ("copies", "count"), "部": ("videos", "count"), "家": ("institutions", "count"),
-    "处": ("dens", "count"), "个": ("numbers", "count"), "天": ("days", "duration"), "日": ("days", "duration"),
-    "分钟": ("minutes", "duration"),
-}
+SCALE_WORDS = SCALES  # the qualifier, scale and unit words live in loaders.vocabulary
 CHANGE_BASIS = (("同比", "yoy"), ("较上年", "yoy"), ("比上年", "yoy"), ("较去年", "yoy"), ("比去年", "yoy"),
                 ("较同期", "yoy"), ("环比", "mom"), ("较上月", "mom"), ("比上月", "mom"))
 CHANGE_DIRECTION = (("下降率", "decrease"), ("下降", "decrease"), ("减少", "decrease"), ("降幅", "decrease"),
@@ -260,7 +241,7 @@ def parse_unit(text: str) -> Unit | None:
     t = header_key(text).removeprefix("单位:").removeprefix("单位").strip(":")
     if not t:
         return None
-    if t in ("%", "％", "百分比", "百分点", "个百分点", "‰"):
+    if t in PERCENT_WORDS:
         return Unit(1, "percent", "percent", t)
     scale = 1
     for word in sorted(SCALE_WORDS, key=len, reverse=True):
@@ -1723,7 +1704,7 @@ class _Checker:
             if not self._plausible(number, spec, cell, row_no, where):
                 return None
             return number, direction
-        problem = negative_problem(number)
+        problem = negative_problem(number, _text(raw).strip())
         if problem is None and spec.kind == "percent":
             problem = percent_problem(number, spec.measure)
         if problem is not None:
