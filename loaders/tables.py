@@ -199,7 +199,7 @@ def check_file(path: Path) -> CheckReport:
 def check_bytes(data: bytes, filename: str) -> CheckReport:
     """Check an uploaded file's bytes; never raises."""
     try:
-        from loaders.reading import read_grid
+        from loaders.upload.reading import read_grid
 
         try:
             grid = read_grid(data, filename)
