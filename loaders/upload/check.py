@@ -1,0 +1,196 @@
+"""`check`: one uploaded file → `CheckReport`, by passes that hand explicit values to each other.
+
+    grid ──trim, check_cells──▶ Table ──find_header, read_header──▶ Table with columns
+         ──read_rows──▶ Rows (data, totals) ──resolve_regions──▶ regions
+         ──build_candidates──▶ candidates ──check_totals, check_duplicates, check_cross_fields
+         ──build_frame──▶ figures ──▶ CheckReport
+
+Every pass reports into one `Collector`; the first pass that finds the table unreadable ends the
+check (the report then lists what was found so far).
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from loaders import messages as msg
+from loaders.catalog import Catalog, load_catalog
+from loaders.messages import ReadError
+from loaders.upload import limits
+from loaders.upload.crosschecks import check_cross_fields, check_duplicates, check_totals
+from loaders.upload.frame import build_frame
+from loaders.upload.header import find_header, read_header
+from loaders.upload.labels import MetricIndex
+from loaders.upload.messages import Collector
+from loaders.upload.places import resolve_regions
+from loaders.upload.report import REPORT_COLUMNS, CheckReport, sorted_messages, status_of
+from loaders.upload.rows import read_rows
+from loaders.upload.table import Table, check_cells, trim
+from loaders.upload.values import Candidate, build_candidates
+
+ESCALATED_READ_WARNINGS = frozenset({"control_characters"})
+FATAL_HEADER_CODES = frozenset(
+    {"duplicate_header", "no_region_column", "no_metric_columns", "no_metric_column", "unit_mismatch", "unknown_unit"}
+)
+
+
+def check_file(path: Path) -> CheckReport:
+    """Check one file on disk; `file` in the report is the path as given."""
+    name = str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        problem = msg.error(
+            "unreadable_file",
+            f"无法打开文件：{exc.strerror or type(exc).__name__}",
+            f"cannot open the file: {exc.strerror or type(exc).__name__}",
+        )
+        return CheckReport(file=name, status="rejected", messages=[problem])
+    report = check_bytes(data, Path(path).name)
+    report.file = name
+    return report
+
+
+def check_bytes(data: bytes, filename: str) -> CheckReport:
+    """Check an uploaded file's bytes; never raises."""
+    try:
+        from loaders.upload.reading import read_grid
+
+        try:
+            grid = read_grid(data, filename)
+        except ReadError as exc:
+            return CheckReport(file=filename, status="rejected", messages=list(exc.messages))
+        # The grid is handed over, not kept here: the check lets go of its cells before the
+        # figures frame is built, which lowers the peak memory of a large table.
+        handed = [grid]
+        del grid
+        return _check_handed_grid(handed, filename, hashlib.sha256(data).hexdigest())
+    except Exception as exc:  # the promise: a message, never a traceback
+        problem = msg.error(
+            "internal_error",
+            f"处理文件时出现内部错误（{type(exc).__name__}），请把文件发给维护人员",
+            f"internal error while checking the file ({type(exc).__name__}); please send the file to the maintainers",
+        )
+        return CheckReport(file=filename, status="rejected", messages=[problem])
+
+
+def check_grid(grid, filename: str, sha256_hex: str, catalog: Catalog | None = None) -> CheckReport:
+    """Check a grid already read from a file (see `loaders.upload.grid.Grid`)."""
+    return _check_handed_grid([grid], filename, sha256_hex, catalog)
+
+
+def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collector) -> list[Candidate]:
+    """The passes in order; the candidates of the table (empty when a pass found it unreadable)."""
+    for warning in reader_warnings or []:
+        if warning.code in ESCALATED_READ_WARNINGS:
+            # The reader cleaned the cell and kept going; a table with such cells is refused.
+            out.add("error", warning.code, warning.message_zh, warning.message_en, warning.row, warning.column)
+        elif warning.code == "formula_without_value" and warning.row is not None:
+            out.formula_cells[(warning.row, warning.column)] = warning
+        elif warning.code != "cell_longer_than_excel":  # reported below as an error per cell
+            out.messages.append(warning)
+    trim(table)
+    if not table.rows:
+        out.add("error", "empty_file", "文件没有表头和数据", "the file has no header and no data")
+        return []
+    if table.width > limits.MAX_COLUMNS:
+        out.add(
+            "error",
+            "too_many_columns",
+            f"列数({table.width})超过上限{limits.MAX_COLUMNS}，请只保留需要的列",
+            f"{table.width} columns exceed the limit of {limits.MAX_COLUMNS}; keep only the columns needed",
+            row=1,
+        )
+        return []
+    header = find_header(table.rows, metrics)
+    if not check_cells(table, header, out):
+        return []
+    if header is None:
+        out.add(
+            "error",
+            "no_header",
+            "找不到表头：应有一行列名，如“地区、年份、立案数”",
+            "no header row found: one row should name the columns, e.g. 地区, 年份, 立案数",
+        )
+        return []
+    read_header(table, header, metrics, out)
+    if any(m.level == "error" and m.code in FATAL_HEADER_CODES for m in out.messages):
+        return []
+    rows = read_rows(table, out)
+    if rows is None:
+        return []
+    regions = resolve_regions(table, rows.data, rows.tidy, out)
+    candidates = build_candidates(table, rows.data, regions, rows.tidy, metrics=metrics, out=out)
+    if rows.totals:
+        check_totals(table, rows.totals, rows.order(), candidates, out)
+    check_duplicates(table, candidates, out)
+    check_cross_fields(candidates, out)
+    return candidates
+
+
+_GC_LOCK = threading.Lock()
+_GC_PAUSES = [0, False]  # checks running, whether the collector was on when the first one started
+
+
+@contextmanager
+def _cyclic_gc_paused():
+    """Pause the cyclic garbage collector while a table is checked.
+
+    A large table allocates millions of lists and tuples; each allocation burst makes the collector
+    walk every live object (the grid's cells included), which made checking grow faster than the
+    table. Nothing the checker keeps forms reference cycles. The collector is switched back on when
+    the last running check ends (checks may run in several threads at once).
+    """
+    with _GC_LOCK:
+        if _GC_PAUSES[0] == 0:
+            _GC_PAUSES[1] = gc.isenabled()
+            gc.disable()
+        _GC_PAUSES[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_PAUSES[0] -= 1
+            if _GC_PAUSES[0] == 0 and _GC_PAUSES[1]:
+                gc.enable()
+
+
+def _check_handed_grid(handed: list, filename: str, sha256_hex: str, catalog: Catalog | None = None) -> CheckReport:
+    """check_grid of `handed`'s one grid, taken out of the list so that the check holds the only reference."""
+    with _cyclic_gc_paused():
+        return _check_handed_grid_now(handed, filename, sha256_hex, catalog)
+
+
+def _check_handed_grid_now(handed: list, filename: str, sha256_hex: str, catalog: Catalog | None) -> CheckReport:
+    grid = handed.pop()
+    encoding, sheet = getattr(grid, "encoding", None), getattr(grid, "sheet", None)
+    reader_warnings = getattr(grid, "warnings", None)
+    table = Table.of_grid(grid)
+    del grid
+    metrics = MetricIndex(catalog or load_catalog())
+    out = Collector()
+    candidates = check_table(table, reader_warnings, metrics, out)
+    table.rows = []  # the cells are no longer needed: only the candidates are
+    messages = sorted_messages(out.messages + list(out.formula_cells.values()))
+    status = status_of(messages)
+    display_name = Path(filename).name or filename
+    figures = build_frame(candidates, display_name, sha256_hex[:8]) if status != "rejected" else pd.DataFrame(columns=REPORT_COLUMNS)
+    del candidates
+    rows = int(figures["source_row"].nunique()) if len(figures) else 0
+    used = set(figures["metric_id"].unique()) if len(figures) else set()
+    return CheckReport(
+        file=filename,
+        status=status,
+        encoding=encoding,
+        sheet=sheet,
+        rows=rows,
+        messages=messages,
+        figures=figures,
+        new_metrics=[m for k, m in metrics.new_metrics.items() if k in used],
+    )
