@@ -23,6 +23,7 @@ from loaders import messages as msg
 from loaders.catalog import Catalog, load_catalog
 from loaders.messages import ReadError
 from loaders.upload import limits
+from loaders.upload.columnar import cells_are_clean, plain_tidy_frame
 from loaders.upload.crosschecks import check_cross_fields, check_duplicates, check_totals
 from loaders.upload.frame import build_frame
 from loaders.upload.header import find_header, read_header
@@ -85,8 +86,13 @@ def check_grid(grid, filename: str, sha256_hex: str, catalog: Catalog | None = N
     return _check_handed_grid([grid], filename, sha256_hex, catalog)
 
 
-def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collector) -> list[Candidate]:
-    """The passes in order; the candidates of the table (empty when a pass found it unreadable)."""
+def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collector, display_name: str = "",
+                sha8: str = "") -> list[Candidate] | pd.DataFrame:
+    """The passes in order; the candidates of the table (empty when a pass found it unreadable).
+
+    A plain tidy table gives its figures frame straight away (`loaders.upload.columnar`: the same
+    frame, worked out once per distinct text instead of once per cell).
+    """
     for warning in reader_warnings or []:
         if warning.code in ESCALATED_READ_WARNINGS:
             # The reader cleaned the cell and kept going; a table with such cells is refused.
@@ -109,7 +115,7 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
         )
         return []
     header = find_header(table.rows, metrics)
-    if not check_cells(table, header, out):
+    if not (cells_are_clean(table) or check_cells(table, header, out)):
         return []
     if header is None:
         out.add(
@@ -122,6 +128,10 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
     read_header(table, header, metrics, out)
     if any(m.level == "error" and m.code in FATAL_HEADER_CODES for m in out.messages):
         return []
+    if not out.formula_cells:
+        frame = plain_tidy_frame(table, metrics, display_name, sha8)
+        if frame is not None:
+            return frame
     rows = read_rows(table, out)
     if rows is None:
         return []
@@ -175,12 +185,17 @@ def _check_handed_grid_now(handed: list, filename: str, sha256_hex: str, catalog
     del grid
     metrics = MetricIndex(catalog or load_catalog())
     out = Collector()
-    candidates = check_table(table, reader_warnings, metrics, out)
+    display_name = Path(filename).name or filename
+    candidates = check_table(table, reader_warnings, metrics, out, display_name, sha256_hex[:8])
     table.rows = []  # the cells are no longer needed: only the candidates are
     messages = sorted_messages(out.messages + list(out.formula_cells.values()))
     status = status_of(messages)
-    display_name = Path(filename).name or filename
-    figures = build_frame(candidates, display_name, sha256_hex[:8]) if status != "rejected" else pd.DataFrame(columns=REPORT_COLUMNS)
+    if status == "rejected":
+        figures = pd.DataFrame(columns=REPORT_COLUMNS)
+    elif isinstance(candidates, pd.DataFrame):
+        figures = candidates
+    else:
+        figures = build_frame(candidates, display_name, sha256_hex[:8])
     del candidates
     rows = int(figures["source_row"].nunique()) if len(figures) else 0
     used = set(figures["metric_id"].unique()) if len(figures) else set()
