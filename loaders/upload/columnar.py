@@ -14,6 +14,7 @@ checks that both paths give the same frame.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import numpy as np
@@ -36,6 +37,9 @@ from loaders.upload.table import Table
 
 TIDY_ROLES = frozenset({"region", "period", "metric_name", "value", "unit"})
 _STRING = pd.StringDtype("pyarrow", na_value=np.nan)  # what the row path's frame holds
+_PLAIN_DECIMAL = re.compile(r"(0|[1-9][0-9]*)(?:\.([0-9]+))?")
+QUALIFIERS = ("exact", "at_least", "about", "less_than")
+DIRECTIONS = ("", "increase", "decrease")
 _NOTHING = pa.scalar("", pa.large_string())  # the separator of joined texts
 _POWERS_OF_TEN = np.array([10**k for k in range(1, 19)], dtype=np.int64)
 
@@ -156,26 +160,35 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
         specs.append(spec)
         headers.append(cell_text(name).strip())
 
-    # Values (values.figure): each distinct (value, metric and unit) once, without a message.
+    # Values (values.figure). A plain decimal (1346, 3939.6) in a count or amount column is the same
+    # exact number whatever the row: worked out with integer arithmetic on whole columns. Every other
+    # distinct (value, metric and unit) goes through figure() once, and must give no message.
     value_codes, value_cells = coded[value_col.index]
-    figure_codes, figure_index = pd.factorize(value_codes.astype(np.int64) * len(pair_index) + pair_codes)
-    numbers = np.empty(len(figure_index), dtype=np.float64)
-    qualifiers, directions = [], []
-    anywhere = Period(date(2000, 1, 1), date(2000, 1, 1), "")
-    somewhere = RegionMatch("000000", "", "", "province", "", "name", "")  # figure() needs a region to keep the figure
-    cells = value_pass.Cells(table, value_pass.Memo(), scratch, [])
-    for k, key in enumerate(figure_index):
-        value, pair = value_cells[key // len(pair_index)], key % len(pair_index)
-        spec = specs[pair]
-        value_pass.figure(start + 1, value_col, headers[pair], value, spec, somewhere, anywhere, "", {}, cells=cells)
-        if scratch.messages or len(cells.candidates) != 1:
-            raise NotPlain
-        cand = cells.candidates.pop()
-        if spec.kind == "percent" and 0 < abs(cand.value) < 1:
-            raise NotPlain  # ambiguous_percent depends on the rows above: the row passes decide
-        numbers[k] = float(cand.value)
-        qualifiers.append(cand.qualifier)
-        directions.append(cand.direction)
+    row_values, row_qualifiers, row_directions = _plain_decimals(value_codes, value_cells, specs, pair_codes)
+    rest = np.flatnonzero(row_qualifiers < 0)
+    if len(rest):
+        figure_codes, figure_index = pd.factorize(value_codes[rest].astype(np.int64) * len(pair_index) + pair_codes[rest])
+        numbers = np.empty(len(figure_index), dtype=np.float64)
+        qualifiers = np.empty(len(figure_index), dtype=np.int8)
+        directions = np.empty(len(figure_index), dtype=np.int8)
+        anywhere = Period(date(2000, 1, 1), date(2000, 1, 1), "")
+        somewhere = RegionMatch("000000", "", "", "province", "", "name", "")  # figure() keeps a figure with a region
+        cells = value_pass.Cells(table, value_pass.Memo(), scratch, [])
+        for k, key in enumerate(figure_index):
+            value, pair = value_cells[key // len(pair_index)], key % len(pair_index)
+            spec = specs[pair]
+            value_pass.figure(start + 1, value_col, headers[pair], value, spec, somewhere, anywhere, "", {}, cells=cells)
+            if scratch.messages or len(cells.candidates) != 1:
+                raise NotPlain
+            cand = cells.candidates.pop()
+            if spec.kind == "percent" and 0 < abs(cand.value) < 1:
+                raise NotPlain  # ambiguous_percent depends on the rows above: the row passes decide
+            numbers[k] = float(cand.value)
+            qualifiers[k] = QUALIFIERS.index(cand.qualifier)
+            directions[k] = DIRECTIONS.index(cand.direction)
+        row_values[rest] = numbers[figure_codes]
+        row_qualifiers[rest] = qualifiers[figure_codes]
+        row_directions[rest] = directions[figure_codes]
 
     # Duplicates (crosschecks.check_duplicates): one figure per (period, metric, measure, basis, region).
     period_keys, _ = pd.factorize(np.array(["|".join(p.key) for p in periods], dtype=object)[period_codes])
@@ -187,7 +200,7 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     return _frame(
         n, start, display_name, sha8,
         regions=(regions, region_codes), periods=(periods, period_codes), specs=(specs, headers, pair_codes),
-        figures=(numbers, qualifiers, directions, figure_codes),
+        figures=(row_values, row_qualifiers, row_directions),
     )
 
 
@@ -200,7 +213,7 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
     region_list, region_codes = regions
     period_list, period_codes = periods
     spec_list, headers, pair_codes = specs
-    numbers, qualifiers, directions, figure_codes = figures
+    row_values, row_qualifiers, row_directions = figures
     row_numbers = np.arange(start + 1, start + n + 1, dtype=np.int64)
     ids = pc.binary_join_element_wise(
         pa.scalar(f"up-{sha8}-", pa.large_string()),
@@ -224,8 +237,8 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
         "breakdown": empty,
         "measure": _strings([s.measure for s in spec_list], pair_codes),
         "unit": _strings([s.unit for s in spec_list], pair_codes),
-        "qualifier": _strings(qualifiers, figure_codes),
-        "direction": _directions(directions, figure_codes, changes, pair_codes),
+        "qualifier": _strings(list(QUALIFIERS), row_qualifiers),
+        "direction": _strings(list(DIRECTIONS), row_directions),
         "basis": _strings([(s.basis or "yoy") if change else "" for s, change in zip(spec_list, changes, strict=True)],
                           pair_codes),
         "evidence": _evidence(display_name, row_numbers, headers, pair_codes),
@@ -237,7 +250,7 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
     columns: dict[str, pd.Series] = {}
     for name in REPORT_COLUMNS:
         if name == "value":
-            columns[name] = pd.Series(numbers.take(figure_codes), name=name, copy=False)
+            columns[name] = pd.Series(row_values, name=name, copy=False)
         elif name == "source_row":
             columns[name] = pd.Series(row_numbers, name=name, copy=False)
         elif name == "derived":
@@ -249,11 +262,43 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
     return pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
 
 
-def _directions(directions, figure_codes, changes, pair_codes) -> pa.Array:
-    """A figure's direction where its measure is a change, else ""."""
-    stated = np.array(directions, dtype=object)[figure_codes]
-    is_change = np.array(changes, dtype=bool)[pair_codes]
-    return pa.array(np.where(is_change, stated, ""), type=pa.large_string())
+def _plain_decimals(value_codes: np.ndarray, value_cells: np.ndarray, specs: list, pair_codes: np.ndarray):
+    """Values of the rows whose cell is a plain decimal in a count or amount column; qualifier -1 elsewhere.
+
+    `values.figure` gives such a cell the number × the column's scale (a power of ten), exact, with no
+    qualifier or direction, provided the result is whole (a count), below its kind's ceiling and,
+    for an amount in 万元/亿元, below the unit-typo bound. Whole numbers below 2^53 are exact as floats,
+    so integer arithmetic gives the very float `float(Decimal)` gives.
+    """
+    n = len(value_codes)
+    mantissa = np.zeros(len(value_cells), dtype=np.int64)
+    fraction = np.full(len(value_cells), 99, dtype=np.int64)  # digits after the point; 99: not plain
+    for i, value in enumerate(value_cells):
+        match = _PLAIN_DECIMAL.fullmatch(value) if isinstance(value, str) and len(value) <= 16 else None
+        if match:
+            whole, part = match.group(1), match.group(2) or ""
+            mantissa[i], fraction[i] = int(whole + part), len(part)
+    exponents = np.full(len(specs), -1, dtype=np.int64)
+    limits_ = np.zeros(len(specs), dtype=np.float64)
+    for k, spec in enumerate(specs):
+        exponent = len(str(spec.scale)) - 1
+        if spec.measure != "level" or spec.scale != 10**exponent or spec.new_metric:
+            continue
+        if spec.kind == "count":
+            exponents[k], limits_[k] = exponent, 10.0**12
+        elif spec.kind == "money" and spec.scale_stated:
+            exponents[k], limits_[k] = exponent, (10.0**11 if spec.scale > 1 else 10.0**14)
+    row_exponents = exponents[pair_codes] - fraction[value_codes]
+    row_mantissa = mantissa[value_codes]
+    plain = (exponents[pair_codes] >= 0) & (row_exponents >= 0)
+    power = np.where(plain, row_exponents, 0)
+    approximate = row_mantissa.astype(np.float64) * np.power(10.0, power)
+    plain &= approximate < limits_[pair_codes] * 0.5
+    values = np.zeros(n, dtype=np.float64)
+    values[plain] = (row_mantissa[plain] * np.power(10, power[plain], dtype=np.int64)).astype(np.float64)
+    qualifiers = np.where(plain, QUALIFIERS.index("exact"), -1).astype(np.int8)
+    directions = np.zeros(n, dtype=np.int8)  # DIRECTIONS[0] == "": a level has none
+    return values, qualifiers, directions
 
 
 def _evidence(display_name: str, row_numbers: np.ndarray, headers: list[str], pair_codes: np.ndarray) -> pa.Array:
