@@ -103,27 +103,16 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
             out.messages.append(warning)
     trim(table)
     if not table.rows:
-        out.add("error", "empty_file", "文件没有表头和数据", "the file has no header and no data")
+        out.say("error", "empty_file")
         return []
     if table.width > limits.MAX_COLUMNS:
-        out.add(
-            "error",
-            "too_many_columns",
-            f"列数({table.width})超过上限{limits.MAX_COLUMNS}，请只保留需要的列",
-            f"{table.width} columns exceed the limit of {limits.MAX_COLUMNS}; keep only the columns needed",
-            row=1,
-        )
+        out.say("error", "too_many_columns", row=1, table_width=table.width, limits_max_columns=limits.MAX_COLUMNS)
         return []
     header = find_header(table.rows, metrics)
     if not (cells_are_clean(table) or check_cells(table, header, out)):
         return []
     if header is None:
-        out.add(
-            "error",
-            "no_header",
-            "找不到表头：应有一行列名，如“地区、年份、立案数”",
-            "no header row found: one row should name the columns, e.g. 地区, 年份, 立案数",
-        )
+        out.say("error", "no_header")
         return []
     read_header(table, header, metrics, out)
     if any(m.level == "error" and m.code in FATAL_HEADER_CODES for m in out.messages):

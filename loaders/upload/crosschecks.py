@@ -43,9 +43,7 @@ def check_totals(table: Table, totals, order, candidates: list[Candidate], out: 
         label = table.total_labels.get(row_no, "")
         label_zh, label_en = (label, label) if label else TOTAL_LABELS[kind]
         if kind == "of_which":
-            out.add("info", "subtotal_row", f"“{echo(label_zh)}”为分项小计（其中），已排除，未核对",
-                     f"“{echo(label_en)}” is an of-which subtotal; excluded, not checked", row=row_no,
-                     column=column_name)
+            out.say("info", "subtotal_row", row=row_no, column=column_name, label_zh=echo(label_zh), label_en=echo(label_en))
             continue
         code = "total_row" if kind == "total" else "subtotal_row"
         out.add("info", code, f"“{echo(label_zh)}”行不是地区数据，已排除",
@@ -80,10 +78,7 @@ def compare_total(table: Table, row_no, values, rows, by_row, out: Collector) ->
         if is_blank(cell):
             continue
         if isinstance(cell, str) and FORMULA.match(cell.strip()):
-            out.add("warning", "formula_no_value",
-                     f"{excel_column(c.index)}{row_no} 是公式但没有计算结果，无法核对合计（请在Excel中打开并保存）",
-                     f"{excel_column(c.index)}{row_no} is a formula without a computed value; the total cannot be checked"
-                     " (open and save the file in Excel)", row=row_no, column=where)
+            out.say("warning", "formula_no_value", row=row_no, column=where, excel_column_c_index=excel_column(c.index), row_no=row_no)
             continue
         try:
             parsed = parse_number(cell)
@@ -101,15 +96,7 @@ def compare_total(table: Table, row_no, values, rows, by_row, out: Collector) ->
         summed = sum((p.value for p in parts), Decimal(0))
         if abs(summed - total) > tolerance:
             shown_sum = summed / c.spec.scale if c.spec.scale > 1 else summed
-            out.add(
-                "warning",
-                "total_mismatch",
-                f"合计行的“{echo(c.header)}”为{cell_text(cell).strip()}，但第{min(rows)}-{max(rows)}行之和为{shown_sum.normalize():f}",
-                f"the total of “{echo(c.header)}” is {cell_text(cell).strip()} but rows {min(rows)}-{max(rows)} add up to"
-                f" {shown_sum.normalize():f}",
-                row=row_no,
-                column=where,
-            )
+            out.say("warning", "total_mismatch", row=row_no, column=where, c_header=echo(c.header), cell=cell_text(cell).strip(), min_rows=min(rows), max_rows=max(rows), shown_sum_normalize=shown_sum.normalize())
 
 
 def check_duplicates(table: Table, candidates: list[Candidate], out: Collector) -> None:
@@ -139,13 +126,9 @@ def check_duplicates(table: Table, candidates: list[Candidate], out: Collector) 
         sample = first_of_row[later]
         what = f"{sample.region_zh} {sample.period.text}"
         if differs:
-            out.add("error", "conflicting_duplicate", f"与第{earlier}行同为“{what}”，但数值不同，请删除其中一行",
-                     f"rows {earlier} and {later} are both “{what}” with different values; delete one",
-                     row=later, column=region_col.header if region_col else None)
+            out.say("error", "conflicting_duplicate", row=later, column=region_col.header if region_col else None, earlier=earlier, what=what, later=later)
         else:
-            out.add("error", "duplicate_row", f"与第{earlier}行完全重复（同为“{what}”），请删除其中一行",
-                     f"row {later} repeats row {earlier} (“{what}”); delete one",
-                     row=later, column=region_col.header if region_col else None)
+            out.say("error", "duplicate_row", row=later, column=region_col.header if region_col else None, earlier=earlier, what=what, later=later)
 
 
 def check_cross_fields(candidates: list[Candidate], out: Collector) -> None:
@@ -177,23 +160,13 @@ def check_cross_fields(candidates: list[Candidate], out: Collector) -> None:
 def cross_field_row(row_no: int, found: dict[str, Candidate], out: Collector) -> None:
     filed, solved = found.get("cases_filed"), found.get("cases_solved")
     if filed and solved and solved.value > filed.value:
-        out.add("warning", "cross_field", f"破案数({solved.value:f})大于立案数({filed.value:f})，请核对",
-                 f"cases solved ({solved.value:f}) exceed cases filed ({filed.value:f}); please check",
-                 row=row_no, column=solved.header)
+        out.say("warning", "cross_field", row=row_no, column=solved.header, solved_value=solved.value, filed_value=filed.value)
     losses, recovered = found.get("fraud_losses"), found.get("losses_recovered")
     if losses and recovered and recovered.value > losses.value:
-        out.add("warning", "cross_field", "挽损金额大于涉案金额，请核对",
-                 "losses recovered exceed the amount lost; please check", row=row_no, column=recovered.header)
+        out.say("warning", "cross_field:2", row=row_no, column=recovered.header)
     rate = found.get("clearance_rate")
     if rate and filed and solved and filed.value > 0:
         computed = solved.value * 100 / filed.value
         if abs(computed - rate.value) > Decimal("0.15"):
-            out.add(
-                "warning",
-                "cross_field",
-                f"破案率{rate.value:f}与破案数/立案数={computed:.1f}不符，请核对",
-                f"clearance rate {rate.value:f} does not match solved/filed = {computed:.1f}; please check",
-                row=row_no,
-                column=rate.header,
-            )
+            out.say("warning", "cross_field:3", row=row_no, column=rate.header, rate_value=rate.value, computed=computed)
 

@@ -134,15 +134,7 @@ def check_duplicate_headers(table: Table, header_row: int, out: Collector) -> No
         key = header_key(c.header)
         if key in seen:
             first = seen[key]
-            out.add(
-                "error",
-                "duplicate_header",
-                f"表头“{echo(c.header)}”重复出现（第{excel_column(first.index)}列和第{excel_column(c.index)}列），请删除或改名",
-                f"the header “{echo(c.header)}” appears twice (columns {excel_column(first.index)} and"
-                f" {excel_column(c.index)}); delete or rename one",
-                row=header_row,
-                column=c.header,
-            )
+            out.say("error", "duplicate_header", row=header_row, column=c.header, c_header=echo(c.header), excel_column_first_index=excel_column(first.index), excel_column_c_index=excel_column(c.index))
         else:
             seen[key] = c
 
@@ -166,21 +158,10 @@ def resolve_figure_columns(table: Table, header_row: int, metrics: MetricIndex, 
             unknown = [c.header for c in table.columns if c.role == "text" and c.header]
             listed_zh = f"；无法识别的列：{'、'.join(echo(u) for u in unknown[:5])}" if unknown else ""
             listed_en = f"; unrecognised columns: {', '.join(echo(u) for u in unknown[:5])}" if unknown else ""
-            out.add(
-                "error",
-                "no_region_column",
-                f"找不到“地区”列（列名应为地区、地市、单位或行政区划代码）{listed_zh}",
-                f"no region column found (name it 地区, 地市, 单位 or 行政区划代码){listed_en}",
-                row=header_row,
-            )
+            out.say("error", "no_region_column", row=header_row, listed_zh=listed_zh, listed_en=listed_en)
             return
         table.title_region = title_region
-        out.add(
-            "info",
-            "region_from_title",
-            f"表中没有“地区”列，地区取自标题：{title_region.name_zh}",
-            f"no region column; the region is taken from the title: {title_region.name_en}",
-        )
+        out.say("info", "region_from_title", title_region_name_zh=title_region.name_zh, title_region_name_en=title_region.name_en)
     else:
         table.title_region = None
     for c in table.columns:
@@ -217,24 +198,9 @@ def resolve_figure_columns(table: Table, header_row: int, metrics: MetricIndex, 
                     c.spec = Spec(base.metric_id, base.metric_zh, base.metric_en, base.category, "change",
                                   "percent", "percent", direction=label.direction, basis=label.basis,
                                   new_metric=base.new_metric)
-                    out.add(
-                        "warning",
-                        "change_attributed",
-                        f"“{echo(c.header)}”未写明指标，按左侧列视为“{base.metric_zh}”的{'同比' if label.basis == 'yoy' else '环比'}变化；如不对请改写表头",
-                        f"“{echo(c.header)}” names no metric; read as the change of “{base.metric_zh}” (the column to its"
-                        " left); rename the header if that is wrong",
-                        row=header_row,
-                        column=c.header,
-                    )
+                    out.say("warning", "change_attributed", row=header_row, column=c.header, c_header=echo(c.header), base_metric_zh=base.metric_zh, 同比_if_label_basis_yoy_else_环比='同比' if label.basis == 'yoy' else '环比')
                 else:
-                    out.add(
-                        "warning",
-                        "change_without_metric",
-                        f"“{echo(c.header)}”未写明是哪个指标的变化，该列未导入",
-                        f"“{echo(c.header)}” does not say which metric changed; the column was not imported",
-                        row=header_row,
-                        column=c.header,
-                    )
+                    out.say("warning", "change_without_metric", row=header_row, column=c.header, c_header=echo(c.header))
                     c.role = "text"
             else:
                 c.spec = spec_for(spec_text, None, header_row, c.header, default_unit, metrics=metrics,
@@ -249,25 +215,13 @@ def resolve_figure_columns(table: Table, header_row: int, metrics: MetricIndex, 
     roles = [c.role for c in table.columns]
     has_figures = "figure" in roles or "value" in roles or "period_value" in roles
     if not has_figures:
-        out.add(
-            "error",
-            "no_metric_columns",
-            "找不到数字列：表头应有指标名称，如“立案数”“涉案金额(万元)”，或“指标”和“数值”两列",
-            "no figure columns found: headers should name metrics such as 立案数 or 涉案金额(万元), or have 指标 and 数值 columns",
-            row=header_row,
-        )
+        out.say("error", "no_metric_columns", row=header_row)
         return
     if "value" in roles and "metric_name" not in roles:
-        out.add("error", "no_metric_column", "有“数值”列但没有“指标”列", "a 数值 column needs a 指标 column", row=header_row)
+        out.say("error", "no_metric_column", row=header_row)
         return
     if "period_value" in roles and "metric_name" not in roles and "figure" not in roles:
-        out.add(
-            "error",
-            "no_metric_column",
-            "各列是年份/期间，但没有“指标”列说明是什么数字",
-            "the columns are periods but no 指标 column says what the numbers are",
-            row=header_row,
-        )
+        out.say("error", "no_metric_column:2", row=header_row)
         return
     for c in table.columns:
         if c.role == "period_value" and c.period_error is not None:
@@ -276,21 +230,9 @@ def resolve_figure_columns(table: Table, header_row: int, metrics: MetricIndex, 
     if "period" not in roles and "period_value" not in roles:
         table.table_period = find_period_in_text(table.title_text) if table.title_text else None
         if table.table_period is None:
-            out.add(
-                "error",
-                "period_required",
-                "缺少统计期间：请增加“年份”列（或“统计期间”列，如 2024、2024年1-10月），或在标题中写明年份",
-                "the period is required: add a 年份 column (or 统计期间, e.g. 2024, 2024年1-10月) or state the year in the title",
-                row=header_row,
-                column="年份",
-            )
+            out.say("error", "period_required", row=header_row, column="年份")
         else:
-            out.add(
-                "info",
-                "period_from_title",
-                f"表中没有期间列，期间取自标题：{table.table_period.text}",
-                f"no period column; the period is taken from the title: {table.table_period.text}",
-            )
+            out.say("info", "period_from_title", table_table_period_text=table.table_period.text)
     else:
         table.table_period = None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from loaders.messages import Message
+from loaders.upload.catalogue import TEXTS
 
 
 class Collector:
@@ -21,3 +22,8 @@ class Collector:
         self.messages.append(Message(level, code, zh, en, row, column))
         if level == "error" and row is not None:
             self.error_rows.add(row)
+
+    def say(self, level: str, key: str, row: int | None = None, column: str | None = None, **fields) -> None:
+        """Add the catalogue's message `key` (`loaders.upload.catalogue`), its fields filled."""
+        zh, en = TEXTS[key]
+        self.add(level, key.partition(":")[0], zh.format(**fields), en.format(**fields), row, column)

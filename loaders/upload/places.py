@@ -47,41 +47,23 @@ def resolve_regions(table: Table, data_rows: list[tuple[int, list[object]]], tid
                 if region_col is not None and not is_blank(values[region_col.index]):
                     by_name = match(cell_text(values[region_col.index]))
                     if not isinstance(by_name, RegionMatch) or by_name.region_code != match_.region_code:
-                        out.add(
-                            "warning",
-                            "region_mismatch",
-                            f"地区“{echo(cell_text(values[region_col.index]))}”与区划代码{code_text}（{match_.name_zh}）不一致，按代码读取",
-                            f"region “{echo(cell_text(values[region_col.index]))}” does not fit code {code_text} ({match_.name_en}); the code is used",
-                            row=row_no,
-                            column=region_col.header,
-                        )
+                        out.say("warning", "region_mismatch:2", row=row_no, column=region_col.header, cell_text_values_region_col_in=echo(cell_text(values[region_col.index])), code_text=code_text, match__name_zh=match_.name_zh, match__name_en=match_.name_en)
                 continue
-            out.add(
-                "error",
-                "bad_code",
-                f"区划代码“{echo(code_text)}”无效（应为6位GB/T 2260代码，如 451000）",
-                f"region code “{echo(code_text)}” is not a valid 6-digit GB/T 2260 code (e.g. 451000)",
-                row=row_no,
-                column=code_col.header,
-            )
+            out.say("error", "bad_code", row=row_no, column=code_col.header, code_text=echo(code_text))
             continue
         if region_col is None:
             if code_col is None and table.title_region is not None:
                 found[k] = table.title_region
             else:
-                out.add("error", "missing_region", "地区为空", "the region is empty", row=row_no,
-                         column=code_col.header if code_col else None)
+                out.say("error", "missing_region", row=row_no, column=code_col.header if code_col else None)
             continue
         text = values[region_col.index]
         if is_blank(text):
             if tidy and previous_text is not None:
                 text = previous_text
-                out.add("info", "region_filled", f"地区为空，沿用上一行“{echo(previous_text)}”",
-                         f"the region is empty; “{echo(previous_text)}” from the row above is used",
-                         row=row_no, column=region_col.header)
+                out.say("info", "region_filled", row=row_no, column=region_col.header, previous_text=echo(previous_text))
             else:
-                out.add("error", "missing_region", "地区为空", "the region is empty", row=row_no,
-                         column=region_col.header)
+                out.say("error", "missing_region", row=row_no, column=region_col.header)
                 continue
         previous_text = cell_text(text)
         pending[k] = previous_text
@@ -129,24 +111,13 @@ def resolve_nested_regions(data_rows, region_cols: list[Column], code_col: Colum
         named = [(c, cell_text(values[c.index]).strip()) for c in ordered_cols if not is_blank(values[c.index])]
         county = next(((c, text) for c, text in named if levels[c.index] == "county"), None)
         if county is not None:
-            out.add(
-                "error",
-                "county_not_supported",
-                f"暂不支持县级地区（“{echo(county[1])}”）：请按地市汇总后上传，或删除“{echo(county[0].header)}”列",
-                f"county-level regions (“{echo(county[1])}”) are not supported yet: total them by prefecture,"
-                f" or delete the “{echo(county[0].header)}” column",
-                row=row_no,
-                column=county[0].header,
-            )
+            out.say("error", "county_not_supported", row=row_no, column=county[0].header, county_1=echo(county[1]), county_0_header=echo(county[0].header))
             continue
         if code_col is not None and not is_blank(values[code_col.index]):
             code_text = code_of(values[code_col.index])
             by_code = match(code_text)
             if not (isinstance(by_code, RegionMatch) and by_code.matched_by == "code"):
-                out.add("error", "bad_code",
-                         f"区划代码“{echo(code_text)}”无效（应为6位GB/T 2260代码，如 451000）",
-                         f"region code “{echo(code_text)}” is not a valid 6-digit GB/T 2260 code (e.g. 451000)",
-                         row=row_no, column=code_col.header)
+                out.say("error", "bad_code", row=row_no, column=code_col.header, code_text=echo(code_text))
                 continue
             found[k] = previous = by_code
             for c, text in named:
@@ -154,20 +125,14 @@ def resolve_nested_regions(data_rows, region_cols: list[Column], code_col: Colum
                 if not isinstance(by_name, RegionMatch) or not (
                     by_name.region_code == by_code.region_code or is_within(by_code.region_code, by_name.region_code)
                 ):
-                    out.add("warning", "region_mismatch",
-                             f"地区“{echo(text)}”与区划代码{code_text}（{by_code.name_zh}）不一致，按代码读取",
-                             f"region “{echo(text)}” does not fit code {code_text} ({by_code.name_en}); the code is used",
-                             row=row_no, column=c.header)
+                    out.say("warning", "region_mismatch", row=row_no, column=c.header, text=echo(text), code_text=code_text, by_code_name_zh=by_code.name_zh, by_code_name_en=by_code.name_en)
             continue
         if not named:
             if tidy and previous is not None:
                 found[k] = previous
-                out.add("info", "region_filled", f"地区为空，沿用上一行“{previous.name_zh}”",
-                         f"the region is empty; “{previous.name_en}” from the row above is used",
-                         row=row_no, column=ordered_cols[0].header)
+                out.say("info", "region_filled:2", row=row_no, column=ordered_cols[0].header, previous_name_zh=previous.name_zh, previous_name_en=previous.name_en)
             else:
-                out.add("error", "missing_region", "地区为空", "the region is empty", row=row_no,
-                         column=region_cols[0].header)
+                out.say("error", "missing_region", row=row_no, column=region_cols[0].header)
             continue
         # Broader columns first: each match settles a shared name (吉林) in the narrower ones.
         parent: str | None = None
@@ -198,16 +163,7 @@ def resolve_nested_regions(data_rows, region_cols: list[Column], code_col: Colum
         if wrong is not None:
             outer_col, outer_text, outer = wrong
             inner_col, inner_text, inner = specific
-            out.add(
-                "error",
-                "region_outside_parent",
-                f"“{echo(inner_col.header)}”列的“{echo(inner_text)}”（{inner.name_zh}）不属于“{echo(outer_col.header)}”列的"
-                f"“{echo(outer_text)}”（{outer.name_zh}），请核对",
-                f"“{echo(inner_text)}” in column “{echo(inner_col.header)}” ({inner.name_en}) is not in"
-                f" “{echo(outer_text)}” in column “{echo(outer_col.header)}” ({outer.name_en}); please check",
-                row=row_no,
-                column=outer_col.header,
-            )
+            out.say("error", "region_outside_parent", row=row_no, column=outer_col.header, inner_col_header=echo(inner_col.header), inner_text=echo(inner_text), inner_name_zh=inner.name_zh, outer_col_header=echo(outer_col.header), outer_text=echo(outer_text), outer_name_zh=outer.name_zh, inner_name_en=inner.name_en, outer_name_en=outer.name_en)
             continue
         found[k] = previous = specific[2]
     return found

@@ -71,24 +71,10 @@ def read_rows(table: Table, out: Collector) -> Rows | None:
         if filled and sum(may_be_header_key(values[j], header_keys[j], header_memos[j]) for j in filled) >= max(
             2, len(filled) // 2 + 1
         ):
-            out.add(
-                "error",
-                "repeated_header",
-                "此行是重复的表头（可能是两个文件拼接），请删除后重试",
-                "this row repeats the header (two files joined together?); delete it and try again",
-                row=row_no,
-                column=table.col_name(first_col),
-            )
+            out.say("error", "repeated_header", row=row_no, column=table.col_name(first_col))
             continue
         if extra:
-            out.add(
-                "error",
-                "extra_cell",
-                f"此行有{len(raw)}个值，表头只有{table.width}列（多出的值在{excel_column(extra[0])}列）",
-                f"this row has {len(raw)} values but the header has {table.width} columns (extra value in column"
-                f" {excel_column(extra[0])})",
-                row=row_no,
-            )
+            out.say("error", "extra_cell", row=row_no, len_raw=len(raw), table_width=table.width, excel_column_extra_0=excel_column(extra[0]))
             continue
         if table.kind == "csv" and len(raw) < table.width and filled:
             missing = [table.columns[j].header for j in range(len(raw), table.width) if table.columns[j].header]
@@ -104,14 +90,7 @@ def read_rows(table: Table, out: Collector) -> Rows | None:
                 continue
         unbound = [j for j in filled if table.columns[j].role == "blank"]
         if unbound:
-            out.add(
-                "error",
-                "cell_without_header",
-                f"{excel_column(unbound[0])}{row_no} 有值，但该列没有表头",
-                f"{excel_column(unbound[0])}{row_no} has a value but its column has no header",
-                row=row_no,
-                column=excel_column(unbound[0]),
-            )
+            out.say("error", "cell_without_header", row=row_no, column=excel_column(unbound[0]), excel_column_unbound_0=excel_column(unbound[0]), row_no=row_no)
             continue
         label_text = ""
         if region_cols and not is_blank(values[region_cols[0].index]):
@@ -137,30 +116,21 @@ def read_rows(table: Table, out: Collector) -> Rows | None:
         if len(filled) == 1 and filled[0] == first_col and table.width > 1:
             match = match_region(first_text) if region_cols else None
             if isinstance(match, RegionMatch):
-                out.add("warning", "no_values", "此行只有地区，没有数值", "this row names a region but has no values",
-                         row=row_no, column=table.col_name(first_col))
+                out.say("warning", "no_values", row=row_no, column=table.col_name(first_col))
             else:
-                out.add(
-                    "warning",
-                    "section_row",
-                    f"“{echo(first_text)}”不是地区数据行（分组标题），已跳过",
-                    f"“{echo(first_text)}” is not a data row (a section label); skipped",
-                    row=row_no,
-                    column=table.col_name(first_col),
-                )
+                out.say("warning", "section_row", row=row_no, column=table.col_name(first_col), first_text=echo(first_text))
             continue
         n_data += 1
         if n_data > limits.MAX_DATA_ROWS:
-            out.add("error", "too_many_rows", f"数据行超过{limits.MAX_DATA_ROWS}行上限", f"more than {limits.MAX_DATA_ROWS} data rows",
-                     row=row_no)
+            out.say("error", "too_many_rows", row=row_no, limits_max_data_rows=limits.MAX_DATA_ROWS)
             return None
         data_rows.append((row_no, values))
     last_data = max((r for r, _ in data_rows), default=0)
     for b in blank_rows:
         if b < last_data and b > start:
-            out.add("info", "blank_row", "空行，已忽略", "blank row, ignored", row=b)
+            out.say("info", "blank_row", row=b)
     if not data_rows:
-        out.add("error", "no_rows", "只有表头，没有数据行", "there is a header but no data rows")
+        out.say("error", "no_rows")
         return None
     return Rows(data_rows, totals, tidy)
 

@@ -21,14 +21,7 @@ def spec_for(
     if unit_text and not is_blank(unit_text):
         cell_unit = parse_unit(unit_text)
         if cell_unit is None:
-            out.add(
-                "error",
-                "unknown_unit",
-                f"无法识别单位“{echo(str(unit_text))}”（可写 元、万元、亿元、人、起、%）",
-                f"unknown unit “{echo(str(unit_text))}” (use 元, 万元, 亿元, 人, 起, %)",
-                row=where_row,
-                column=where_col,
-            )
+            out.say("error", "unknown_unit", row=where_row, column=where_col, str_unit_text=echo(str(unit_text)))
             return None
         unit = cell_unit
     metric_id = metrics.find(label.base)
@@ -62,14 +55,7 @@ def spec_for(
                 "decrease_is_good": "",
                 "synonyms": "",
             }
-            out.add(
-                "warning",
-                "new_metric",
-                f"“{echo(label_zh)}”不在指标目录中，已作为新指标（{metric_id}）导入，请核对",
-                f"“{echo(label_zh)}” is not in the metric catalogue; imported as a new metric ({metric_id}), please review",
-                row=where_row,
-                column=where_col,
-            )
+            out.say("warning", "new_metric", row=where_row, column=where_col, label_zh=echo(label_zh), metric_id=metric_id)
     if label.measure == "change":
         spec.measure, spec.direction, spec.basis = "change", label.direction, label.basis
         spec.unit, spec.kind = "percent", "percent"
@@ -96,14 +82,7 @@ def spec_for(
 
 
 def unit_conflict(text: str, row: int | None, column: str | None, out: Collector) -> None:
-    out.add(
-        "error",
-        "unit_mismatch",
-        f"“{echo(text)}”的单位与指标不符（如金额写成了“人”）",
-        f"the unit of “{echo(text)}” does not fit the metric (e.g. an amount given in persons)",
-        row=row,
-        column=column,
-    )
+    out.say("error", "unit_mismatch", row=row, column=column, text=echo(text))
 
 
 def title_money_unit(title_text: str) -> int | None:

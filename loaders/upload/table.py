@@ -87,23 +87,9 @@ def check_cells(table: Table, header: int | None, out: Collector) -> bool:
             if not isinstance(value, str):
                 continue
             if len(value) > limits.MAX_CELL_CHARS:
-                out.add(
-                    "error",
-                    "too_long",
-                    f"{excel_column(j)}{i + 1} 有{len(value)}个字符，超过单元格上限{limits.MAX_CELL_CHARS}",
-                    f"{excel_column(j)}{i + 1} holds {len(value)} characters, over the cell limit of {limits.MAX_CELL_CHARS}",
-                    row=i + 1,
-                    column=names.get(j, excel_column(j)),
-                )
+                out.say("error", "too_long", row=i + 1, column=names.get(j, excel_column(j)), excel_column_j=excel_column(j), i_1=i + 1, len_value=len(value), limits_max_cell_chars=limits.MAX_CELL_CHARS)
                 ok = False
             elif CONTROL.search(value):
-                out.add(
-                    "error",
-                    "control_char",
-                    f"{excel_column(j)}{i + 1} 含控制字符（如NUL），请删除后重新上传",
-                    f"{excel_column(j)}{i + 1} contains control characters (such as NUL); remove them and upload again",
-                    row=i + 1,
-                    column=names.get(j, excel_column(j)),
-                )
+                out.say("error", "control_char", row=i + 1, column=names.get(j, excel_column(j)), excel_column_j=excel_column(j), i_1=i + 1)
     return ok
 

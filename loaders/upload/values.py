@@ -99,7 +99,7 @@ def row_period(row_no: int, values: list[object], period_col: Column | None, tab
         return table.table_period
     value = values[period_col.index]
     if is_blank(value):
-        out.add("error", "missing_period", "期间为空", "the period is empty", row=row_no, column=period_col.header)
+        out.say("error", "missing_period", row=row_no, column=period_col.header)
         return None
     # parse_period is a function of the cell (and the column): each distinct cell is read once.
     key = (type(value), value, period_col.index)
@@ -151,7 +151,7 @@ def tidy_row(row_no, values, region, period, agency, percent_rules, remark: str 
     metric_col, unit_col, qual_col, source_col, value_cols = layout
     name = values[metric_col.index]
     if is_blank(name):
-        out.add("error", "missing_metric", "指标为空", "the metric is empty", row=row_no, column=metric_col.header)
+        out.say("error", "missing_metric", row=row_no, column=metric_col.header)
         return
     unit_text = cell_text(values[unit_col.index]) if unit_col is not None else None
     spec = tidy_spec(cell_text(name), unit_text, row_no, metric_col.header, metrics=metrics, title_text=table.title_text,
@@ -196,15 +196,7 @@ def check_identifiers(table: Table, data_rows, out: Collector) -> None:
         for row_no, values in data_rows:
             v = values[c.index]
             if isinstance(v, float) and abs(v) >= 1e15 or isinstance(v, int) and not isinstance(v, bool) and abs(v) >= 10**15:
-                out.add(
-                    "error",
-                    "precision_lost",
-                    f"{excel_column(c.index)}{row_no} 以数字保存（{v:.6g}），超过15位有效数字已丢失精度；请把该列设为文本后重新输入",
-                    f"{excel_column(c.index)}{row_no} is stored as a number ({v:.6g}); digits beyond 15 are lost."
-                    " Format the column as text and enter it again",
-                    row=row_no,
-                    column=c.header,
-                )
+                out.say("error", "precision_lost", row=row_no, column=c.header, excel_column_c_index=excel_column(c.index), row_no=row_no, v=v)
 
 
 def percent_columns(table: Table, data_rows, out: Collector) -> dict[int, str]:
@@ -216,14 +208,7 @@ def percent_columns(table: Table, data_rows, out: Collector) -> dict[int, str]:
             continue
         if any((row_no - 1, c.index) in table.percent_cells for row_no, _ in data_rows):
             rules[c.index] = "fraction"
-            out.add(
-                "info",
-                "percent_format",
-                "该列为Excel百分比格式，按显示的百分数读取（0.429 即 42.9%）",
-                "the column is in Excel's percent format; read as the percentages shown (0.429 is 42.9%)",
-                row=header_row,
-                column=c.header,
-            )
+            out.say("info", "percent_format", row=header_row, column=c.header)
     return rules
 
 
@@ -241,37 +226,19 @@ def figure(row_no, column: Column, header, value, spec: Spec, region, period, ag
         else:
             return
     if value == "=":
-        out.add(
-            "error",
-            "formula_no_value",
-            f"{cell} 是公式但没有计算结果（文件可能由程序生成），请在Excel中打开并保存后重新上传",
-            f"{cell} is a formula without a computed value (the file was probably written by a program);"
-            " open and save it in Excel, then upload again",
-            row=row_no,
-            column=where,
-        )
+        out.say("error", "formula_no_value:2", row=row_no, column=where, cell=cell)
         return
     if isinstance(value, str) and FORMULA.match(value.strip()):
-        out.add(
-            "error",
-            "formula_no_value",
-            f"{cell} 是公式“{echo(value.strip())}”但没有计算结果，请在Excel中打开并保存后重新上传",
-            f"{cell} is a formula “{echo(value.strip())}” without a computed value; open and save the file in Excel, then upload again",
-            row=row_no,
-            column=where,
-        )
+        out.say("error", "formula_no_value:3", row=row_no, column=where, cell=cell, value=echo(value.strip()))
         return
     if isinstance(value, (datetime, date, time)):
-        out.add("error", "not_a_number", f"{cell} 是日期，不是数字", f"{cell} is a date, not a number", row=row_no,
-                 column=where)
+        out.say("error", "not_a_number", row=row_no, column=where, cell=cell)
         return
     try:
         parsed = parse_number(value)
     except NumberParseError as exc:
         if exc.code == "missing_value":
-            out.add("info", "missing_value", f"{cell} “{echo(cell_text(value).strip())}”表示缺失，未生成数字（不按0计）",
-                     f"{cell} “{echo(cell_text(value).strip())}” marks a missing value; no figure (not zero)",
-                     row=row_no, column=where)
+            out.say("info", "missing_value", row=row_no, column=where, cell=cell, cell_text_value=echo(cell_text(value).strip()))
         else:
             out.add("error", exc.code, f"{cell} {exc.message_zh}", f"{cell} {exc.message_en}", row=row_no, column=where)
         return
@@ -280,8 +247,7 @@ def figure(row_no, column: Column, header, value, spec: Spec, region, period, ag
         return
     number, direction = scaled
     if qualifier and parsed.qualifier != "exact" and qualifier != parsed.qualifier:
-        out.add("error", "conflicting_qualifiers", f"{cell} 的修饰词与“限定”列不一致",
-                 f"{cell}'s qualifier contradicts the qualifier column", row=row_no, column=where)
+        out.say("error", "conflicting_qualifiers", row=row_no, column=where, cell=cell)
         return
     final_qualifier = parsed.qualifier if parsed.qualifier != "exact" else (qualifier or "exact")
     if region is None or period is None:
@@ -305,38 +271,16 @@ def scale_value(parsed: ParsedNumber, raw, spec: Spec, column: Column, cell: str
     if parsed.is_percent:
         cell_unit = Unit(1, "percent", "percent", "%")
     if cell_unit is not None and cell_unit.kind and spec.kind and cell_unit.kind != spec.kind:
-        out.add(
-            "error",
-            "unit_mismatch",
-            f"{cell} “{echo(cell_text(raw).strip())}”的单位“{parsed.unit}”与该列不符",
-            f"{cell} “{echo(cell_text(raw).strip())}”: the unit “{parsed.unit}” does not fit this column",
-            row=row_no,
-            column=where,
-        )
+        out.say("error", "unit_mismatch:2", row=row_no, column=where, cell=cell, cell_text_raw=echo(cell_text(raw).strip()), parsed_unit=parsed.unit)
         return None
     own_scale = bool(parsed.scale_text) or (cell_unit is not None and cell_unit.kind == "money")
     if spec.kind == "money" and not spec.scale_stated and not (cell_unit is not None and cell_unit.kind == "money"):
-        out.add(
-            "error",
-            "money_unit_missing",
-            f"{cell} 金额没有注明单位：请在表头写明（如“涉案金额(万元)”）或在单元格中写“2230万元”",
-            f"{cell}: the amount has no unit; state it in the header (e.g. 涉案金额(万元)) or in the cell (2230万元)",
-            row=row_no,
-            column=where,
-        )
+        out.say("error", "money_unit_missing", row=row_no, column=where, cell=cell)
         return None
     if not own_scale:
         number *= spec.scale
         if spec.kind == "money" and spec.scale > 1 and number >= MONEY_OUTLIER_YUAN:
-            out.add(
-                "error",
-                "unit_outlier",
-                f"{cell} “{echo(cell_text(raw).strip())}”按表头单位折合{number / 10**8:,.0f}亿元，疑似以“元”为单位填写；请核对后重新上传",
-                f"{cell} “{echo(cell_text(raw).strip())}” in the header's unit is {number / 10**8:,.0f} hundred million yuan;"
-                " probably entered in yuan. Check and upload again",
-                row=row_no,
-                column=where,
-            )
+            out.say("error", "unit_outlier", row=row_no, column=where, cell=cell, cell_text_raw=echo(cell_text(raw).strip()), number_10_8=number / 10**8)
             return None
     if spec.kind == "percent" and not parsed.is_percent:
         if (row_no - 1, column.index) in table.percent_cells and isinstance(raw, (int, float)):
@@ -344,14 +288,7 @@ def scale_value(parsed: ParsedNumber, raw, spec: Spec, column: Column, cell: str
         elif spec.measure != "change" and 0 < abs(number) < 1 and isinstance(raw, (str, int, float)):
             others = [c for c in cells.candidates if c.col == column.index and c.value >= 1]
             if others or column_has_large(table, column):
-                out.add(
-                    "error",
-                    "ambiguous_percent",
-                    f"{cell} 为{cell_text(raw).strip()}，是{cell_text(raw).strip()}%还是{plain(Decimal(str(parsed.value)) * 100)}%？请写成带“%”的形式",
-                    f"{cell} is {cell_text(raw).strip()}: {cell_text(raw).strip()}% or {plain(Decimal(str(parsed.value)) * 100)}%? Write it with a % sign",
-                    row=row_no,
-                    column=where,
-                )
+                out.say("error", "ambiguous_percent", row=row_no, column=where, cell=cell, raw=cell_text(raw).strip(), plain_decimal_str_parsed_value=plain(Decimal(str(parsed.value)) * 100))
                 return None
     if spec.measure == "change":
         if spec.direction:
@@ -379,14 +316,7 @@ def scale_value(parsed: ParsedNumber, raw, spec: Spec, column: Column, cell: str
                  row=row_no, column=where)
         return None
     if spec.kind == "count" and number != number.to_integral_value():
-        out.add(
-            "error",
-            "not_integer",
-            f"{cell} “{echo(cell_text(raw).strip())}”不是整数，件数/人数应为整数",
-            f"{cell} “{echo(cell_text(raw).strip())}” is not a whole number; counts must be whole",
-            row=row_no,
-            column=where,
-        )
+        out.say("error", "not_integer", row=row_no, column=where, cell=cell, cell_text_raw=echo(cell_text(raw).strip()))
         return None
     if not plausible(number, spec, cell, row_no, where, out):
         return None
