@@ -17,8 +17,11 @@ def _said() -> dict[str, set[str]]:
     for path in UPLOAD.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "say":
-                key = node.args[1].value
-                said.setdefault(key, set()).update(k.arg for k in node.keywords if k.arg not in ("row", "column"))
+                key = node.args[1]
+                keys = [key.body, key.orelse] if isinstance(key, ast.IfExp) else [key]
+                for k in keys:
+                    assert isinstance(k, ast.Constant), f"{path.name}:{node.lineno}: say a catalogue key, not {ast.dump(k)}"
+                    said.setdefault(k.value, set()).update(w.arg for w in node.keywords if w.arg not in ("row", "column"))
     return said
 
 

@@ -9,6 +9,18 @@ from `loaders.numbers`, `loaders.periods` and `loaders.regions`.
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "total_row": (
+        "“{label_zh}”行不是地区数据，已排除",
+        "the “{label_en}” row is not regional data; excluded",
+    ),
+    "subtotal_row:excluded": (
+        "“{label_zh}”行不是地区数据，已排除",
+        "the “{label_en}” row is not regional data; excluded",
+    ),
+    "missing_cell": (
+        "此行只有{len_raw}个值，缺少{missing_zh}",
+        "this row has only {len_raw} values; missing {missing_en}",
+    ),
     "empty_file": (
         "文件没有表头和数据",
         "the file has no header and no data",

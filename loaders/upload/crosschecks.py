@@ -45,9 +45,8 @@ def check_totals(table: Table, totals, order, candidates: list[Candidate], out: 
         if kind == "of_which":
             out.say("info", "subtotal_row", row=row_no, column=column_name, label_zh=echo(label_zh), label_en=echo(label_en))
             continue
-        code = "total_row" if kind == "total" else "subtotal_row"
-        out.add("info", code, f"“{echo(label_zh)}”行不是地区数据，已排除",
-                 f"the “{echo(label_en)}” row is not regional data; excluded", row=row_no, column=column_name)
+        out.say("info", "total_row" if kind == "total" else "subtotal_row:excluded", row=row_no, column=column_name,
+                label_zh=echo(label_zh), label_en=echo(label_en))
         idx = positions.index(row_no)
         if kind == "subtotal":
             above = []

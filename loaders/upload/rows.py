@@ -79,14 +79,8 @@ def read_rows(table: Table, out: Collector) -> Rows | None:
         if table.kind == "csv" and len(raw) < table.width and filled:
             missing = [table.columns[j].header for j in range(len(raw), table.width) if table.columns[j].header]
             if missing:
-                out.add(
-                    "error",
-                    "missing_cell",
-                    f"此行只有{len(raw)}个值，缺少" + "".join(f"“{m}”" for m in missing[:5]),
-                    f"this row has only {len(raw)} values; missing " + ", ".join(missing[:5]),
-                    row=row_no,
-                    column=missing[0],
-                )
+                out.say("error", "missing_cell", row=row_no, column=missing[0], len_raw=len(raw),
+                        missing_zh="".join(f"“{m}”" for m in missing[:5]), missing_en=", ".join(missing[:5]))
                 continue
         unbound = [j for j in filled if table.columns[j].role == "blank"]
         if unbound:
