@@ -23,7 +23,7 @@ from loaders import messages as msg
 from loaders.catalog import Catalog, load_catalog
 from loaders.messages import ReadError
 from loaders.upload import limits
-from loaders.upload.columnar import cells_are_clean, plain_tidy_frame
+from loaders.upload.columnar import cells_are_clean, code_columns, plain_tidy_frame
 from loaders.upload.crosschecks import check_cross_fields, check_duplicates, check_totals
 from loaders.upload.frame import build_frame
 from loaders.upload.header import find_header, read_header
@@ -109,7 +109,8 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
         out.say("error", "too_many_columns", row=1, table_width=table.width, limits_max_columns=limits.MAX_COLUMNS)
         return []
     header = find_header(table.rows, metrics)
-    if not (cells_are_clean(table) or check_cells(table, header, out)):
+    coded = code_columns(table.rows)  # each distinct text once, for the cell checks and the columnar path
+    if not (cells_are_clean(coded) or check_cells(table, header, out)):
         return []
     if header is None:
         out.say("error", "no_header")
@@ -118,9 +119,10 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
     if any(m.level == "error" and m.code in FATAL_HEADER_CODES for m in out.messages):
         return []
     if not out.formula_cells:
-        frame = plain_tidy_frame(table, metrics, display_name, sha8)
+        frame = plain_tidy_frame(table, metrics, display_name, sha8, coded)
         if frame is not None:
             return frame
+    del coded
     rows = read_rows(table, out)
     if rows is None:
         return []

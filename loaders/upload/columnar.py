@@ -53,33 +53,50 @@ def _factorize(column: tuple) -> tuple[np.ndarray, np.ndarray]:
     return codes, uniques
 
 
-def cells_are_clean(table: Table) -> bool:
+def _data_part(codes: np.ndarray, uniques: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, distinct values) of rows[start:] from those of every row, in order of first appearance."""
+    part, used = pd.factorize(codes[start:])
+    return part, uniques[used]
+
+
+def code_columns(rows: list[list[object]]) -> list[tuple[np.ndarray, np.ndarray]] | None:
+    """Each column of a rectangular grid as (codes, distinct values); None for a ragged grid."""
+    if not rows or any(len(r) != len(rows[0]) for r in rows):
+        return None
+    return [_factorize(column) for column in zip(*rows, strict=True)]
+
+
+def cells_are_clean(coded: list[tuple[np.ndarray, np.ndarray]] | None) -> bool:
     """True when `check_cells` would find nothing: every distinct text within length, no control characters.
 
-    Looked at once per distinct text of each column; a ragged grid is left to `check_cells`.
+    Looked at once per distinct text of each column; a ragged grid (`coded` None) is left to `check_cells`.
     """
-    rows = table.rows
-    if not rows or any(len(r) != len(rows[0]) for r in rows):
+    if coded is None:
         return False
-    for column in zip(*rows, strict=True):
-        for value in set(column):
+    for _, uniques in coded:
+        for value in uniques:
             if isinstance(value, str) and (len(value) > limits.MAX_CELL_CHARS or CONTROL.search(value)):
                 return False
     return True
 
 
-def plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha8: str) -> pd.DataFrame | None:
-    """The figures of a plain tidy table, as `frame.build_frame` would give them; None when not plain."""
+def plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha8: str,
+                     coded: list | None = None) -> pd.DataFrame | None:
+    """The figures of a plain tidy table, as `frame.build_frame` would give them; None when not plain.
+
+    `coded` is `code_columns(table.rows)` when the caller has it already.
+    """
     known = dict(metrics.new_metrics)
     try:
-        return _plain_tidy_frame(table, metrics, display_name, sha8)
+        return _plain_tidy_frame(table, metrics, display_name, sha8, coded)
     except NotPlain:
         metrics.new_metrics.clear()
         metrics.new_metrics.update(known)  # the row passes must find the catalogue as it was
         return None
 
 
-def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha8: str) -> pd.DataFrame:
+def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha8: str,
+                      coded: list | None) -> pd.DataFrame:
     columns = table.columns
     roles = [c.role for c in columns]
     if (
@@ -94,8 +111,10 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     if n == 0 or n > limits.MAX_DATA_ROWS or any(len(r) != width for r in rows):
         raise NotPlain
     by_role = {c.role: c for c in columns}
-    cols = list(zip(*rows, strict=True))
-    coded = [_factorize(col) for col in cols]
+    if coded is None or len(coded) != width:
+        coded = [_factorize(col) for col in zip(*rows, strict=True)]
+    else:  # the whole grid's codes: keep the data rows' and their distinct values only
+        coded = [_data_part(codes, uniques, start) for codes, uniques in coded]
 
     # Row classification (rows.read_rows): every cell filled, no note, repeated header or total row.
     for c, (_, uniques) in zip(columns, coded, strict=True):
