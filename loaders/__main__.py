@@ -21,7 +21,7 @@ import pandas as pd
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
     from loaders.labels import clean_frame
 
     # Labels without control characters (a terminal would obey an uploaded ESC sequence).

@@ -36,7 +36,7 @@ from charts.spec import Chart
 from charts.style import FONT_FAMILY, wrap_text
 from charts.tables import build_figure_table, filter_figures
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.two_sources import ENV_VAR, two_source_datasets
 
 DATASETS = Path(__file__).resolve().parents[1] / "datasets"

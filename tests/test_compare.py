@@ -24,7 +24,7 @@ from charts.compare import (
     shared_metrics,
 )
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.two_sources import ENV_VAR, two_source_datasets
 from ui.markdown import escape_markdown
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from charts.compare import build_caveats, build_comparison, list_combos
 from charts.maps import is_province
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 
 
 def test_gansu_2020_and_2021_compare_on_the_metrics_both_state():
@@ -36,7 +36,7 @@ def test_the_whole_country_is_compared_per_capita_with_its_sourced_population():
 def test_the_compare_first_view_keeps_every_curated_region():
     """More curated region-periods than the first view holds: each curated region keeps a place."""
     from charts.compare import DEFAULT_COMBOS, default_combos, prepare_compare, region_key
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     data = prepare_compare(build_all_figures(include_uploaded=False))
     assert len(data.curated) > DEFAULT_COMBOS  # the situation this guards

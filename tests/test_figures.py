@@ -18,11 +18,11 @@ from loaders.derive import DerivationError, implied_total, period_days, share_ha
 from loaders.figures import (
     CURATED_COLUMNS,
     FiguresError,
-    build_all_figures,
     load_curated_figures,
     load_curated_table,
     validate_figures,
 )
+from loaders.frame import build_all_figures
 from tests import shared_material
 from tests.conftest import REPO
 
@@ -354,7 +354,7 @@ def _upload_row(figure_id: str, **values: object) -> dict:
 
 def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
     """Each key gets the reference table's label; a key the tables do not know stands for itself."""
-    import loaders.figures as figures_module
+    import loaders.frame as frame_module
 
     uploaded = pd.DataFrame(
         [
@@ -364,8 +364,8 @@ def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
             _upload_row("u-4", region_code="451000", metric_id="cases_filed", metric_zh="立案", breakdown="fraud_type:other", unit="yuan"),
         ]
     )
-    monkeypatch.setattr(figures_module, "store_may_hold_figures", lambda url=None: True)
-    monkeypatch.setattr(figures_module, "uploaded_figures", lambda: uploaded.copy())
+    monkeypatch.setattr(frame_module, "store_may_hold_figures", lambda url=None: True)
+    monkeypatch.setattr(frame_module, "uploaded_figures", lambda: uploaded.copy())
     labelled = build_all_figures().set_index("figure_id")
     columns = ["region_zh", "region_en", "metric_zh", "metric_en", "unit_zh", "agency_en", "breakdown_zh"]
     assert labelled.loc["u-1", columns].tolist() == ["北京市", "Beijing Municipality", "立案数", "Cases filed", "case", "", ""]
@@ -377,7 +377,7 @@ def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
 
 def test_configured_url_is_the_store_url(monkeypatch, tmp_path):
     from loaders import store
-    from loaders.figures import configured_database_url
+    from loaders.model import configured_database_url
 
     monkeypatch.delenv("ANTIFRAUD_DB_URL", raising=False)
     assert configured_database_url() == store.database_url()
@@ -386,7 +386,7 @@ def test_configured_url_is_the_store_url(monkeypatch, tmp_path):
 
 
 def test_only_a_missing_sqlite_file_means_no_uploads(tmp_path):
-    from loaders.figures import store_may_hold_figures
+    from loaders.model import store_may_hold_figures
 
     there = tmp_path / "there.db"
     there.write_bytes(b"")
@@ -402,7 +402,7 @@ def test_no_store_file_means_no_store_import_and_no_file(tmp_path):
     """A fresh install (nothing uploaded) loads every figure without importing SQLAlchemy or creating the file."""
     path = tmp_path / "fresh" / "antifraud.db"
     code = (
-        "import sys; from loaders.figures import build_all_figures; figures = build_all_figures(); "
+        "import sys; from loaders.frame import build_all_figures; figures = build_all_figures(); "
         "print(len(figures), 'loaders.store' in sys.modules, 'sqlalchemy' in sys.modules)"
     )
     result = subprocess.run(
@@ -438,3 +438,36 @@ def test_the_chinese_view_reads_the_chinese_notes_and_formulas(all_figures):
     assert "备注：抓获人数（抓获）。" in helps and "Arrested" not in helps
     footnotes = " ".join(build_footnotes(derived[derived["figure_id"] == "gs20-p01"], "zh"))
     assert "+ 1天 = 49天" in footnotes and "days" not in footnotes
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        ({"measure": "share", "unit": "percent", "value": "130"}, ["out_of_range"]),
+        ({"measure": "share", "unit": "percent", "value": "100"}, []),
+        ({"measure": "change", "unit": "percent", "direction": "decrease", "basis": "yoy", "value": "120"}, ["out_of_range"]),
+        ({"measure": "change", "unit": "percent", "direction": "increase", "basis": "yoy", "value": "120"}, []),
+    ],
+)
+def test_curated_percent_rule_is_the_uploads_rule(mutation, expected):
+    """One code for 'a share is at most 100, a decrease at most 100%' (it was share_over_100 here)."""
+    from loaders.model import percent_problem
+
+    frame = read_csv_table(datasets_dir() / "gansu_2020_duanka.csv")
+    for key, value in mutation.items():
+        frame.at[4, key] = value
+    problems = validate_figures(frame, load_catalog(), "gansu_2020_duanka")
+    assert [p.code for p in problems if p.column == "value"] == expected
+    problem = percent_problem(float(mutation["value"]), mutation["measure"], mutation.get("direction", ""))
+    assert ([problem.code] if problem else []) == expected
+
+
+def test_settings_are_read_at_call_time(monkeypatch, tmp_path):
+    from loaders import model
+
+    monkeypatch.setenv("ANTIFRAUD_DATASETS", str(tmp_path))
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", "sqlite:///elsewhere.db")
+    assert model.datasets_dir() == tmp_path
+    assert model.configured_database_url() == "sqlite:///elsewhere.db"
+    monkeypatch.delenv("ANTIFRAUD_DB_URL")
+    assert model.configured_database_url().endswith("/data/antifraud.db")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.data
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from ui.markdown import escape_markdown
 
 REPO = Path(__file__).resolve().parents[1]
