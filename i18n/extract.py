@@ -17,6 +17,17 @@ EXTRACT_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "提出了 {figures} 个数字。请逐条核对：取消勾选“保留”即不保存；标为存疑的行默认不保留。",
         "en": "{figures} figures proposed. Check each one: untick “keep” to leave it out; doubtful rows start unticked.",
     },
+    "extract.highlight": {
+        "zh": "原文中标出了每个数字的依据，角标为表格中的行号（#）；淡红色虚线框、带“?”角标的为存疑数字。",
+        "en": "Each figure's evidence is marked in the text; the badge is its row (#) in the table. Doubtful figures "
+        "are pale red with a dashed outline and a “?” badge.",
+    },
+    "extract.highlight_cut": {
+        "zh": "原文较长，只显示前 {shown} 个字（共 {total} 个字）；其后的数字只在表格中列出。",
+        "en": "The text is long: only its first {shown} characters of {total} are shown; figures after that are "
+        "listed in the table only.",
+    },
+    "extract.row_help": {"zh": "原文标注中的行号", "en": "The row number on the marks in the text"},
     "extract.keep": {"zh": "保留", "en": "keep"},
     "extract.doubtful": {"zh": "存疑原因", "en": "doubtful because"},
     "extract.evidence": {"zh": "原文依据", "en": "evidence"},

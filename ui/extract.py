@@ -7,7 +7,9 @@ remove/restore and the passphrase apply, and the source line the analyst fills i
 
 from __future__ import annotations
 
+import html
 from datetime import date
+from itertools import pairwise
 
 import pandas as pd
 import streamlit as st
@@ -26,6 +28,21 @@ DIRECTION_ZH = {"increase": "上升", "decrease": "下降"}
 BASIS_ZH = {"yoy": "同比", "mom": "环比", "before_after": "较行动前"}
 UNIT_TEXT = {"percent": "%", "yuan": "元"}
 KEY = "extract_"
+# The highlighted text shows at most this many characters (marks past it are in the table only), in a
+# fixed-height box that scrolls.
+SHOWN_CHARS = 30_000
+TEXT_HEIGHT = 360
+# Scoped styles; explicit text colours so the marks stay legible on the dark theme. A doubtful mark differs in
+# colour, in its dashed outline and in its badge ("3?"), so it is not told by colour alone.
+HIGHLIGHT_CSS = """<style>
+.af-evtext{white-space:pre-wrap;overflow-wrap:anywhere;line-height:1.9;font-size:0.95rem}
+.af-evtext mark{background:#ffe98a;color:#1a1a1a;padding:0 1px;border-radius:2px}
+.af-evtext mark.af-doubt{background:#ffd0d0;color:#1a1a1a;outline:1px dashed #c0392b}
+.af-evtext mark b{font-weight:700}
+.af-evtext sup{font-size:0.7rem;font-weight:700;background:#3b5bdb;color:#fff;border-radius:6px;padding:0 4px;
+margin:0 2px}
+.af-evtext sup.af-doubt{background:#c0392b}
+</style>"""
 
 
 def period_text(start: str, end: str, fallback: str) -> str:
@@ -49,11 +66,12 @@ def metric_cell(metric_zh: str, measure: str, direction: str, basis: str) -> str
 
 
 def review_frame(extraction: Extraction) -> pd.DataFrame:
-    """The proposed figures as the editable review table (one row per figure)."""
+    """The proposed figures as the editable review table (one row per figure, "#" as in the highlighted text)."""
     rows = []
-    for f in extraction.figures:
+    for row, f in enumerate(extraction.figures, start=1):
         rows.append(
             {
+                "#": row,
                 "keep": not f.doubtful,
                 "doubtful": f.doubt if f.doubtful else "",
                 "地区": f.region_zh,
@@ -67,8 +85,73 @@ def review_frame(extraction: Extraction) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(
-        rows, columns=["keep", "doubtful", "地区", "期间", "指标", "数值", "计量单位", "限定词", "evidence", "offset"]
+        rows,
+        columns=["#", "keep", "doubtful", "地区", "期间", "指标", "数值", "计量单位", "限定词", "evidence", "offset"],
     )
+
+
+def highlight_html(text: str, figures: list, limit: int = SHOWN_CHARS) -> str:
+    """The text as inert HTML with each figure's evidence marked and numbered with its table row (1-based).
+
+    Every piece of the text goes through html.escape, so it shows as characters: no tag, no link (HTML has no
+    autolinking). Evidence phrases may nest (分别下降15.9%、20.5% ...): the text is cut at every evidence and
+    number boundary (a sweep counts the evidences open over each piece), each piece is marked if any evidence
+    covers it (doubtful colour only if all covering figures are doubtful), the numbers are bold, and a row badge follows the end of each evidence.
+    """
+    shown = text[:limit]
+    n = len(shown)
+    spans = []  # (row, start, end, number_start, number_end, doubtful)
+    for row, f in enumerate(figures, start=1):
+        start, end = max(0, f.start), min(f.end, n)
+        if start < end:
+            spans.append((row, start, end, max(f.number_start, start), min(f.number_end, end), f.doubtful))
+    cuts = sorted({0, n, *(c for s in spans for c in s[1:5])})
+    # a sweep over the cuts: how many sure / doubtful evidences and numbers are open at each piece
+    delta: dict[int, list[int]] = {c: [0, 0, 0] for c in cuts}  # sure, doubtful, number
+    ends: dict[int, list[tuple[int, bool]]] = {}
+    for row, start, end, number_start, number_end, doubtful in spans:
+        delta[start][doubtful] += 1
+        delta[end][doubtful] -= 1
+        delta[number_start][2] += 1
+        delta[number_end][2] -= 1
+        ends.setdefault(end, []).append((row, doubtful))
+    out: list[str] = []
+    run: list[str] = []  # escaped pieces of the current stretch, all of one kind
+    kind = "plain"  # "plain", "mark" or "doubt"
+    wrap = {"plain": ("", ""), "mark": ("<mark>", "</mark>"), "doubt": ('<mark class="af-doubt">', "</mark>")}
+
+    def close() -> None:
+        if run:
+            out.append(wrap[kind][0] + "".join(run) + wrap[kind][1])
+            run.clear()
+
+    sure = doubt = number = 0
+    for a, b in pairwise(cuts):
+        sure, doubt, number = sure + delta[a][0], doubt + delta[a][1], number + delta[a][2]
+        piece = html.escape(shown[a:b])
+        piece_kind = "mark" if sure else "doubt" if doubt else "plain"
+        if number:
+            piece = f"<b>{piece}</b>"
+        if piece_kind != kind:
+            close()
+            kind = piece_kind
+        run.append(piece)
+        badges = sorted(ends.get(b, []))
+        if badges:
+            close()
+            for row, doubtful in badges:
+                out.append(f'<sup class="af-doubt">{row}?</sup>' if doubtful else f"<sup>{row}</sup>")
+    close()
+    return f'{HIGHLIGHT_CSS}<div class="af-evtext">{"".join(out)}</div>'
+
+
+def render_highlighted(text: str, figures: list, lang: str) -> None:
+    """The text with the evidence marked, in a fixed-height box that scrolls; says so when the text is cut."""
+    st.caption(t("extract.highlight", lang))
+    if len(text) > SHOWN_CHARS:
+        st.caption(t("extract.highlight_cut", lang, shown=f"{SHOWN_CHARS:,}", total=f"{len(text):,}"))
+    with st.container(height=TEXT_HEIGHT, border=True, key=f"{KEY}highlight"):
+        st.html(highlight_html(text, figures, SHOWN_CHARS))
 
 
 def table_bytes(reviewed: pd.DataFrame, source: str) -> bytes:
@@ -110,14 +193,16 @@ def render_extract(allowed: bool, lang: str) -> None:
         (st.error if m.level == "error" else st.warning if m.level == "warning" else st.info)(shown)
     if not extraction.figures:
         return
+    render_highlighted(text, extraction.figures, lang)
     st.caption(t("extract.review", lang, figures=len(extraction.figures)))
     reviewed = st.data_editor(
         review_frame(extraction),
         key=f"{KEY}editor",
         num_rows="dynamic",
         hide_index=True,
-        disabled=["doubtful", "evidence", "offset"],
+        disabled=["#", "doubtful", "evidence", "offset"],
         column_config={
+            "#": st.column_config.NumberColumn("#", help=t("extract.row_help", lang), width="small"),
             "keep": st.column_config.CheckboxColumn(t("extract.keep", lang)),
             "doubtful": st.column_config.TextColumn(t("extract.doubtful", lang)),
             "evidence": st.column_config.TextColumn(t("extract.evidence", lang)),
