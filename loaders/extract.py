@@ -551,6 +551,9 @@ def _bigrams(text: str) -> set[str]:
     return {text[i : i + 2] for i in range(len(text) - 1)}
 
 
+_word_bigrams = lru_cache(maxsize=4096)(_bigrams)  # a metric word's bigrams, once per process, not per figure
+
+
 def guess_metric(subject: str, unit: str, measure: str, tail: str = "") -> tuple[str, str, bool]:
     """(metric_id, label_zh, is_new) for the words before a number (and the noun right after it: 1134个涉案账户)."""
     index = _metric_index(str(datasets_dir()))
@@ -563,7 +566,7 @@ def guess_metric(subject: str, unit: str, measure: str, tail: str = "") -> tuple
         if measure == "level" and (metric_unit == "percent") != (unit == "percent"):
             continue
         if word not in plain and len(word) >= 4:
-            wg = _bigrams(word)
+            wg = _word_bigrams(word)
             overlap = len(wg & grams) / len(wg)
             if overlap >= 0.6:  # 黑灰产业团伙 ~ 黑灰产团伙
                 score = overlap * len(word) + (2 if unit and unit == metric_unit else 0)
@@ -624,9 +627,14 @@ def guess_date(norm: str) -> date | None:
     return None
 
 
+PERIOD_LOOKBACK = 3000
+
+
 def _period_for(norm: str, pos: int, doc_date: date | None, change: bool = False) -> tuple[str, str, str]:
     """(start, end, text) of the period the text gives nearest before pos, in its paragraph."""
-    para = norm.rfind("\n", 0, pos) + 1
+    # The paragraph before pos, at most PERIOD_LOOKBACK characters: a text without line breaks would
+    # otherwise be searched from its start for every figure (quadratic in its length).
+    para = max(norm.rfind("\n", 0, pos) + 1, pos - PERIOD_LOOKBACK)
     lead = norm[para:pos]
     found: tuple[int, str] = (-1, "")
     for phrase in PERIOD_PHRASES:
