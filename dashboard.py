@@ -14,11 +14,14 @@ from ui.language import render_language_switch  # noqa: E402
 from ui.page import ensure_router, settle_memory  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
+# Shipped, not a Material icon: Streamlit makes browsers fetch a Material page icon from Google's
+# font host, and the dashboard makes no request off its own machine (static/build_icon.py draws it).
+PAGE_ICON = HERE / "static" / "icon.png"
 # Pages written by other parts of the project join the navigation when their script exists.
 OPTIONAL_PAGES = [("upload", "pages/upload.py", "page.upload", "upload", ":material/upload_file:")]
 
 ensure_router()
-st.set_page_config(page_title="反诈数据看板 · Anti-fraud dashboard", page_icon=":material/shield:", layout="wide")
+st.set_page_config(page_title="反诈数据看板 · Anti-fraud dashboard", page_icon=str(PAGE_ICON), layout="wide")
 lang = render_language_switch()
 
 pages = [
