@@ -21,7 +21,7 @@ sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need
 expect = sync_api.expect
 
 LOAD_MS = 45_000
-PATHS = ["", *(info.url_path for info in PAGES), "upload"]  # "" is the default page
+PATHS = [info.url_path for info in PAGES] + ["upload"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
 
 
