@@ -175,9 +175,25 @@ def _plain(text: str) -> str:
     return html.unescape(re.sub(r"<[^>]*>", "", str(text).replace("<br>", " ")))
 
 
+CLOSING = "）》」』】〕”’，。、；：！？),.;:!?%"
+OPENING = "（《「『【〔“‘("
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """wrap_text, without a line that starts with closing punctuation or ends with opening punctuation
+    (not "账户（户" / "）"): the character before moves down with it."""
+    lines = wrap_text(text, width)
+    for index in range(1, len(lines)):
+        before = lines[index - 1]
+        while len(before) > 1 and (lines[index][:1] in tuple(CLOSING) or before[-1] in OPENING):
+            before, lines[index] = before[:-1], before[-1] + lines[index]
+        lines[index - 1] = before
+    return [line for line in lines if line]
+
+
 def _title_text(title: str, subtitle: str) -> tuple[str, int, int]:
-    title_lines = wrap_text(title, SCREEN_TITLE_WIDTH)
-    subtitle_lines = wrap_text(subtitle, SCREEN_SUBTITLE_WIDTH) if subtitle else []
+    title_lines = _wrap(title, SCREEN_TITLE_WIDTH)
+    subtitle_lines = _wrap(subtitle, SCREEN_SUBTITLE_WIDTH) if subtitle else []
     text = "<br>".join(plot_text(line) for line in title_lines)
     if subtitle_lines:
         text += "<br>" + "<br>".join(
@@ -205,7 +221,7 @@ def _wrap_left_labels(figure: go.Figure) -> int:
     if not bars or axis.ticktext is not None:
         return 0, 0
     labels = list(dict.fromkeys(str(y) for trace in bars for y in trace.y))
-    wrapped = [wrap_text(_plain(label), SCREEN_LABEL_WIDTH) for label in labels]
+    wrapped = [_wrap(_plain(label), SCREEN_LABEL_WIDTH) for label in labels]
     axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
     # Bars share the plot's height evenly: every row needs room for the tallest label. The builder
     # sized the plot by rows_height (each label's own lines).
@@ -221,7 +237,7 @@ def _wrap_bottom_labels(figure: go.Figure) -> int:
     categories = list(axis.categoryarray or [])
     if not categories or axis.ticktext is not None or len(categories) > 4 or "xaxis2" in set(figure.layout):
         return 0
-    wrapped = [[wrapped for line in str(c).split("<br>") for wrapped in wrap_text(_plain(line), SCREEN_X_LABEL_WIDTH)] for c in categories]
+    wrapped = [[wrapped for line in str(c).split("<br>") for wrapped in _wrap(_plain(line), SCREEN_X_LABEL_WIDTH)] for c in categories]
     axis.update(tickmode="array", tickvals=categories, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
     return 17 * max(0, max(len(lines) for lines in wrapped) - max(len(str(c).split("<br>")) for c in categories))
 
@@ -306,14 +322,14 @@ def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figu
         elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and _is_value_axis(screen, axis):
             axis.nticks = MAX_TICKS
         if axis.title.text and "<br>" not in str(axis.title.text):
-            axis.title.text = "<br>".join(plot_text(line) for line in wrap_text(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
+            axis.title.text = "<br>".join(plot_text(line) for line in _wrap(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
     _fit_linear_outside_texts(screen)
     reach = _outside_text_reach(screen)
     if reach > (layout.margin.r or 0):
         layout.margin.r = reach
     for trace in screen.data:
         if trace.type == "scatter" and trace.textposition == "middle right" and trace.text is not None:
-            trace.text = ["<br>".join(plot_text(line) for line in wrap_text(_plain(text), SCREEN_POINT_TEXT_WIDTH)) for text in trace.text]
+            trace.text = ["<br>".join(plot_text(line) for line in _wrap(_plain(text), SCREEN_POINT_TEXT_WIDTH)) for text in trace.text]
     if rows_px:  # everything around the plot, estimated; on a phone a legend shows one entry a row
         entries = sum(1 for trace in screen.data if trace.showlegend is not False and trace.name) if layout.showlegend else 0
         if entries and layout.legend.yanchor == "bottom":  # above the plot: on a phone one entry a row
