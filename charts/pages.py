@@ -29,21 +29,33 @@ class PageInfo:
     title_en: str
     url_path: str
     icon: str
+    # Paths the app once showed for this page, which must still open it (old_url_paths()).
+    old_url_paths: tuple[str, ...] = ()
 
     def title(self, lang: str) -> str:
         return self.title_en if lang == "en" else self.title_zh
 
 
 PAGES: list[PageInfo] = [
-    PageInfo("overview", "概览", "Overview", "overview", ":material/dashboard:"),
+    PageInfo("overview", "概览", "Overview", "", ":material/dashboard:", ("overview",)),  # the default page, at "/"
     PageInfo("crackdown", "断卡行动", "Gansu crackdown", "crackdown", ":material/sim_card:"),
-    PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud_types", ":material/category:"),
+    PageInfo("fraud_types", "诈骗类型", "Fraud types", "fraud_types", ":material/category:", ("fraud-types",)),
     PageInfo("compare", "地区对比", "Compare regions", "compare", ":material/compare_arrows:"),
     PageInfo("trends", "趋势", "Trends", "trends", ":material/show_chart:"),
     PageInfo("map", "地图", "Map", "map", ":material/map:"),
     PageInfo("sources", "数据来源", "Sources", "sources", ":material/table_view:"),
 ]
 PAGE_IDS = [p.page_id for p in PAGES]
+
+
+def old_url_paths() -> dict[str, str]:
+    """Every path the app once linked that is no longer a page's own, to the page id it opens.
+
+    The overview is served at "/", yet Streamlit's legacy multipage mode (the first run of a server
+    started with `streamlit run dashboard.py`) listed every file of `pages/` under its file name,
+    /overview too; the fraud types page was once at /fraud-types.
+    """
+    return {path: info.page_id for info in PAGES for path in info.old_url_paths}
 
 
 def crackdown_sources(figures: pd.DataFrame) -> list[str]:

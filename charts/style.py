@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import html
+import math
+import numbers
 import re
 
 import plotly.graph_objects as go
@@ -150,3 +152,192 @@ def break_label(text: str, width: int = LABEL_WIDTH) -> str:
 def rows_height(labels: list[str], width: int = LABEL_WIDTH, per_line: int = 17, gap: int = 16) -> int:
     """Pixels that horizontal bars need so that their wrapped labels never overlap."""
     return sum(len(wrap_text(label, width)) * per_line + gap for label in labels)
+
+
+# --- the screen: one figure for a desktop and a phone ------------------------------------------------
+# A figure cannot know the width it is drawn at, and a phone (390 px) draws a chart 358 px wide. The
+# screen's copy of a chart is therefore laid out so that it also reads at that width; exports lay
+# their figures out afresh for their own sizes (charts.export).
+PHONE_CHART_PX = 358
+SCREEN_TITLE_WIDTH = 34  # half-width units of the 17 px title on a phone's chart
+SCREEN_SUBTITLE_WIDTH = 46  # ... of the 13 px subtitle
+SCREEN_LABEL_WIDTH = 24  # left category labels: at most ~175 px (English ~150), the plot keeps the rest
+SCREEN_X_LABEL_WIDTH = 12  # bottom category labels of a chart with few categories (before / after)
+SCREEN_POINT_TEXT_WIDTH = 12  # texts written beside a marker (before/after values)
+PHONE_PLOT_PX = 110  # the plot area of a horizontal bar chart on a phone, beside its wrapped labels
+MAX_TICKS = 4  # labelled ticks on a linear value axis (plotly's nticks is a maximum)
+SCREEN_AXIS_TITLE_WIDTH = 22  # value axis titles wrap to the plot of a phone's chart
+MAX_LOG_TICKS = 4  # labelled decades on a log axis (万/亿 texts are wider than digits)
+
+
+def _plain(text: str) -> str:
+    """A plotly label as the text it shows: line breaks as spaces, entities read."""
+    return html.unescape(re.sub(r"<[^>]*>", "", str(text).replace("<br>", " ")))
+
+
+CLOSING = "）》」』】〕”’，。、；：！？),.;:!?%"
+OPENING = "（《「『【〔“‘("
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """wrap_text, without a line that starts with closing punctuation or ends with opening punctuation
+    (not "账户（户" / "）"): the character before moves down with it."""
+    lines = wrap_text(text, width)
+    for index in range(1, len(lines)):
+        before = lines[index - 1]
+        while len(before) > 1 and (lines[index][:1] in tuple(CLOSING) or before[-1] in OPENING):
+            before, lines[index] = before[:-1], before[-1] + lines[index]
+        lines[index - 1] = before
+    return [line for line in lines if line]
+
+
+def _title_text(title: str, subtitle: str) -> tuple[str, int, int]:
+    title_lines = _wrap(title, SCREEN_TITLE_WIDTH)
+    subtitle_lines = _wrap(subtitle, SCREEN_SUBTITLE_WIDTH) if subtitle else []
+    text = "<br>".join(plot_text(line) for line in title_lines)
+    if subtitle_lines:
+        text += "<br>" + "<br>".join(
+            f"<span style=\"font-size:13px;color:{NEUTRAL_COLOR}\">{plot_text(line)}</span>" for line in subtitle_lines
+        )
+    return text, len(title_lines), len(subtitle_lines)
+
+
+def _thin_log_ticks(axis) -> None:
+    """At most MAX_LOG_TICKS labelled decades on a log axis with its own tick texts (every other one, ...)."""
+    values, texts = list(axis.tickvals or []), list(axis.ticktext or [])
+    if len(values) <= MAX_LOG_TICKS or len(values) != len(texts):
+        return
+    step = math.ceil(len(values) / MAX_LOG_TICKS)
+    keep = range(len(values) - 1, -1, -step)  # keep the largest decade
+    axis.update(tickvals=[values[i] for i in sorted(keep)], ticktext=[texts[i] for i in sorted(keep)])
+
+
+def _wrap_left_labels(figure: go.Figure) -> int:
+    """Re-wrap the left axis's category labels of horizontal bars to SCREEN_LABEL_WIDTH (their tick
+    texts only: the categories stay as built); the pixels of height the extra lines need, and the
+    plot height the rows need."""
+    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h" and trace.y is not None]
+    axis = figure.layout.yaxis
+    if not bars or axis.ticktext is not None:
+        return 0, 0
+    labels = list(dict.fromkeys(str(y) for trace in bars for y in trace.y))
+    wrapped = [_wrap(_plain(label), SCREEN_LABEL_WIDTH) for label in labels]
+    axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
+    # Bars share the plot's height evenly: every row needs room for the tallest label. The builder
+    # sized the plot by rows_height (each label's own lines).
+    needed = len(labels) * (17 * max(len(lines) for lines in wrapped) + 10)
+    built = sum(17 * len(label.split("<br>")) + 16 for label in labels)
+    return max(0, needed - built), needed
+
+
+def _wrap_bottom_labels(figure: go.Figure) -> int:
+    """Re-wrap a single x axis's few category labels (tick texts only) to SCREEN_X_LABEL_WIDTH; the
+    pixels of height the extra lines need."""
+    axis = figure.layout.xaxis
+    categories = list(axis.categoryarray or [])
+    if not categories or axis.ticktext is not None or len(categories) > 4 or "xaxis2" in set(figure.layout):
+        return 0
+    wrapped = [[wrapped for line in str(c).split("<br>") for wrapped in _wrap(_plain(line), SCREEN_X_LABEL_WIDTH)] for c in categories]
+    axis.update(tickmode="array", tickvals=categories, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
+    return 17 * max(0, max(len(lines) for lines in wrapped) - max(len(str(c).split("<br>")) for c in categories))
+
+
+def _outside_text_reach(figure: go.Figure) -> int:
+    """The right margin that holds values written after horizontal bars on a phone's narrow plot."""
+    axis = figure.layout.xaxis
+    if axis.range is None:
+        return 0
+    start, end = axis.range
+    log = axis.type == "log"
+    if not log:
+        return 0  # linear axes: _fit_linear_outside_texts widened the range instead
+    texts, positions = [], []
+    for trace in figure.data:
+        if trace.type != "bar" or trace.orientation != "h" or trace.textposition != "outside" or trace.text is None:
+            continue
+        for value, text in zip(trace.x, trace.text, strict=False):
+            if value is None or (log and value <= 0):
+                continue
+            position = ((math.log10(value) if log else value) - start) / (end - start)
+            texts.append(str(text))
+            positions.append(min(max(position, 0.0), 1.0))
+    return outside_text_margin(texts, positions, PHONE_PLOT_PX) if texts else 0
+
+
+def _is_value_axis(figure: go.Figure, axis) -> bool:
+    """Whether every trace on this axis plots numbers along it (a category axis keeps every label)."""
+    name = axis.plotly_name  # "xaxis", "yaxis2"
+    letter, ref = name[0], name[0] + name[len("xaxis"):]
+    values = [v for trace in figure.data if (getattr(trace, f"{letter}axis", None) or letter) == ref for v in (getattr(trace, letter) or ())]
+    return bool(values) and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values if v is not None)
+
+
+def _fit_linear_outside_texts(figure: go.Figure) -> None:
+    """Widen a linear x range so that the values written outside horizontal bars, before negative
+    bars too, stay inside a phone's narrow plot (PHONE_PLOT_PX) instead of over the labels."""
+    axis = figure.layout.xaxis
+    if axis.range is None or axis.type == "log":
+        return
+    texts = [
+        (float(value), (drawn_units(str(text)) * TEXT_UNIT_PX + 8) / PHONE_PLOT_PX)
+        for trace in figure.data
+        if trace.type == "bar" and trace.orientation == "h" and trace.textposition == "outside" and trace.text is not None
+        for value, text in zip(trace.x, trace.text, strict=False)
+        if isinstance(value, numbers.Real)
+    ]
+    if not texts:
+        return
+    start, end = axis.range
+    for _ in range(8):  # each end moves with the span; a few rounds settle it
+        span = end - start
+        start = min([start, *(v - min(k, 0.45) * span for v, k in texts if v < 0)])
+        end = max([end, *(v + min(k, 0.45) * span for v, k in texts if v >= 0)])
+    axis.range = [start, end]
+
+
+def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
+    """A copy of `figure` as the page draws it, readable on a desktop and on a phone alike.
+
+    The title and subtitle wrap to a phone's chart, left category labels to SCREEN_LABEL_WIDTH (the
+    chart grows by the lines this adds), value axes show at most MAX_TICKS labelled ticks, values
+    after bars and beside markers keep room on a narrow plot, and the chart neither zooms nor pans
+    (a finger scrolling the page would zoom it; every chart has its own exports below it).
+    """
+    screen = go.Figure(figure)
+    layout = screen.layout
+    height = layout.height or 420
+    title_lines = subtitle_lines = 0
+    if layout.title.text:
+        old_title = len(wrap_text(title, TITLE_WIDTH))
+        old_subtitle = len(wrap_text(subtitle, SUBTITLE_WIDTH)) if subtitle else 0
+        text, title_lines, subtitle_lines = _title_text(title, subtitle)
+        layout.title.text = text
+        height += 23 * (title_lines - old_title) + 19 * (max(subtitle_lines, 1) - max(old_subtitle, 1))
+    extra, rows_px = _wrap_left_labels(screen)
+    height += extra + _wrap_bottom_labels(screen)
+    for axis in [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]:
+        axis.fixedrange = True
+        if axis.type == "log" and axis.tickvals is not None:
+            _thin_log_ticks(axis)
+        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and _is_value_axis(screen, axis):
+            axis.nticks = MAX_TICKS
+        if axis.title.text and "<br>" not in str(axis.title.text):
+            axis.title.text = "<br>".join(plot_text(line) for line in _wrap(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
+    _fit_linear_outside_texts(screen)
+    reach = _outside_text_reach(screen)
+    if reach > (layout.margin.r or 0):
+        layout.margin.r = reach
+    for trace in screen.data:
+        if trace.type == "scatter" and trace.textposition == "middle right" and trace.text is not None:
+            trace.text = ["<br>".join(plot_text(line) for line in _wrap(_plain(text), SCREEN_POINT_TEXT_WIDTH)) for text in trace.text]
+    if rows_px:  # everything around the plot, estimated; on a phone a legend shows one entry a row
+        entries = sum(1 for trace in screen.data if trace.showlegend is not False and trace.name) if layout.showlegend else 0
+        if entries and layout.legend.yanchor == "bottom":  # above the plot: on a phone one entry a row
+            layout.legend.y = 1.0
+            layout.title.pad.b = 26 + 22 * entries
+        axis_title = str(layout.xaxis.title.text or "")
+        around = 20 + 23 * title_lines + 19 * subtitle_lines + 14 + 44 * entries + 50 + 20 + 17 * (axis_title.count("<br>") + 1)
+        height = max(height, around + rows_px)
+    layout.height = height
+    layout.dragmode = False
+    return screen

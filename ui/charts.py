@@ -6,10 +6,15 @@ import streamlit as st
 
 from charts.data import localise_columns
 from charts.spec import Chart
+from charts.style import build_screen_figure
 from i18n import t
 from ui.markdown import escape_markdown
 
+# No toolbar on screen: it covered chart titles (on a phone, at the first touch), every chart has
+# its own PNG/SVG/PDF/PPTX exports below it, and charts.style.build_screen_figure turns zoom off.
 PLOTLY_CONFIG = {
+    "displayModeBar": False,
+    "responsive": True,
     "displaylogo": False,
     "modeBarButtonsToRemove": ["lasso2d", "select2d"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -42,7 +47,8 @@ def render_chart(chart: Chart, key: str) -> None:
         st.info(t("chart.no_data", lang))
         return
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": chart.chart_id}}
-    st.plotly_chart(chart.figure, key=f"{key}_figure", theme=None, config=config)
+    figure = build_screen_figure(chart.figure, chart.title, chart.subtitle)  # a copy: exports lay out the original
+    st.plotly_chart(figure, key=f"{key}_figure", theme=None, config=config)
     if chart.source_line:
         st.caption(escape_markdown(chart.source_line))
     for note in chart.footnotes:

@@ -79,3 +79,27 @@ def test_every_compare_view_draws_all_its_text_inside_the_chart(plot_page, views
             assert outside == [], (case, width, outside)
             assert headings >= 2, (case, width)  # the title and at least one panel title were found
             assert overlaps == [], (case, width, overlaps)
+
+
+PHONE_WIDTH = 358  # a 390 px phone's chart
+
+
+@pytest.mark.xfail(strict=True, reason="compare's panels sit side by side (charts/compare.py): on a phone their x labels crowd")
+def test_every_compare_view_as_the_screen_draws_it_fits_a_phone(plot_page, views):
+    """The screen's copy (charts.style.build_screen_figure) of every golden view at a phone's width."""
+    import plotly.graph_objects as go
+
+    from charts.style import build_screen_figure
+    from tests.test_compare import all_snapshots
+
+    words = {case: snapshot["words"] for case, snapshot in all_snapshots().items()}
+    failures = []
+    for case, figure in views.items():
+        _, title, subtitle, *_ = words[case]
+        screen = json.loads(build_screen_figure(go.Figure(figure), title, subtitle).to_json())
+        screen["layout"].pop("template", None)
+        drawn, outside, headings, overlaps = plot_page.evaluate(OUTSIDE, [screen, PHONE_WIDTH])
+        assert drawn >= 5 and headings >= 2, case
+        if outside or overlaps:
+            failures.append((case, outside, overlaps))
+    assert failures == []
