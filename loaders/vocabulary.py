@@ -1,8 +1,9 @@
 """The words of Chinese statistics: qualifiers (余 ≥, 约 ≈, 不足 <), scales (万, 亿) and units.
 
 One home for every reader and writer of numbers: `loaders.numbers` (a cell such as 2230余万元), the
-upload checker (a 限定 column, a header's (万元)), curated validation (the qualifier ids) and
-`i18n.numbers` (1.2亿, ≥ ≈ <). The press-release extractor is meant to read from here too.
+upload checker (a 限定 column, a header's (万元)), curated validation (the qualifier ids),
+`i18n.numbers` (1.2亿, ≥ ≈ <) and the press-release extractor (`loaders/extract/words.py` picks the
+words it searches prose for; their meanings are these).
 """
 
 from __future__ import annotations
