@@ -325,7 +325,7 @@ def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figu
         axis.fixedrange = True
         if axis.type == "log" and axis.tickvals is not None:
             _thin_log_ticks(axis)
-        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and _is_value_axis(screen, axis):
+        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and not (stacked and axis.nticks) and _is_value_axis(screen, axis):
             axis.nticks = MAX_TICKS
         if axis.title.text and "<br>" not in str(axis.title.text):
             axis.title.text = "<br>".join(plot_text(line) for line in _wrap(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
@@ -373,6 +373,12 @@ def _is_small_multiples(figure: go.Figure) -> bool:
     )
 
 
+def _tick_label_units(value_range) -> int:
+    """Half-width units of the widest tick label of a linear value axis (written out in full)."""
+    top = max(abs(v) for v in (value_range or [0, 1]))
+    return len(f"{top:,.0f}") if top >= 10 else len(f"{top:.2g}") + 1
+
+
 def _axis_name(ref: str | None, letter: str) -> str:
     """"x3" -> "xaxis3", None/"x" -> "xaxis"."""
     return f"{letter}axis{(ref or letter)[1:]}"
@@ -395,7 +401,10 @@ def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
         panels.append((trace, annotation, x_name, y_name, categories, labels, title, value_axis.range, axis_title_lines, rows))
     widest = max(text_width(line) for panel in panels for lines in panel[5] for line in lines) * TEXT_UNIT_PX  # plain text: as drawn
     layout.margin.l = math.ceil(widest + 16)
-    layout.margin.r = 30
+    # The value ticks of the widest range ("5,000,000,000" is ~95 px): the last one is centred on its
+    # tick near the plot's right edge, and fewer of them fit a phone's plot.
+    tick_px = max(_tick_label_units(panel[7]) for panel in panels) * TEXT_UNIT_PX
+    layout.margin.r = math.ceil(max(30, tick_px / 2 + 6))
     layout.margin.b = PANEL_BELOW_PX + 17 * len(panels[-1][8]) + 10
     plot = plot_px - layout.margin.l - layout.margin.r  # the plot's width on a phone
     # The pixels from the plot area's top: each panel's title (the first one's sits in the title's pad),
@@ -425,6 +434,7 @@ def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
             "range": [start, end],
             "title": {"text": "<br>".join(plot_text(line) for line in axis_title_lines), "standoff": 6},
             "tickangle": 0,
+            "nticks": max(2, min(MAX_TICKS, int(plot // (tick_px + 24)))),
             "automargin": False,
         }
         layout[y_name] = {
