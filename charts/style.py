@@ -313,17 +313,24 @@ def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figu
         text, title_lines, subtitle_lines = _title_text(title, subtitle)
         layout.title.text = text
         height += 23 * (title_lines - old_title) + 19 * (max(subtitle_lines, 1) - max(old_subtitle, 1))
-    extra, rows_px = _wrap_left_labels(screen)
-    height += extra + _wrap_bottom_labels(screen)
+    stacked = _is_small_multiples(screen)
+    if stacked:
+        plot_height, layout.title.pad.b = _stack_panels(screen, PHONE_CHART_PX)
+        height = 20 + 23 * title_lines + 19 * subtitle_lines + layout.title.pad.b + plot_height + layout.margin.b
+        extra = rows_px = 0
+    else:
+        extra, rows_px = _wrap_left_labels(screen)
+        height += extra + _wrap_bottom_labels(screen)
     for axis in [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]:
         axis.fixedrange = True
         if axis.type == "log" and axis.tickvals is not None:
             _thin_log_ticks(axis)
-        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and _is_value_axis(screen, axis):
+        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and not (stacked and axis.nticks) and _is_value_axis(screen, axis):
             axis.nticks = MAX_TICKS
         if axis.title.text and "<br>" not in str(axis.title.text):
             axis.title.text = "<br>".join(plot_text(line) for line in _wrap(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
-    _fit_linear_outside_texts(screen)
+    if not stacked:  # a stacked figure's panels made room for their values themselves
+        _fit_linear_outside_texts(screen)
     reach = _outside_text_reach(screen)
     if reach > (layout.margin.r or 0):
         layout.margin.r = reach
@@ -341,3 +348,109 @@ def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figu
     layout.height = height
     layout.dragmode = False
     return screen
+
+
+# --- small multiples (the compare chart): one panel a row, horizontal bars ---------------------------------
+# Side by side, three panels of a 358 px chart are ~80 px wide each: their x labels and titles run into
+# one another. The screen draws each panel across the chart's whole width instead, one below the other,
+# its bars horizontal with their labels on the left (one row each, however many regions an upload
+# adds), the values after the bars. The same layout reads at 1400 px: a list of bars per metric.
+PANEL_LABEL_WIDTH = 18  # half-width units of a bar's label on the left (~130 px of a phone's 358)
+PANEL_TITLE_UNITS = 44  # a panel title's lines over the chart's width
+PANEL_ROW_LINE_PX, PANEL_ROW_GAP_PX = 17, 12  # a bar's row: each label line, and the space between rows
+PANEL_TITLE_LINE_PX = 18
+PANEL_BELOW_PX = 26  # under a panel: its value ticks (the axis title adds a line each)
+
+
+def _is_small_multiples(figure: go.Figure) -> bool:
+    """Vertical bars, one trace per panel, each panel titled by an annotation (charts.compare)."""
+    traces, annotations = list(figure.data), list(figure.layout.annotations or [])
+    return (
+        bool(traces)
+        and len(annotations) == len(traces)
+        and all(trace.type == "bar" and trace.orientation != "h" for trace in traces)
+        and len({trace.xaxis or "x" for trace in traces}) == len(traces)
+    )
+
+
+def _tick_label_units(value_range) -> int:
+    """Half-width units of the widest tick label of a linear value axis (written out in full)."""
+    top = max(abs(v) for v in (value_range or [0, 1]))
+    return len(f"{top:,.0f}") if top >= 10 else len(f"{top:.2g}") + 1
+
+
+def _axis_name(ref: str | None, letter: str) -> str:
+    """"x3" -> "xaxis3", None/"x" -> "xaxis"."""
+    return f"{letter}axis{(ref or letter)[1:]}"
+
+
+def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
+    """Lay the panels of a small-multiples figure one a row as horizontal bars (in place); returns the
+    plot area's height and the top margin's pad (the first panel's title) in pixels."""
+    layout = screen.layout
+    panels = []
+    for trace, annotation in zip(screen.data, layout.annotations, strict=True):
+        x_name, y_name = _axis_name(trace.xaxis, "x"), _axis_name(trace.yaxis, "y")
+        categories = list(dict.fromkeys(str(c) for c in trace.x))
+        labels = [_wrap(_plain(c), PANEL_LABEL_WIDTH) for c in categories]  # the builder's lines joined, wrapped afresh
+        title = _wrap(_plain(annotation.text), PANEL_TITLE_UNITS)
+        value_axis = layout[y_name]
+        axis_title = str(value_axis.title.text or "")
+        axis_title_lines = _wrap(_plain(axis_title), SCREEN_AXIS_TITLE_WIDTH) if axis_title else []
+        rows = len(categories) * (PANEL_ROW_LINE_PX * max(len(lines) for lines in labels) + PANEL_ROW_GAP_PX)
+        panels.append((trace, annotation, x_name, y_name, categories, labels, title, value_axis.range, axis_title_lines, rows))
+    widest = max(text_width(line) for panel in panels for lines in panel[5] for line in lines) * TEXT_UNIT_PX  # plain text: as drawn
+    layout.margin.l = math.ceil(widest + 16)
+    # The value ticks of the widest range ("5,000,000,000" is ~95 px): the last one is centred on its
+    # tick near the plot's right edge, and fewer of them fit a phone's plot.
+    tick_px = max(_tick_label_units(panel[7]) for panel in panels) * TEXT_UNIT_PX
+    layout.margin.r = math.ceil(max(30, tick_px / 2 + 6))
+    layout.margin.b = PANEL_BELOW_PX + 17 * len(panels[-1][8]) + 10
+    plot = plot_px - layout.margin.l - layout.margin.r  # the plot's width on a phone
+    # The pixels from the plot area's top: each panel's title (the first one's sits in the title's pad),
+    # its rows, then its ticks and axis title (the last one's in the bottom margin).
+    spans, y = [], 0
+    for index, (*_, title, _, axis_title_lines, rows) in enumerate(panels):
+        if index:
+            y += PANEL_TITLE_LINE_PX * len(title) + 8
+        spans.append((y, y + rows))
+        y += rows
+        if index < len(panels) - 1:
+            y += PANEL_BELOW_PX + 17 * len(axis_title_lines) + 18
+    height = y
+    for (trace, annotation, x_name, y_name, categories, labels, title, value_range, axis_title_lines, _), (top, bottom) in zip(panels, spans, strict=True):
+        values, texts = list(trace.y), list(trace.text or [])
+        trace.update(x=values, y=list(trace.x), orientation="h")
+        start, end = value_range if value_range is not None else (0.0, max([v for v in values if v is not None] or [1.0]) * 1.25)
+        if trace.textposition == "outside":  # room after each bar for its value, on a phone's narrow plot
+            reach = [(float(v), (drawn_units(str(s)) * TEXT_UNIT_PX + 10) / plot) for v, s in zip(values, texts, strict=False) if v is not None]
+            for _ in range(8):
+                end = max([end, *(v + min(k, 0.6) * (end - start) for v, k in reach)])
+        domain = [1 - bottom / height, 1 - top / height]
+        layout[x_name] = {
+            **layout[y_name].to_plotly_json(),
+            "domain": [0.0, 1.0],
+            "anchor": trace.yaxis or "y",
+            "range": [start, end],
+            "title": {"text": "<br>".join(plot_text(line) for line in axis_title_lines), "standoff": 6},
+            "tickangle": 0,
+            "nticks": max(2, min(MAX_TICKS, int(plot // (tick_px + 24)))),
+            "automargin": False,
+        }
+        layout[y_name] = {
+            **{k: v for k, v in layout[x_name].to_plotly_json().items() if k in ("gridcolor", "zerolinecolor", "fixedrange")},
+            "domain": domain,
+            "anchor": trace.xaxis or "x",
+            "type": "category",
+            "tickmode": "array",
+            "tickvals": categories,
+            "ticktext": ["<br>".join(plot_text(line) for line in lines) for lines in labels],
+            "autorange": "reversed",
+            "showgrid": False,
+            "automargin": False,
+        }
+        annotation.update(
+            text="<br>".join(plot_text(line) for line in title), x=0.0, xanchor="left", xref="paper",
+            xshift=4 - layout.margin.l, y=domain[1], yanchor="bottom", yref="paper", yshift=4, align="left",
+        )
+    return height, PANEL_TITLE_LINE_PX * len(panels[0][6]) + 14

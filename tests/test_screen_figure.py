@@ -8,7 +8,7 @@ import pytest
 
 from charts.pages import build_page_charts
 from charts.style import MAX_LOG_TICKS, SCREEN_LABEL_WIDTH, SCREEN_TITLE_WIDTH, _wrap, build_screen_figure, text_width
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 
 
 @pytest.fixture(scope="module")

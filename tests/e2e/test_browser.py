@@ -168,8 +168,6 @@ _OVERLAPS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).ma
     }
     return pairs;
 })"""
-# The compare chart draws its panels side by side (charts.compare): on a phone its x labels crowd.
-PHONE_CROWDED = {"compare": "compare's panels sit side by side; stacking them is a builder change (charts/compare.py)"}
 
 
 @pytest.fixture(scope="module")
@@ -183,12 +181,10 @@ def phone(browser):
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 @pytest.mark.parametrize("path", [path for path, (_, has_charts) in PAGES.items() if has_charts])
-def test_every_chart_reads_on_a_phone(phone, dashboard_url, path, lang, request):
+def test_every_chart_reads_on_a_phone(phone, dashboard_url, path, lang):
     """390 px: charts stack to the screen's width, every drawn text inside its chart, no two texts
     over each other (ticks, labels, values, titles), and no toolbar over a title."""
     page_id, _ = PAGES[path]
-    if page_id in PHONE_CROWDED:
-        request.applymarker(pytest.mark.xfail(reason=PHONE_CROWDED[page_id], strict=True))
     open_page(phone, dashboard_url, path, lang)
     count = expect_charts_drawn(phone)
     expect_no_exception(phone)
