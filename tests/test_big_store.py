@@ -17,7 +17,7 @@ from charts.cards import DEFAULT_REGION_LIMIT, build_cards, default_regions, reg
 from loaders.catalog import load_catalog
 from loaders.frame import _with_labels, build_all_figures
 
-CURATED_REGIONS = ["620000", "451000"]
+CURATED_REGIONS = ["620000", "451000", "100000"]  # Gansu, Baise, the whole country (MPS 2021)
 MONTHS = 6
 
 
@@ -78,7 +78,7 @@ def test_default_regions_every_region_when_few(curated):
 
 
 def test_default_regions_curated_only_when_many(many):
-    assert len(region_choices(many, "zh")) == 62
+    assert len(region_choices(many, "zh")) == 63
     assert default_regions(many) == CURATED_REGIONS
     uploads_only = many[many["upload_id"] != ""]
     assert default_regions(uploads_only) == list(dict.fromkeys(uploads_only["region_code"]))[:DEFAULT_REGION_LIMIT]
@@ -97,7 +97,7 @@ def test_overview_with_many_uploaded_regions_starts_with_the_curated_regions(man
     at = open_page("overview", "zh")
     regions = at.multiselect(key="overview_regions")
     assert regions.value == CURATED_REGIONS
-    assert len(regions.options) == 62  # every uploaded region can still be added
+    assert len(regions.options) == 63  # every uploaded region can still be added
     assert "regions" not in at.query_params  # the first view keeps the link clean
     shown = {m.label for m in at.metric}
     curated_only = open_page_curated_metrics()

@@ -21,6 +21,7 @@ get the curated and derived figures, cached under the version `UNAVAILABLE`, and
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
@@ -32,6 +33,8 @@ import streamlit as st
 from loaders.catalog import Catalog, load_catalog
 from loaders.frame import build_all_figures
 from loaders.model import configured_database_url, store_may_hold_figures
+
+log = logging.getLogger("antifraud.data")
 
 # The store version of a database that cannot be reached now: curated and derived figures only.
 UNAVAILABLE = -1
@@ -51,7 +54,8 @@ def store_key() -> tuple[str, int]:
 
     try:
         return url, store_version()
-    except StoreUnavailableError:
+    except StoreUnavailableError as error:  # the pages go on with the curated figures, under a notice
+        log.warning("upload store unavailable: %s", error, exc_info=error)
         return url, UNAVAILABLE
 
 
@@ -112,7 +116,8 @@ def _figures_key() -> tuple[str, int]:
 
         try:
             _load_figures(url, version)
-        except StoreUnavailableError:
+        except StoreUnavailableError as error:
+            log.warning("upload store unavailable: %s", error, exc_info=error)
             return url, UNAVAILABLE
     return url, version
 
