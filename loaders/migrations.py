@@ -1,7 +1,7 @@
 """Versions of the upload store's schema, and the ordered steps between them.
 
 `schema_version` holds one row per version the database went through (number, name, time). The
-store's tables as `loaders.store.metadata` declares them are the newest version, `head()`.
+store's tables as `loaders.storage.schema.metadata` declares them are the newest version, `head()`.
 
 `upgrade(engine)` (run by every `Store` on first use, and by `python -m loaders db upgrade`):
 
@@ -25,6 +25,10 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
+
+from loaders.storage.errors import StoreError
+from loaders.storage.schema import metadata
+from loaders.storage.transactions import _write_transaction
 
 VERSION_TABLE = "schema_version"
 # PostgreSQL advisory lock key held while the schema is created or upgraded (any fixed number).
@@ -80,8 +84,6 @@ def read_version(conn: Connection) -> int | None:
 
 def upgrade(engine: Engine, steps: list[Step] | None = None) -> Upgrade:
     """Create or upgrade the store's schema (see the module's doc); what was done."""
-    from loaders.store import StoreError, _write_transaction, metadata
-
     steps = sorted(steps or STEPS, key=lambda s: s.version)
     newest = head(steps)
     # Look before taking the lock: a process starting while a long save runs elsewhere must not

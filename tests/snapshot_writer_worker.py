@@ -4,7 +4,7 @@
 
 Reads the store's figures (which writes the Arrow snapshot beside the SQLite file) with the Arrow
 writer held up after the temporary file is created and locked: prints `writing`, flushed,
-then sleeps until killed. The temporary, its lock and the write are the store's own (loaders.store);
+then sleeps until killed. The temporary, its lock and the write are the store's own (loaders.storage.snapshot);
 only the moment is held, so the test can kill the process exactly mid-write or keep it alive.
 """
 

@@ -1,0 +1,160 @@
+"""The checker's figures and labels made fit to store: every column present and typed, control and
+bidi characters dropped (`loaders.labels`), NUL refused (PostgreSQL cannot store it in text)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any, Protocol
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from loaders.labels import CONTROL_PATTERN, clean_label
+from loaders.model import FIGURE_COLUMNS
+from loaders.storage.errors import StoreError
+from loaders.storage.schema import TEXT_COLUMNS
+
+MAX_NAME = 255
+
+
+class CheckReportLike(Protocol):
+    """What the store reads from `loaders.tables.CheckReport`."""
+
+    status: str
+    encoding: str | None
+    sheet: str | None
+    rows: int
+    messages: list
+    figures: pd.DataFrame
+    new_metrics: list[dict]
+
+
+# Characters PostgreSQL cannot store in text (and SQLite would keep invisibly): refused with a message.
+NUL = "\x00"
+
+
+def _refuse_nul(figures: pd.DataFrame | None = None, **labels: object) -> None:
+    """StoreError naming the field when a label or a figure's text holds a NUL character."""
+    for name, value in labels.items():
+        if value is not None and NUL in str(value):
+            raise StoreError(
+                f"“{_FIELD_ZH.get(name, name)}”中含有空字符（NUL），请删除后重试",
+                f"{name} contains a NUL character; remove it and try again",
+            )
+    if figures is None:
+        return
+    import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
+
+    for column in TEXT_COLUMNS:  # Arrow's substring search: ~0.4 s for a million figures' 22 columns
+        if column in figures.columns and pc.any(pc.match_substring(pa.array(figures[column]), NUL)).as_py():
+            raise StoreError(
+                f"数字的“{column}”中含有空字符（NUL），未保存", f"a figure's {column} contains a NUL character; not stored"
+            )
+
+
+_FIELD_ZH = {"uploader": "上传人", "who": "操作人", "sheet": "工作表", "encoding": "编码", "file_name": "文件名"}
+
+
+def display_name(file_name: str) -> str:
+    """A file name fit to show: control and bidi-override characters dropped (loaders.labels: NUL breaks
+    PostgreSQL text, U+202E lets `数据\u202excsl.csv` pose as `数据lscx.csv`), length capped."""
+    name = clean_label(file_name).strip()
+    if len(name) > MAX_NAME:
+        name = name[: MAX_NAME - 1] + "…"
+    return name or "(unnamed)"
+
+
+def _iso_date(value: Any) -> str:
+    if isinstance(value, datetime):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
+def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
+    """The checker's figure frame with every stored column present: text as str, value as float."""
+    missing = [c for c in FIGURE_COLUMNS if c not in figures.columns]
+    if missing:
+        raise ValueError(f"figure frame lacks column(s): {', '.join(missing)}")
+    # A shallow copy is enough: pandas 3 copies on write, so the caller's frame is never changed.
+    out = figures.copy(deep=False)
+    for column in ("metric_zh", "metric_en", "formula"):
+        if column not in out.columns:
+            out[column] = ""
+    if "derived" not in out.columns:
+        out["derived"] = False
+    if "source_row" not in out.columns:
+        out["source_row"] = None
+    for column in ("period_start", "period_end"):
+        if not _is_str_column(out[column]):  # a str column holds no dates to format
+            out[column] = out[column].map(_iso_date)
+    # Columns already str without gaps are left as they are (what fillna("").astype(str) gives them).
+    convert = [c for c in TEXT_COLUMNS if not (_is_str_column(out[c]) and not out[c].hasnans)]
+    if convert:
+        out[convert] = out[convert].fillna("").astype(str)
+    for column in TEXT_COLUMNS:  # labels from a file: no terminal escapes or bidi overrides (loaders.labels)
+        if out[column].str.contains(CONTROL_PATTERN, regex=True).any():
+            out[column] = out[column].map(clean_label)
+    out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
+    bad = out.index[~np.isfinite(out["value"].to_numpy())]
+    if len(bad):
+        raise ValueError(f"figure {out.at[bad[0], 'figure_id']} has no finite value")
+    out["derived"] = out["derived"].fillna(False).astype(bool)
+    if out["source_row"].dtype != np.int64:  # an int64 column already holds what the list would give
+        out["source_row"] = [None if pd.isna(v) else int(v) for v in out["source_row"]]
+    return out.reset_index(drop=True)
+
+
+def _renumbered_facts(figures: pd.DataFrame, new_ids: list[str]) -> list[str]:
+    """Each figure's fact_id in the new numbering: the new id of the figure its fact_id names (the
+    last one of that id), or its own new id when it names none.
+
+    Same as `{old: new for old, new in zip(figure_id, new_ids)}.get(fact_id, own)`, without a dict of
+    every figure: only ids that some other figure's fact names, or that occur twice, are looked up.
+    """
+    figure_ids = figures["figure_id"]
+    fact = figures["fact_id"]
+    elsewhere = (fact != figure_ids).to_numpy()
+    wanted = set(fact[elsewhere].unique().tolist())
+    repeated = figure_ids.duplicated(keep=False).to_numpy()
+    looked_up = figure_ids.isin(wanted).to_numpy() | repeated
+    id_map = {}
+    for position in np.flatnonzero(looked_up).tolist():
+        id_map[figure_ids.iat[position]] = new_ids[position]
+    out = list(new_ids)
+    for position in np.flatnonzero(elsewhere | repeated).tolist():
+        out[position] = id_map.get(fact.iat[position], new_ids[position])
+    return out
+
+
+def _is_str_column(series: pd.Series) -> bool:
+    return isinstance(series.dtype, pd.StringDtype)
+
+
+def _as_list(series: pd.Series) -> list:
+    """A column's values as Python objects (str, float, int, bool, None), as `Series.tolist()` gives
+    them, without iterating an Arrow-backed column element by element."""
+    return series.to_numpy(dtype=object).tolist()
+
+
+def _messages_json(report: CheckReportLike) -> str:
+    messages = []
+    for m in getattr(report, "messages", None) or []:
+        messages.append(m.to_dict() if hasattr(m, "to_dict") else str(m))
+    return json.dumps(messages, ensure_ascii=False)
+
+
+def _metric_row(upload_id: str, metric: dict) -> dict:
+    return {
+        "upload_id": upload_id,
+        "metric_id": clean_label(metric["metric_id"]),
+        "label_zh": clean_label(metric.get("label_zh") or ""),
+        "label_en": clean_label(metric.get("label_en") or ""),
+        "unit": str(metric.get("unit") or ""),
+        "category": str(metric.get("category") or ""),
+        "details": json.dumps(metric, ensure_ascii=False, default=str),
+    }
+
