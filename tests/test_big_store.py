@@ -73,7 +73,7 @@ def many_on_pages(monkeypatch, many):
 
 def test_default_regions_every_region_when_few(curated):
     assert default_regions(curated) == CURATED_REGIONS
-    few = uploaded_regions(curated, DEFAULT_REGION_LIMIT - 2)
+    few = uploaded_regions(curated, DEFAULT_REGION_LIMIT - len(CURATED_REGIONS))
     assert default_regions(few) == list(dict.fromkeys(few["region_code"]))
 
 
