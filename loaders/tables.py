@@ -39,7 +39,15 @@ from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.messages import Message, ReadError, excel_column
 from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, find_period_in_text, parse_period
-from loaders.regions import RegionMatch, RegionMatchError, echo, is_within, match_region, normalize_region_text
+from loaders.regions import (
+    RegionMatch,
+    RegionMatchError,
+    common_parent,
+    echo,
+    is_within,
+    match_region,
+    normalize_region_text,
+)
 
 REPORT_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
 STATUSES = ("accepted", "accepted_with_warnings", "rejected")
@@ -56,6 +64,7 @@ MONEY_OUTLIER_YUAN = 10**11  # a region's amount above 1000亿元 is a unit typo
 ROLE_HEADERS = {
     "region": (
         "地区", "地市", "市州", "州市", "城市", "省份", "省市", "省区市", "区域", "县区", "县市区",
+        "省", "市", "州", "区县", "县", "县(市、区)", "县(市,区)", "县(区)", "县(市)", "市(州)", "县(市区)",
         "地区名称", "单位", "单位名称", "辖区", "行政区划", "行政区划名称", "行政区", "地方", "地名",
     ),
     "region_code": ("行政区划代码", "区划代码", "地区代码", "行政代码", "地区编码", "区划编码"),
@@ -83,6 +92,9 @@ REGION_HEADER_LEVELS = {
     "省份": "province", "省市": "province", "省区市": "province",
     "地市": "prefecture", "市州": "prefecture", "州市": "prefecture", "城市": "prefecture",
     "县区": "county", "县市区": "county",
+    "省": "province", "市": "prefecture", "州": "prefecture", "市(州)": "prefecture",
+    "区县": "county", "县": "county", "县(市、区)": "county", "县(市,区)": "county", "县(区)": "county",
+    "县(市)": "county", "县(市区)": "county",
 }
 _LEVEL_RANK = {"province": 0, None: 1, "prefecture": 2, "county": 3}
 TOTAL_LABELS = {"total": ("合计", "total"), "subtotal": ("小计", "subtotal"), "of_which": ("其中", "of-which")}
@@ -1279,12 +1291,14 @@ class _Checker:
             previous_text = _text(text)
             pending[k] = previous_text
         # Two passes: names shared by two divisions (吉林, 海南) are settled by the rest of the table.
+        # Same-name counties (朝阳区) are settled by the other rows' common ancestor, else by the title.
         texts = {text for text in pending if text is not None}
         sure = [m for m in {match(text) for text in texts} if isinstance(m, RegionMatch)]
         levels = {m.level for m in sure}
-        parents = {m.parent_code for m in sure if m.level != "province"}
         level = levels.pop() if len(levels) == 1 else None
-        parent = parents.pop() if len(parents) == 1 and level != "province" else None
+        parent = common_parent({m.region_code for m in sure}) if level != "province" and sure else None
+        if parent is None and self._title_hint() is not None:
+            parent = self._title_hint()
         for k, text in enumerate(pending):
             if text is None:
                 continue
@@ -1292,6 +1306,7 @@ class _Checker:
             if not isinstance(match_, RegionMatch) and match_.code == "ambiguous_region" and (level or parent):
                 match_ = match(text, parent, level)
             if isinstance(match_, RegionMatch):
+                self._note_renamed(match_, data_rows[k][0], region_col.header)
                 found[k] = match_
             else:
                 self.add("error", match_.code, match_.message_zh, match_.message_en, row=data_rows[k][0],
@@ -1319,18 +1334,6 @@ class _Checker:
         previous: RegionMatch | None = None
         for k, (row_no, values) in enumerate(data_rows):
             named = [(c, _text(values[c.index]).strip()) for c in ordered_cols if not _blank(values[c.index])]
-            county = next(((c, text) for c, text in named if levels[c.index] == "county"), None)
-            if county is not None:
-                self.add(
-                    "error",
-                    "county_not_supported",
-                    f"暂不支持县级地区（“{echo(county[1])}”）：请按地市汇总后上传，或删除“{echo(county[0].header)}”列",
-                    f"county-level regions (“{echo(county[1])}”) are not supported yet: total them by prefecture,"
-                    f" or delete the “{echo(county[0].header)}” column",
-                    row=row_no,
-                    column=county[0].header,
-                )
-                continue
             if code_col is not None and not _blank(values[code_col.index]):
                 code_text = _code_text(values[code_col.index])
                 by_code = match(code_text)
@@ -1401,8 +1404,20 @@ class _Checker:
                     column=outer_col.header,
                 )
                 continue
+            self._note_renamed(specific[2], row_no, specific[0].header)
             found[k] = previous = specific[2]
         return found
+
+    def _note_renamed(self, match: RegionMatch, row_no: int, column: str) -> None:
+        if match.matched_by == "renamed":
+            self.add("warning", "region_renamed", match.renamed_zh, match.renamed_en, row=row_no, column=column)
+
+    def _title_hint(self) -> str | None:
+        """The one division the title names (a prefecture or province), as a hint for same-name counties."""
+        if not hasattr(self, "_title_hint_code"):
+            found = self._title_region()
+            self._title_hint_code = found.region_code if isinstance(found, RegionMatch) else None
+        return self._title_hint_code
 
     def _row_period(self, row_no: int, values: list[object], period_col: Column | None) -> Period | None:
         if period_col is None:
