@@ -355,3 +355,29 @@ def division_name(region_code: str, lang: str = "zh") -> str:
     if division is None:
         return region_code
     return division.name_zh if lang == "zh" else division.name_en
+
+
+REGION_LIST_COLUMNS = [
+    "region_code", "name_zh", "name_en", "level", "parent_code", "population", "population_year", "population_source",
+]
+
+
+def build_regions_frame(level: str | None = None):
+    """Every division (or those of one level) with its population where `datasets/populations.csv` has one.
+
+    A division without a sourced population has empty population fields: none is estimated.
+    """
+    import pandas as pd
+
+    divisions = load_catalog().divisions.reset_index(drop=True)
+    path = datasets_dir() / "populations.csv"
+    if path.exists():
+        populations = read_csv_table(path)[["region_code", "population", "population_year", "population_source"]]
+    else:
+        populations = pd.DataFrame(columns=["region_code", "population", "population_year", "population_source"])
+    frame = divisions.merge(populations, on="region_code", how="left").fillna("")
+    if level is not None:
+        frame = frame[frame["level"] == level]
+    frame = frame[REGION_LIST_COLUMNS].sort_values("region_code", kind="stable").reset_index(drop=True)
+    frame["population"] = pd.array([int(v) if v else None for v in frame["population"]], dtype="Int64")
+    return frame
