@@ -6,12 +6,15 @@
 # present. Checks never pipe a command into one that may exit early (`fc-list | grep -q`): under
 # `set -o pipefail` the writer then dies of SIGPIPE (exit 141) at random and the check fails.
 
-NEEDED_PACKAGES=(chromium fontconfig fonts-noto-cjk postgresql)
+NEEDED_PACKAGES=(chromium fontconfig fonts-noto-cjk postgresql nginx)
 
 have_chromium() { [ -x /usr/bin/chromium ]; }
 
 # tests/pg.py's throw-away cluster needs the server binaries (initdb, pg_ctl), from any version.
 have_postgresql() { compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; }
+
+# tests/e2e/test_replicas.py runs the nginx binary (Debian's `nginx`; nginx-light/-full depend on it).
+have_nginx() { [ -x /usr/sbin/nginx ]; }
 
 have_fonts_noto_cjk() {
   local families

@@ -48,12 +48,14 @@ class Score:
 
 
 def curated_documents(seeds: Path) -> list[tuple[str, Path, list[dict]]]:
-    """(source_id, seed text path, curated rows) for every source with a seed file."""
+    """(source_id, seed text path, curated rows) for every source whose text is in `seeds`.
+
+    Sources curated from texts kept elsewhere (ANTIFRAUD_SOURCE_TEXTS) are not part of this measure."""
     out = []
     with open(REPO / "datasets" / "sources.csv", encoding="utf-8", newline="") as fh:
         for src in csv.DictReader(fh):
             table = REPO / "datasets" / f"{src['source_id']}.csv"
-            if src.get("seed_file") and table.exists():
+            if src.get("seed_file") and table.exists() and (seeds / src["seed_file"]).is_file():
                 with open(table, encoding="utf-8", newline="") as t:
                     out.append((src["source_id"], seeds / src["seed_file"], list(csv.DictReader(t))))
     return out

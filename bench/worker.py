@@ -2,6 +2,7 @@
 
     python -m bench.worker ingest FILE --db URL   check + store, time and peak memory
     python -m bench.worker read_csv FILE | read_excel FILE         the pandas baselines
+    python -m bench.worker to_sql FILE --db URL                    read_csv + DataFrame.to_sql (a script's ingest)
     python -m bench.worker pages --db URL --runs N                 every page's rerun in AppTest (JSON lines)
     python -m bench.worker export --runs N                         warm exporter vs a fresh plotly export
     python -m bench.worker fill --db URL --figures N               build a store of N uploaded figures
@@ -77,6 +78,21 @@ def read_with_pandas(kind: str, path: Path) -> dict:
     started = time.perf_counter()
     frame = pd.read_csv(path) if kind == "read_csv" else pd.read_excel(path, engine="openpyxl")
     finished = time.perf_counter()
+    return {"seconds": finished - started, "rows": len(frame), "rss_before": before, **memory()}
+
+
+def read_and_to_sql(path: Path, url: str) -> dict:
+    """What a hand-written script (or Superset's CSV upload) does: read_csv, then to_sql into the database."""
+    import pandas as pd
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    before = memory()["rss"]
+    started = time.perf_counter()
+    frame = pd.read_csv(path)
+    frame.to_sql("figures", engine, if_exists="replace", index=False, chunksize=50_000)
+    finished = time.perf_counter()
+    engine.dispose()
     return {"seconds": finished - started, "rows": len(frame), "rss_before": before, **memory()}
 
 
@@ -187,7 +203,7 @@ def export(runs: int) -> dict:
 
 
 def _figures():
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     return build_all_figures(include_uploaded=False)
 
@@ -200,6 +216,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--db", required=True)
     for kind in ("read_csv", "read_excel"):
         sub.add_parser(kind).add_argument("file", type=Path)
+    p = sub.add_parser("to_sql")
+    p.add_argument("file", type=Path)
+    p.add_argument("--db", required=True)
     p = sub.add_parser("fill")
     p.add_argument("--db", required=True)
     p.add_argument("--figures", type=int, required=True)
@@ -214,6 +233,8 @@ def main(argv: list[str] | None = None) -> int:
         result = ingest(args.file, args.db)
     elif args.command in ("read_csv", "read_excel"):
         result = read_with_pandas(args.command, args.file)
+    elif args.command == "to_sql":
+        result = read_and_to_sql(args.file, args.db)
     elif args.command == "fill":
         result = fill(args.db, args.figures)
     elif args.command == "pages":

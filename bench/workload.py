@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from loaders.figures import FIGURE_COLUMNS
+from loaders.model import FIGURE_COLUMNS
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = 20240501

@@ -52,7 +52,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     from charts.export import ExportError, find_browser, to_image
     from charts.pages import PAGES, build_page_charts
     from charts.workbook import build_workbook
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     words = WORDS[args.lang]
     out = Path(args.out)

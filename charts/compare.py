@@ -162,13 +162,21 @@ def _default_combos(data: CompareData, limit: int) -> list[str]:
     combos = data.combo_keys
     if len(combos) <= limit:
         return list(combos)
-    picked = set([c for c in combos if c in data.curated][:limit])
-    latest = data.combos.sort_values(["period_end", "region_code"], ascending=[False, True], kind="stable")["combo"]
+    latest = [str(c) for c in data.combos.sort_values(["period_end", "region_code"], ascending=[False, True], kind="stable")["combo"]]
+    curated = [c for c in latest if c in data.curated]
+    # Every curated region keeps a place (its latest period first), then its other periods: a fifth
+    # curated combo must not push a whole source's region off the first view.
+    picked: list[str] = []
+    for combo in [*dict.fromkeys({region_key(c): c for c in reversed(curated)}.values()), *curated]:
+        if len(picked) < limit and combo not in picked:
+            picked.append(combo)
     for combo in latest:  # the latest period first, its regions in code order (an upload's first regions)
         if len(picked) >= limit:
             break
-        picked.add(str(combo))
-    return [c for c in combos if c in picked]
+        if combo not in picked:
+            picked.append(combo)
+    chosen = set(picked)
+    return [c for c in combos if c in chosen]
 
 
 def period_key(combo: str) -> str:
@@ -704,7 +712,7 @@ def _first_by(rows: list[dict], key: str) -> dict[object, dict]:
     return first
 
 
-_LEVEL_KEYS = {"compare.level.province", "compare.level.prefecture", "compare.level.county"}
+_LEVEL_KEYS = {"compare.level.country", "compare.level.province", "compare.level.prefecture", "compare.level.county"}
 
 
 def _region_level(catalog: Catalog, region_code: str) -> str:

@@ -44,6 +44,7 @@ import plotly.graph_objects as go
 from charts.spec import Chart
 from i18n import t
 from loaders.messages import BilingualError
+from loaders.vocabulary import QUALIFIER_SYMBOLS
 
 CJK_FONT = "Noto Sans CJK SC"
 FONT_FAMILY = f"{CJK_FONT}, sans-serif"
@@ -58,7 +59,6 @@ FOOTER_COLOR = "#4a5863"
 SUBTITLE_COLOR = "#5b6770"
 PAD = 24
 LINE = 1.45  # line height as a multiple of the font size
-QUALIFIER_SYMBOLS = {"at_least": "≥", "about": "≈", "less_than": "<"}
 
 
 class ExportError(BilingualError, RuntimeError):

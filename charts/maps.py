@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_BOUNDARIES = ROOT / "static" / "boundaries" / "provinces.geojson"
 TOPOJSON_URL = "/app/static/topojson/"  # Streamlit's static serving (server.enableStaticServing)
 NO_DATA_COLOR = "#e3e3e3"
+NATIONAL_CODE = "100000"  # the whole country: ends in 0000 like a province, but is not one of the map's areas
 SCALE = [[0.0, "#eef4f7"], [1.0, "#1f5673"]]
 pio.defaults.topojson = (ROOT / "static" / "topojson").as_uri() + "/"  # kaleido exports: the same empty base map
 
@@ -61,16 +62,24 @@ def load_boundaries() -> tuple[dict, list[dict], dict[str, str]]:
     return _load(str(boundaries_path()))
 
 
+def is_province(code: str) -> bool:
+    return code.endswith("0000") and code != NATIONAL_CODE
+
+
+def _provinces(codes: pd.Series) -> pd.Series:
+    return codes.str.endswith("0000") & (codes != NATIONAL_CODE)
+
+
 def map_periods(trend: pd.DataFrame) -> list[str]:
     """"start|end" of every period with a province figure, latest first."""
-    rows = trend[trend["region_code"].str.endswith("0000")].drop_duplicates(["period_start", "period_end"])
+    rows = trend[_provinces(trend["region_code"])].drop_duplicates(["period_start", "period_end"])
     rows = rows.sort_values(["period_end", "period_start"], ascending=False)
     return [f"{s}|{e}" for s, e in zip(rows["period_start"], rows["period_end"], strict=True)]
 
 
 def default_map_period(trend: pd.DataFrame) -> str:
     """The period most provinces state (the latest among equals): the first view."""
-    rows = trend[trend["region_code"].str.endswith("0000")]
+    rows = trend[_provinces(trend["region_code"])]
     counts = rows.groupby(["period_start", "period_end"]).size().reset_index(name="n")
     best = counts.sort_values(["n", "period_end", "period_start"], ascending=False).iloc[0]
     return f"{best['period_start']}|{best['period_end']}"
@@ -78,13 +87,13 @@ def default_map_period(trend: pd.DataFrame) -> str:
 
 def build_map_values(figures: pd.DataFrame, catalog: Catalog, metric_id: str, measure: str, data: TrendsData) -> pd.DataFrame:
     """Every province point of the metric in the measure (compare's values, as the trends page)."""
-    provinces = [r for r in data.regions.get(metric_id, []) if r.endswith("0000")]
+    provinces = [r for r in data.regions.get(metric_id, []) if is_province(r)]
     return build_trend(figures, catalog, metric_id, provinces, measure, data=data)
 
 
 def build_map_chart(values: pd.DataFrame, period: str, lang: str, catalog: Catalog, *, chart_id: str = "map_provinces", page: str = "map") -> Chart:
     start, _, end = period.partition("|")
-    rows = values[(values["period_start"] == start) & (values["period_end"] == end) & values["region_code"].str.endswith("0000")]
+    rows = values[(values["period_start"] == start) & (values["period_end"] == end) & _provinces(values["region_code"])]
     rows = rows.drop_duplicates("region_code")  # one value per province (several agencies: the first)
     areas, lines, names = load_boundaries()
     records = rows.to_dict("records")

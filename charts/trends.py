@@ -339,14 +339,18 @@ def build_trend_chart(trend: pd.DataFrame, lang: str, catalog: Catalog, events: 
     title = t("trends.chart_title", lang, metric=records[0][metric_column] if records else "", measure=t(f"trends.measure.{measure}", lang))
     regions = t("list.separator", lang).join(dict.fromkeys(r[text_column("region", lang)] for r in shown))
     subtitle = regions
+    if shown:  # the span of the periods drawn: the first start (or end) to the last end
+        first = min((r["period_start"] or r["period_end"]) for r in shown)
+        last = max(r["period_end"] for r in shown)
+        subtitle = f"{regions} · {format_period(first, last, '', lang)}"
     if measure == "change" and records:
         start, _, end = str(records[0].get("base", "")).partition("|")
-        subtitle = f"{regions} · {t('trends.base_label', lang, period=format_period(start, end, '', lang))}"
+        subtitle = f"{subtitle} · {t('trends.base_label', lang, period=format_period(start, end, '', lang))}"
     figure = go.Figure(data=traces)
     legend_rows = max(1, math.ceil(len(drawn_series) / 4))
     apply_layout(figure, title, subtitle, height=460 + 20 * min(legend_rows, 8), legend="bottom")
     figure.update_layout(hovermode="closest", legend={"y": -0.18})
-    figure.update_xaxes(type="date", title=None)
+    figure.update_xaxes(type="date", title={"text": plot_text(t("trends.axis.period", lang))})
     figure.update_yaxes(title={"text": plot_text(t(f"trends.axis.{measure}", lang, unit=unit))}, rangemode="tozero" if measure != "change" else "normal")
     if measure == "change":
         figure.add_hline(y=0, line={"color": NEUTRAL_COLOR, "width": 1})

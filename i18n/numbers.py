@@ -15,7 +15,8 @@ import math
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_EVEN, Decimal, localcontext
 from functools import lru_cache
 
-QUALIFIER_SYMBOLS = {"exact": "", "at_least": "≥", "about": "≈", "less_than": "<"}
+from loaders.vocabulary import QUALIFIER_SYMBOLS, WAN, YI
+
 UNITS_WITHOUT_SPACE_EN = {"percent"}
 # Outside [SMALLEST_PLAIN, LARGEST_PLAIN) a number is written as mantissa×10ⁿ: written out in full it
 # would be hundreds of characters. Every plausible figure (loaders.bounds) lies below LARGEST_PLAIN.
@@ -65,10 +66,10 @@ def scale_zh(value: float | int | Decimal) -> str:
     if extreme is not None:
         return extreme
     size = abs(number)
-    if size >= Decimal(10) ** 8:
-        return _plain(number / Decimal(10) ** 8, grouping=False) + "亿"
-    if size >= Decimal(10) ** 4:
-        return _plain(number / Decimal(10) ** 4, grouping=False) + "万"
+    if size >= YI:
+        return _plain(number / YI, grouping=False) + "亿"
+    if size >= WAN:
+        return _plain(number / WAN, grouping=False) + "万"
     return _plain(number, grouping=False)
 
 

@@ -20,6 +20,7 @@ TRENDS_MESSAGES: dict[str, dict[str, str]] = {
     "trends.measure.per_30_days": {"zh": "每30天", "en": "Per 30 days"},
     "trends.measure.change": {"zh": "较基期变化（推算）", "en": "Change against base period (derived)"},
     "trends.axis.absolute": {"zh": "{unit}", "en": "{unit}"},
+    "trends.axis.period": {"zh": "统计期（标在期中）", "en": "Period (marked at its middle)"},
     "trends.axis.per_100k": {"zh": "{unit}/10万人", "en": "{unit} per 100,000 residents"},
     "trends.axis.per_30_days": {"zh": "{unit}/30天", "en": "{unit} per 30 days"},
     "trends.axis.change": {"zh": "较基期变化（%）", "en": "Change against base period (%)"},

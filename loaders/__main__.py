@@ -1,12 +1,13 @@
 """Command line for analysts and automation.
 
-    python -m loaders check FILE... [--format text|json]
-    python -m loaders figures [--format csv|json]
-    python -m loaders import FILE... [--yes] [--uploader NAME]
-    python -m loaders extract FILE [--format csv|json] [--lang zh|en]
-    python -m loaders hash-passphrase
-    python -m loaders db upgrade [--lang zh|en]
-    python -m loaders regions [--level province|prefecture|county] [--format csv|json]
+python -m loaders check FILE... [--format text|json]
+python -m loaders figures [--format csv|json]
+python -m loaders import FILE... [--yes] [--uploader NAME]
+python -m loaders extract FILE [--format csv|json] [--lang zh|en]
+python -m loaders hash-passphrase
+python -m loaders db upgrade [--lang zh|en]
+python -m loaders db copy --to URL [--lang zh|en]
+python -m loaders regions [--level province|prefecture|county] [--format csv|json]
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import pandas as pd
 
 
 def _cmd_figures(args: argparse.Namespace) -> int:
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
     from loaders.labels import clean_frame
 
     # Labels without control characters (a terminal would obey an uploaded ESC sequence).
@@ -111,12 +112,25 @@ DB_TEXTS = {
 
 
 def _cmd_db(args: argparse.Namespace) -> int:
-    """`db upgrade`: create or upgrade the store's schema (loaders.migrations), say what was done."""
+    """`db upgrade`: create or upgrade the store's schema (loaders.migrations), say what was done.
+    `db copy --to URL`: every upload of this store into another, empty one (loaders.copy_store)."""
     import sqlalchemy as sa
 
     from loaders.store import database_url, upgrade_schema
 
     url = database_url()
+    if args.action == "copy":
+        if not args.to:
+            sys.stderr.write("db copy 需要 --to URL / db copy needs --to URL\n")
+            return 2
+        from loaders.copy_store import copy_store
+
+        done = copy_store(url, args.to)
+        rows = done.rows
+        zh = f"已复制 {rows['uploads']} 个上传、{rows['upload_figures']} 条数据、{rows['upload_events']} 条记录：{done.source} → {done.target}"
+        en = f"Copied {rows['uploads']} uploads, {rows['upload_figures']} figures, {rows['upload_events']} events: {done.source} → {done.target}"
+        sys.stdout.write((zh if args.lang == "zh" else en) + "\n")
+        return 0
     done = upgrade_schema(url)
     kind = "created" if done.created else "upgraded" if done.applied or done.before == 0 else "current"
     zh, en = DB_TEXTS[kind]
@@ -187,8 +201,13 @@ def main(argv: list[str] | None = None) -> int:
     secret = sub.add_parser("hash-passphrase", help="make the hash that locks uploading and removing")
     secret.set_defaults(func=_cmd_hash_passphrase)
 
-    db = sub.add_parser("db", help="the upload store's database: `db upgrade` creates or upgrades its schema")
-    db.add_argument("action", choices=("upgrade",))
+    db = sub.add_parser(
+        "db",
+        help="the upload store's database: `db upgrade` creates or upgrades its schema; "
+        "`db copy --to URL` copies every upload into another, empty store",
+    )
+    db.add_argument("action", choices=("upgrade", "copy"))
+    db.add_argument("--to", metavar="URL", help="db copy: the target store's database URL")
     db.add_argument("--lang", choices=("zh", "en"), default="zh")
     db.set_defaults(func=_cmd_db)
 

@@ -7,34 +7,24 @@ The data folder is `datasets/` beside this package, overridable by the environme
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+from loaders.model import (  # noqa: F401  (re-exported: the allowed values and settings live in the model)
+    BASES,
+    CATEGORIES,
+    DIRECTIONS,
+    MEASURES,
+    PACKAGE_ROOT,
+    PHASES,
+    QUALIFIERS,
+    datasets_dir,
+)
 
 REFERENCE_TABLES = ("metrics", "units", "agencies", "regions", "sources", "breakdowns", "policies")
-CATEGORIES = (
-    "enforcement",
-    "prevention",
-    "financial_control",
-    "telecom_control",
-    "publicity",
-    "outcome",
-    "fraud_type",
-)
-QUALIFIERS = ("exact", "at_least", "about", "less_than")
-DIRECTIONS = ("increase", "decrease")
-BASES = ("yoy", "mom", "before_after")
-MEASURES = ("level", "change", "share")
-PHASES = ("before", "after")
-
-
-def datasets_dir() -> Path:
-    return Path(os.environ.get("ANTIFRAUD_DATASETS", PACKAGE_ROOT / "datasets"))
 
 
 def read_csv_table(path: Path) -> pd.DataFrame:

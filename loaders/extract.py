@@ -36,7 +36,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from loaders.catalog import datasets_dir
-from loaders.tables import UNIT_WORDS as _TABLE_UNIT_WORDS
+from loaders.vocabulary import UNIT_WORDS as _TABLE_UNIT_WORDS
 
 # ---------------------------------------------------------------- vocabulary
 # TO MOVE into the shared vocabulary module (loaders/vocabulary.py) once it lands: every word list the

@@ -22,90 +22,17 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-QUALIFIERS = ("exact", "at_least", "about", "less_than")
-
-# Words before the number. Longer words win over their prefixes (不超过 before 超过 before 超).
-PREFIX_QUALIFIERS = {
-    "约": "about",
-    "约为": "about",
-    "大约": "about",
-    "大概": "about",
-    "近": "about",
-    "将近": "about",
-    "接近": "about",
-    "~": "about",
-    "≈": "about",
-    "过": "at_least",
-    "超": "at_least",
-    "超过": "at_least",
-    "逾": "at_least",
-    "突破": "at_least",
-    "上": "at_least",
-    "多于": "at_least",
-    "高于": "at_least",
-    "大于": "at_least",
-    "不少于": "at_least",
-    "不低于": "at_least",
-    "至少": "at_least",
-    ">": "at_least",
-    ">=": "at_least",
-    "≥": "at_least",
-    "不足": "less_than",
-    "不到": "less_than",
-    "少于": "less_than",
-    "低于": "less_than",
-    "小于": "less_than",
-    "未满": "less_than",
-    "不满": "less_than",
-    "不超过": "less_than",
-    "最多": "less_than",
-    "<": "less_than",
-    "<=": "less_than",
-    "≤": "less_than",
-}
-
-# Words right after the number or the scale (2230余万, 1.3万余, 4万多, 100余张).
-INNER_QUALIFIERS = {"余": "at_least", "多": "at_least"}
-
-# Words at the very end, after the unit (100张以上, 9万元左右, 1400+).
-SUFFIX_QUALIFIERS = {
-    "余": "at_least",
-    "多": "at_least",
-    "有余": "at_least",
-    "以上": "at_least",
-    "+": "at_least",
-    "左右": "about",
-    "上下": "about",
-    "以下": "less_than",
-    "以内": "less_than",
-}
-
-SCALES = {
-    "十": 10,
-    "百": 100,
-    "千": 1000,
-    "万": 10**4,
-    "十万": 10**5,
-    "百万": 10**6,
-    "千万": 10**7,
-    "亿": 10**8,
-    "十亿": 10**9,
-    "百亿": 10**10,
-    "千亿": 10**11,
-    "万亿": 10**12,
-}
-
-# Unit words a figure may carry. Longer words win (人次 before 人, 个百分点 before 个).
-UNITS = frozenset(
-    {
-        "元", "美元", "港元", "欧元",
-        "起", "件", "宗", "个", "人", "人次", "名", "户", "户次", "次", "张", "条", "家", "台", "部",
-        "笔", "批", "场", "期", "篇", "份", "所", "处", "套", "项", "类", "种", "单",
-        "个百分点", "百分点", "倍",
-        "天", "日", "小时", "分钟", "秒", "年", "个月", "周",
-        "%", "‰",
-    }
+from loaders.vocabulary import (  # noqa: F401  (QUALIFIERS: named here for older callers)
+    INNER_QUALIFIERS,
+    NUMBER_UNITS,
+    PREFIX_QUALIFIERS,
+    QUALIFIERS,
+    SCALES,
+    SUFFIX_QUALIFIERS,
 )
+
+# The words live in loaders.vocabulary (one list for numbers, uploads, curated tables and formatting).
+UNITS = NUMBER_UNITS
 
 # Whole-cell markers that mean "no figure here" (compared after NFKC and casefolding).
 MISSING_MARKERS = frozenset(

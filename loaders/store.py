@@ -43,14 +43,13 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.schema import CreateIndex
 
-from loaders.figures import FIGURE_COLUMNS, configured_database_url
-
 try:
     import fcntl
 except ImportError:  # Windows: stale snapshot temporaries are told by age instead
     fcntl = None
 from loaders.labels import CONTROL_PATTERN, clean_label
 from loaders.messages import BilingualError
+from loaders.model import FIGURE_COLUMNS, configured_database_url
 
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
 # parameter lists (and the memory of one chunk) modest at a million figures.
@@ -322,7 +321,7 @@ def _now() -> datetime:
 def database_url() -> str:
     """The store's SQLAlchemy URL: `ANTIFRAUD_DB_URL`, read now, or the default SQLite file.
 
-    Defined once in loaders.figures (which pages import without SQLAlchemy)."""
+    Defined once in loaders.model (which pages import without SQLAlchemy)."""
     return configured_database_url()
 
 

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from charts.maps import TOPOJSON_URL, build_map_chart, build_map_values, default_map_period, map_periods
+from charts.maps import TOPOJSON_URL, build_map_chart, build_map_values, default_map_period, is_province, map_periods
 from charts.trends import MEASURES, TrendsData, prepare_trends
 from i18n import format_period, t
 from ui.charts import PLOTLY_CONFIG, SHOWN_KEY, render_page_export
@@ -16,7 +16,7 @@ MAP_MEASURES = [m for m in MEASURES if m != "change"]  # a change needs a base p
 
 lang, figures, catalog = start_page("map.title", "map.intro")
 data: TrendsData = per_store("trends", prepare_trends)
-metrics = [m for m in data.metrics if any(r.endswith("0000") for r in data.regions[m])]
+metrics = [m for m in data.metrics if any(is_province(r) for r in data.regions[m])]
 if not metrics:
     st.info(t("trends.none", lang))
     st.stop()

@@ -39,7 +39,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from loaders.figures import FIGURE_COLUMNS  # noqa: E402
+from loaders.model import FIGURE_COLUMNS  # noqa: E402
 
 GO_WAIT_SECONDS = 120
 

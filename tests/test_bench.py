@@ -12,7 +12,7 @@ import pytest
 from bench.points import array_length, count_points
 from bench.run import BENCHMARKS, main, record, to_markdown
 from bench.workload import METRICS, build_store_figures, build_tidy_rows, build_wide_rows
-from loaders.figures import FIGURE_COLUMNS
+from loaders.model import FIGURE_COLUMNS
 from tests.conftest import REPO
 
 

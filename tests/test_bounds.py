@@ -136,7 +136,7 @@ def test_compare_chart_draws_an_absurd_stored_value_in_every_mode():
     """A value stored before the bounds existed: /compare?mode=per_30_days raised decimal.InvalidOperation."""
     from charts.compare import build_caveats, build_compare_chart, build_comparison, list_combos, shared_metrics
     from loaders.catalog import load_catalog
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
 
     figures = build_all_figures(include_uploaded=False)
     catalog = load_catalog()

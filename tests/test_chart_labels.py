@@ -29,7 +29,7 @@ from charts.pages import PAGE_IDS, RESULT_CATEGORIES, build_page_charts
 from charts.results import build_results_chart, select_results
 from charts.spec import Chart
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from loaders.store import Store
 from loaders.tables import check_bytes
 

@@ -13,7 +13,7 @@ from PIL import Image
 from charts.__main__ import file_stem, main
 from charts.export import ExportError, find_browser
 from charts.pages import build_page_charts
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.conftest import REPO
 
 

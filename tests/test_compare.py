@@ -24,10 +24,23 @@ from charts.compare import (
     shared_metrics,
 )
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
+from tests.two_sources import ENV_VAR, two_source_datasets
 from ui.markdown import escape_markdown
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "compare.json.gz"
+
+
+@pytest.fixture(scope="module", autouse=True)
+def first_two_sources(tmp_path_factory):
+    """These tests are pinned to the first two curated sources (see tests/two_sources.py)."""
+    import ui.data
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(ENV_VAR, str(two_source_datasets(tmp_path_factory.mktemp("datasets"))))
+        ui.data.clear_data_cache()
+        yield
+    ui.data.clear_data_cache()
 LANGS = ("zh", "en")
 
 
@@ -138,6 +151,10 @@ def test_compare_page_output_is_unchanged(golden, current, part):
 
 
 if __name__ == "__main__":
+    import os
+    import tempfile
+
+    os.environ[ENV_VAR] = str(two_source_datasets(Path(tempfile.mkdtemp()) / "datasets"))
     GOLDEN.parent.mkdir(exist_ok=True)
     text = json.dumps(all_snapshots(), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
     GOLDEN.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))

@@ -21,7 +21,7 @@ from charts.deck import build_deck, list_citations
 from charts.export import ExportError, find_browser, to_image
 from charts.spec import Chart
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.test_export import build_gansu_chart
 
 REPO = Path(__file__).resolve().parents[1]

@@ -36,7 +36,7 @@ from charts.export import (
 )
 from charts.spec import Chart
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.conftest import REPO
 
 TITLE_ZH = "甘肃断卡行动涉案人员统计"
@@ -184,7 +184,7 @@ RENDER_SCRIPT = """
 import sys
 from charts.export import to_image
 from tests.test_export import build_gansu_chart
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 chart = build_gansu_chart(build_all_figures(include_uploaded=False))
 sys.stdout.buffer.write(to_image(chart, "png"))
 """
@@ -314,7 +314,7 @@ FAILING_EXPORT = """
 import sys, time
 from charts.export import ExportError, to_image
 from tests.test_export import build_gansu_chart
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 chart = build_gansu_chart(build_all_figures(include_uploaded=False))
 started = time.monotonic()
 try:

@@ -2,24 +2,28 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from loaders.catalog import datasets_dir, load_catalog, read_csv_table
+from loaders.catalog import datasets_dir, figure_table_names, load_catalog, read_csv_table
 from loaders.derive import DerivationError, implied_total, period_days, share_half_step
 from loaders.figures import (
     CURATED_COLUMNS,
     FiguresError,
-    build_all_figures,
     load_curated_figures,
     load_curated_table,
     validate_figures,
 )
+from loaders.frame import build_all_figures
+from tests import shared_material
 from tests.conftest import REPO
 
 
@@ -35,7 +39,9 @@ def all_figures() -> pd.DataFrame:
 
 def test_curated_tables_validate_without_problems():
     catalog = load_catalog()
-    for name in ("gansu_2020_duanka", "baise_2024_fraud"):
+    names = figure_table_names()
+    assert {"gansu_2020_duanka", "baise_2024_fraud", "mps_2021_duanka", "gansu_2021_fraud"} <= set(names)
+    for name in names:
         frame = read_csv_table(datasets_dir() / f"{name}.csv")
         assert validate_figures(frame, catalog, name) == []
 
@@ -64,6 +70,20 @@ def test_curated_tables_validate_without_problems():
         ("bs24-027", "card_origin_leads", 73.18, "exact", "decrease", "yoy"),
         ("bs24-029", "high_risk_numbers_handled", 104_100, "exact", "", ""),
         ("bs24-033", "anti_fraud_sms", 13_020_000, "exact", "", ""),
+        ("mps21-002", "sweep_suspects_arrested", 531, "exact", "", ""),
+        ("mps21-003", "sweep_cards_seized", 11000, "at_least", "", ""),
+        ("mps21-004", "sweep_amount_involved", 14_000_000, "at_least", "", ""),
+        ("mps21-007", "gangs_dismantled", 8600, "at_least", "", ""),
+        ("mps21-008", "two_card_suspects", 160_000, "at_least", "", ""),
+        ("mps21-009", "suspects_publicly_disciplined", 57000, "at_least", "", ""),
+        ("mps21-010", "outlets_institutions_rectified", 10000, "at_least", "", ""),  # 超1万
+        ("gs21-001", "criminal_cases_solved", 8859, "exact", "", ""),
+        ("gs21-003", "criminal_cases_solved", 10.15, "exact", "increase", "yoy"),
+        ("gs21-004", "criminal_suspects_arrested", 28.5, "exact", "increase", "yoy"),
+        ("gs21-006", "calls_intercepted", 400_000_000, "at_least", "", ""),
+        ("gs21-007", "numbers_and_domains_blocked", 662_000, "exact", "", ""),
+        ("gs21-010", "potential_victims_counselled", 3_736_000, "exact", "", ""),
+        ("gs21-011", "funds_frozen", 4_027_000_000, "exact", "", ""),
     ],
 )
 def test_golden_figures(curated, figure_id, metric_id, value, qualifier, direction, basis):
@@ -80,22 +100,78 @@ def test_same_fact_reported_twice_is_two_rows_of_one_fact(curated):
     assert set(rows.value) == {445}
 
 
-def test_every_evidence_phrase_occurs_in_its_source(curated, seeds_dir):
-    catalog = load_catalog()
-    texts = {
-        sid: (seeds_dir / catalog.sources.at[sid, "seed_file"]).read_text(encoding="utf-8")
-        for sid in catalog.sources.index
-    }
-    missing = [(r.figure_id, r.evidence) for r in curated.itertuples() if r.evidence not in texts[r.source_id]]
-    assert missing == []
-    policies = catalog.policies
-    missing_policies = [
-        (p.policy_id, p.evidence) for p in policies.itertuples() if p.evidence not in texts[p.source_id]
-    ]
-    assert missing_policies == []
+def test_same_fact_stated_twice_in_the_national_report(curated):
+    rows = curated[curated.fact_id == "mps21-001"]
+    assert sorted(rows.figure_id) == ["mps21-001", "mps21-006"] and set(rows.value) == {27}
 
 
-NUMBER_IN_TEXT = re.compile(r"(?:约|不足|过|突破)?\d[\d,.]*\s*(?:余|多)?(?:万|亿)?(?:余|多)?|过亿")
+# --- evidence against the source texts (kept outside the repository) ----------------------------------
+
+SOURCE_TEXTS_ENV = "ANTIFRAUD_SOURCE_TEXTS"
+
+
+def source_meta(source_id: str) -> dict:
+    return json.loads((datasets_dir() / f"{source_id}.meta.json").read_text(encoding="utf-8"))
+
+
+def find_source_text(file_name: str) -> Path | None:
+    """The text in the folder ANTIFRAUD_SOURCE_TEXTS names, else in the shared seeds; None when in neither."""
+    folders = [Path(os.environ[SOURCE_TEXTS_ENV])] if os.environ.get(SOURCE_TEXTS_ENV) else []
+    folders.append(shared_material.seeds_dir())
+    for folder in folders:
+        if (folder / file_name).is_file():
+            return folder / file_name
+    return None
+
+
+def evidence_problems(text: bytes, sha256: str, figures: pd.DataFrame, policies: pd.DataFrame) -> list[str]:
+    """Why a text is not the one a table was curated from, or which evidence phrases it does not hold."""
+    digest = hashlib.sha256(text).hexdigest()
+    if digest != sha256:
+        return [f"text SHA-256 {digest} is not the curated text's {sha256}"]
+    decoded = text.decode("utf-8")
+    problems = [f"{r.figure_id}: “{r.evidence}” not in the text" for r in figures.itertuples() if r.evidence not in decoded]
+    problems += [f"{p.policy_id}: “{p.evidence}” not in the text" for p in policies.itertuples() if p.evidence not in decoded]
+    return problems
+
+
+@pytest.mark.parametrize("source_id", figure_table_names())
+def test_every_evidence_phrase_occurs_in_its_source(curated, source_id):
+    origin = source_meta(source_id)["origin"]
+    file_name = load_catalog().sources.at[source_id, "seed_file"]
+    assert origin["text_file"] == file_name and re.fullmatch(r"[0-9a-f]{64}", origin["text_sha256"])
+    path = find_source_text(file_name)
+    if path is None:
+        pytest.skip(
+            f"source text {file_name} of {source_id} not found (set {SOURCE_TEXTS_ENV} to its folder, or put it in "
+            f"{shared_material.seeds_dir()}): evidence cannot be checked here"
+        )
+    policies = load_catalog().policies
+    rows = curated[curated.source_id == source_id]
+    assert len(rows) > 0
+    assert evidence_problems(path.read_bytes(), origin["text_sha256"], rows, policies[policies.source_id == source_id]) == []
+
+
+def test_the_evidence_check_refuses_another_text_and_a_missing_phrase(curated):
+    figures = curated[curated.source_id == "mps_2021_duanka"]
+    text = "".join(figures.evidence).encode("utf-8")
+    none = pd.DataFrame(columns=["policy_id", "evidence"])
+    assert evidence_problems(text, hashlib.sha256(text).hexdigest(), figures, none) == []
+    edited = text.replace(b"531", b"351")
+    assert evidence_problems(edited, hashlib.sha256(text).hexdigest(), figures, none)[0].startswith("text SHA-256")
+    problems = evidence_problems(edited, hashlib.sha256(edited).hexdigest(), figures, none)
+    assert problems == ["mps21-002: “各地共抓获违法犯罪嫌疑人531名” not in the text"]
+
+
+def test_source_texts_are_found_in_the_named_folder_first(tmp_path, monkeypatch):
+    (tmp_path / "x.txt").write_text("t", encoding="utf-8")
+    monkeypatch.setenv(SOURCE_TEXTS_ENV, str(tmp_path))
+    assert find_source_text("x.txt") == tmp_path / "x.txt"
+    monkeypatch.setenv(shared_material.ENV_VAR, str(tmp_path / "no_shared"))
+    assert find_source_text("missing.txt") is None
+
+
+NUMBER_IN_TEXT = re.compile(r"(?:约|不足|过|突破|超)?\d[\d,.]*\s*(?:余|多)?(?:万|亿)?(?:余|多)?|过亿")
 
 
 def _numbers_in(evidence: str) -> list[tuple[float, str]]:
@@ -235,9 +311,9 @@ def test_every_dataset_has_a_sidecar_documenting_every_column():
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
         header = list(read_csv_table(csv_path).columns)
         assert set(header) <= set(meta["columns"]), f"{csv_path.name}: undocumented columns"
-        if csv_path.stem in ("gansu_2020_duanka", "baise_2024_fraud"):
+        if csv_path.stem in figure_table_names():
             assert header == CURATED_COLUMNS
-            for key in ("producer", "title", "date_published", "date_accessed", "license"):
+            for key in ("producer", "title", "date_published", "date_accessed", "license", "citation_full", "text_file", "text_sha256"):
                 assert meta["origin"][key]
 
 
@@ -278,7 +354,7 @@ def _upload_row(figure_id: str, **values: object) -> dict:
 
 def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
     """Each key gets the reference table's label; a key the tables do not know stands for itself."""
-    import loaders.figures as figures_module
+    import loaders.frame as frame_module
 
     uploaded = pd.DataFrame(
         [
@@ -288,8 +364,8 @@ def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
             _upload_row("u-4", region_code="451000", metric_id="cases_filed", metric_zh="立案", breakdown="fraud_type:other", unit="yuan"),
         ]
     )
-    monkeypatch.setattr(figures_module, "store_may_hold_figures", lambda url=None: True)
-    monkeypatch.setattr(figures_module, "uploaded_figures", lambda: uploaded.copy())
+    monkeypatch.setattr(frame_module, "store_may_hold_figures", lambda url=None: True)
+    monkeypatch.setattr(frame_module, "uploaded_figures", lambda: uploaded.copy())
     labelled = build_all_figures().set_index("figure_id")
     columns = ["region_zh", "region_en", "metric_zh", "metric_en", "unit_zh", "agency_en", "breakdown_zh"]
     assert labelled.loc["u-1", columns].tolist() == ["北京市", "Beijing Municipality", "立案数", "Cases filed", "case", "", ""]
@@ -301,7 +377,7 @@ def test_labels_of_uploaded_keys_known_and_unknown(monkeypatch):
 
 def test_configured_url_is_the_store_url(monkeypatch, tmp_path):
     from loaders import store
-    from loaders.figures import configured_database_url
+    from loaders.model import configured_database_url
 
     monkeypatch.delenv("ANTIFRAUD_DB_URL", raising=False)
     assert configured_database_url() == store.database_url()
@@ -310,7 +386,7 @@ def test_configured_url_is_the_store_url(monkeypatch, tmp_path):
 
 
 def test_only_a_missing_sqlite_file_means_no_uploads(tmp_path):
-    from loaders.figures import store_may_hold_figures
+    from loaders.model import store_may_hold_figures
 
     there = tmp_path / "there.db"
     there.write_bytes(b"")
@@ -326,7 +402,7 @@ def test_no_store_file_means_no_store_import_and_no_file(tmp_path):
     """A fresh install (nothing uploaded) loads every figure without importing SQLAlchemy or creating the file."""
     path = tmp_path / "fresh" / "antifraud.db"
     code = (
-        "import sys; from loaders.figures import build_all_figures; figures = build_all_figures(); "
+        "import sys; from loaders.frame import build_all_figures; figures = build_all_figures(); "
         "print(len(figures), 'loaders.store' in sys.modules, 'sqlalchemy' in sys.modules)"
     )
     result = subprocess.run(
@@ -362,3 +438,36 @@ def test_the_chinese_view_reads_the_chinese_notes_and_formulas(all_figures):
     assert "备注：抓获人数（抓获）。" in helps and "Arrested" not in helps
     footnotes = " ".join(build_footnotes(derived[derived["figure_id"] == "gs20-p01"], "zh"))
     assert "+ 1天 = 49天" in footnotes and "days" not in footnotes
+
+
+@pytest.mark.parametrize(
+    ("mutation", "expected"),
+    [
+        ({"measure": "share", "unit": "percent", "value": "130"}, ["out_of_range"]),
+        ({"measure": "share", "unit": "percent", "value": "100"}, []),
+        ({"measure": "change", "unit": "percent", "direction": "decrease", "basis": "yoy", "value": "120"}, ["out_of_range"]),
+        ({"measure": "change", "unit": "percent", "direction": "increase", "basis": "yoy", "value": "120"}, []),
+    ],
+)
+def test_curated_percent_rule_is_the_uploads_rule(mutation, expected):
+    """One code for 'a share is at most 100, a decrease at most 100%' (it was share_over_100 here)."""
+    from loaders.model import percent_problem
+
+    frame = read_csv_table(datasets_dir() / "gansu_2020_duanka.csv")
+    for key, value in mutation.items():
+        frame.at[4, key] = value
+    problems = validate_figures(frame, load_catalog(), "gansu_2020_duanka")
+    assert [p.code for p in problems if p.column == "value"] == expected
+    problem = percent_problem(float(mutation["value"]), mutation["measure"], mutation.get("direction", ""))
+    assert ([problem.code] if problem else []) == expected
+
+
+def test_settings_are_read_at_call_time(monkeypatch, tmp_path):
+    from loaders import model
+
+    monkeypatch.setenv("ANTIFRAUD_DATASETS", str(tmp_path))
+    monkeypatch.setenv("ANTIFRAUD_DB_URL", "sqlite:///elsewhere.db")
+    assert model.datasets_dir() == tmp_path
+    assert model.configured_database_url() == "sqlite:///elsewhere.db"
+    monkeypatch.delenv("ANTIFRAUD_DB_URL")
+    assert model.configured_database_url().endswith("/data/antifraud.db")

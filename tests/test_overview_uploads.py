@@ -12,7 +12,7 @@ import pytest
 import ui.data
 from charts.cards import UPLOADED_CARD_LIMIT, build_card_view, build_cards
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from loaders.store import Store
 from loaders.tables import check_bytes
 from tests.test_pages import all_text, open_page

@@ -834,8 +834,9 @@ def test_reading_stops_at_the_cap_before_the_rest_of_the_file():
 
 def test_the_default_row_cap_follows_the_checkers_limit_at_call_time(monkeypatch):
     from loaders import tables
+    from loaders.upload import limits
 
-    monkeypatch.setattr(tables, "MAX_DATA_ROWS", 50)
+    monkeypatch.setattr(limits, "MAX_DATA_ROWS", 50)
     data = _tidy_csv(reading._row_cap(50) + 1)
     with pytest.raises(ReadError) as caught:
         read_grid(data, "t.csv")
@@ -843,7 +844,7 @@ def test_the_default_row_cap_follows_the_checkers_limit_at_call_time(monkeypatch
     # Within the cap the checker decides, with its own message.
     report = tables.check_bytes(_tidy_csv(60), "t.csv")
     assert [m.code for m in report.messages if m.level == "error"] == ["too_many_rows"]
-    monkeypatch.setattr(tables, "MAX_DATA_ROWS", 10**9)
+    monkeypatch.setattr(limits, "MAX_DATA_ROWS", 10**9)
     assert len(read_grid(data, "t.csv").rows) == reading._row_cap(50) + 2
 
 

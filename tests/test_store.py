@@ -23,7 +23,8 @@ import pytest
 import sqlalchemy as sa
 
 from loaders import store as store_module
-from loaders.figures import FIGURE_COLUMNS, build_all_figures, uploaded_figures
+from loaders.frame import build_all_figures, uploaded_figures
+from loaders.model import FIGURE_COLUMNS
 from loaders.store import (
     READ_COLUMNS,
     DuplicateUploadError,

@@ -8,7 +8,7 @@ import re
 import openpyxl
 import pytest
 
-from loaders.figures import FIGURE_COLUMNS, MAX_EVIDENCE
+from loaders.model import FIGURE_COLUMNS, MAX_EVIDENCE
 from loaders.periods import PeriodError, parse_period
 from loaders.tables import REPORT_COLUMNS, CheckReport, check_bytes, header_key, parse_label
 
@@ -471,3 +471,29 @@ def test_a_remark_column_of_a_wide_table_reaches_every_figure_of_its_row():
     assert report.status != "rejected"
     assert {figure(report, 2, m)["note"] for m in ("cases_filed", "cases_solved")} == {"备注：不含跨境案件"}
     assert figure(report, 3, "cases_filed")["note"] == ""
+
+
+@pytest.mark.parametrize(
+    ("word", "qualifier"),
+    [("将近", "about"), ("接近", "about"), ("超", "at_least"), ("不少于", "at_least"), ("上下", "about"),
+     ("以内", "less_than"), ("最多", "less_than"), ("约", "about"), ("余", "at_least"), ("精确", "exact")],
+)
+def test_a_qualifier_column_knows_every_word_the_number_parser_knows(word, qualifier):
+    """限定 将近 is 'about' (it became a note: the checker had its own, shorter list of words)."""
+    report = check_csv(f"地区,期间,指标,数值,单位,限定\n百色市,2024年,立案数,900,起,{word}\n")
+    assert report.status == "accepted", codes(report)
+    row = figure(report, 2, "cases_filed")
+    assert (row["qualifier"], row["note"]) == (qualifier, "")
+
+
+def test_one_vocabulary_for_cells_columns_and_formatting():
+    from charts import export
+    from i18n import numbers as i18n_numbers
+    from loaders import numbers, tables, vocabulary
+
+    for word, qualifier in {**vocabulary.PREFIX_QUALIFIERS, **vocabulary.SUFFIX_QUALIFIERS}.items():
+        assert vocabulary.QUALIFIER_WORDS[word] == qualifier
+    assert numbers.PREFIX_QUALIFIERS is vocabulary.PREFIX_QUALIFIERS
+    assert tables.QUALIFIER_WORDS is vocabulary.QUALIFIER_WORDS
+    assert i18n_numbers.QUALIFIER_SYMBOLS is export.QUALIFIER_SYMBOLS is vocabulary.QUALIFIER_SYMBOLS
+    assert numbers.parse_number("将近100").qualifier == "about"

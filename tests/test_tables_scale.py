@@ -16,7 +16,6 @@ from pathlib import Path
 import pytest
 
 from bench.workload import build_tidy_rows, build_wide_rows, write_csv
-from loaders import tables
 from loaders.tables import check_bytes
 
 GOLDEN = Path(__file__).resolve().parent / "golden_tables"
@@ -72,9 +71,12 @@ def _count_calls(monkeypatch, module, name: str) -> list:
 
 def test_a_tidy_table_resolves_each_distinct_metric_region_and_period_once(monkeypatch):
     rows = list(build_tidy_rows(2_400))[1:]
-    specs = _count_calls(monkeypatch, tables._Checker, "_spec_for")
-    regions = _count_calls(monkeypatch, tables, "match_region")
-    periods = _count_calls(monkeypatch, tables, "parse_period")
+    from loaders.upload import places, values
+    from loaders.upload import specs as specs_module
+
+    specs = _count_calls(monkeypatch, specs_module, "spec_for")
+    regions = _count_calls(monkeypatch, places, "match_region")
+    periods = _count_calls(monkeypatch, values, "parse_period")
     report = check_bytes(_tidy_csv(2_400), "tidy.csv")
     assert report.status == "accepted" and len(report.figures) == 2_400
     assert len(specs) == len({(r[2], r[4]) for r in rows}) == 12
@@ -126,14 +128,16 @@ def test_python_memory_of_a_check_stays_a_small_multiple_of_the_file():
 def test_the_collector_is_paused_while_checking_and_left_as_it_was(monkeypatch, enabled):
     import gc
 
+    from loaders.upload import check
+
     seen = []
-    original = tables._Checker.run
+    original = check.check_table
 
-    def run(self):
+    def check_table(*args, **kwargs):
         seen.append(gc.isenabled())
-        original(self)
+        return original(*args, **kwargs)
 
-    monkeypatch.setattr(tables._Checker, "run", run)
+    monkeypatch.setattr(check, "check_table", check_table)
     was = gc.isenabled()
     try:
         (gc.enable if enabled else gc.disable)()
@@ -151,7 +155,9 @@ def test_the_collector_is_paused_while_checking_and_left_as_it_was(monkeypatch, 
 def test_the_figures_frame_is_the_same_whatever_the_chunk_size(monkeypatch, chunk):
     path = GOLDEN / "tidy_240.csv"
     expected = json.loads(path.with_suffix(".json").read_text(encoding="utf-8"))
-    monkeypatch.setattr(tables, "FIGURE_CHUNK", chunk)
+    from loaders.upload import frame
+
+    monkeypatch.setattr(frame, "FIGURE_CHUNK", chunk)
     figures = check_bytes(path.read_bytes(), path.name).figures
     assert [str(d) for d in figures.dtypes] == expected["dtypes"]
     got = [[v.item() if hasattr(v, "item") else v for v in row] for row in figures.itertuples(index=False)]

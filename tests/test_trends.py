@@ -1,7 +1,7 @@
 """趋势: the trend builders over a real store holding a three-year, 31-province upload, and the page.
 
 The upload goes through the checker and the store as an analyst's file would (loaders.tables,
-loaders.store); the figures frame is the one the pages read (loaders.figures.build_all_figures).
+loaders.store); the figures frame is the one the pages read (loaders.frame.build_all_figures).
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from charts.trends import (
 )
 from loaders.catalog import datasets_dir, load_catalog, read_csv_table
 from loaders.events import load_events, validate_events
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from loaders.store import Store
 from loaders.tables import check_bytes
 from tests.test_pages import REPO

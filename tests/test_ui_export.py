@@ -11,7 +11,7 @@ from charts.export import ExportError, find_browser
 def export_app() -> None:
     import streamlit as st
 
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
     from tests.test_export import build_gansu_chart
     from ui.export import render_chart_downloads, render_page_export
 
@@ -51,7 +51,7 @@ def test_page_export_builds_deck_and_workbook():
 
 
 def test_chart_csv_download_is_built_on_click_with_the_chart_numbers():
-    from loaders.figures import build_all_figures
+    from loaders.frame import build_all_figures
     from tests.test_export import build_gansu_chart
     from ui.export import _deferred_csv
 

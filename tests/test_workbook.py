@@ -15,7 +15,7 @@ import pytest
 from charts import downloads
 from charts.spec import Chart
 from charts.workbook import build_workbook, neutralise, sheet_names, to_csv_bytes
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.corpus_fixtures import INJECTION_PAYLOADS
 from tests.shared_material import corpus_dir
 

@@ -30,7 +30,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog, load_catalog
-from loaders.figures import build_all_figures, configured_database_url, store_may_hold_figures
+from loaders.frame import build_all_figures
+from loaders.model import configured_database_url, store_may_hold_figures
 
 # The store version of a database that cannot be reached now: curated and derived figures only.
 UNAVAILABLE = -1
@@ -123,7 +124,7 @@ def load_figures_status() -> tuple[pd.DataFrame, bool]:
 
 
 def load_figures() -> pd.DataFrame:
-    """Every figure: curated, derived and uploaded (loaders.figures.build_all_figures). Read-only."""
+    """Every figure: curated, derived and uploaded (loaders.frame.build_all_figures). Read-only."""
     return load_figures_status()[0]
 
 

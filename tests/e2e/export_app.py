@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.test_export import build_gansu_chart
 from ui.export import render_chart_downloads, render_page_export
 

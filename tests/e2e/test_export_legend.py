@@ -13,7 +13,7 @@ import pytest
 from charts.export import to_image
 from charts.results import build_results_chart
 from loaders.catalog import load_catalog
-from loaders.figures import build_all_figures
+from loaders.frame import build_all_figures
 from tests.e2e.conftest import launch_chromium, require_chromium
 
 pytestmark = pytest.mark.e2e

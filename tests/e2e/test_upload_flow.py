@@ -36,7 +36,7 @@ def test_gbk_upload_survives_a_restart_and_shows_on_the_comparison_page(tmp_path
 
                 page.goto(f"{url}/upload?lang=zh")
                 expect(page.locator("h1").first).to_contain_text("上传", timeout=LOAD_MS)
-                page.locator("input[type=file]").set_input_files(str(gbk_csv))
+                page.locator("input[type=file]").first.set_input_files(str(gbk_csv))
                 expect(page.get_by_text("校验通过", exact=False).first).to_be_visible(timeout=LOAD_MS)
                 expect(page.get_by_text("gb18030", exact=False).first).to_be_visible()
                 page.get_by_label("上传人（姓名或单位）").fill("北京市反诈中心")

@@ -1,0 +1,464 @@
+"""Delimited text (CSV, TSV …) → rows of cells: decoding, delimiter, records, cleaning.
+
+See `loaders.upload.reading` for the decisions (encodings, delimiters, row numbers).
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import itertools
+import os
+import re
+from collections import Counter
+
+from loaders.messages import Message, ReadError, error, excel_column, warning
+from loaders.upload import limits
+from loaders.upload.grid import (
+    _BOMS,
+    _CONTROL_RE,
+    _HTML_RE,
+    _HTML_START_RE,
+    _SUSPECT_RE,
+    DELIMITERS,
+    EXCEL_CELL_CHARS,
+    EXCEL_MAX_ROWS,
+    MAX_CELLS,
+    XLSX_EXTENSIONS,
+    Grid,
+    _CellNotes,
+    _column_label,
+    _empty_file,
+    _is_blank,
+    _short,
+    _too_many_cells,
+)
+
+# ---------------------------------------------------------------- CSV
+
+
+def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | None = None) -> Grid:
+    text, encoding = _decode(data)
+    if not text.strip("\ufeff \t\r\n"):
+        raise _empty_file()
+    _refuse_markup(text, extension)
+    nul_count = text.count("\x00")
+    if nul_count > 8 and nul_count * 10 > len(text):
+        raise ReadError(
+            error(
+                "binary_file",
+                "文件包含大量空字符(NUL)，不是文本表格。请上传 .xlsx 或另存为“CSV UTF-8(逗号分隔)”的文件",
+                "The file is full of NUL bytes and is not a text table; upload an .xlsx file or save as CSV UTF-8",
+            )
+        )
+    delimiter = _sniff_delimiter(text)
+    suspect, check_length = bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS
+    rows = _parse_csv(text, delimiter, _RowLimit(max_rows, filename))
+    del text  # the grid holds the cells; the decoded text can go before the checker runs
+    warnings: list[Message] = []
+    _clean_csv_cells(rows, suspect, check_length, warnings)
+    _trim_trailing_blank_rows(rows)
+    if not rows:
+        raise _empty_file()
+    if delimiter == "," and _looks_fullwidth_delimited(rows):
+        warnings.append(
+            warning(
+                "fullwidth_delimiter",
+                "文件只有1列，且各行含全角逗号“，”：分隔符应为半角逗号“,”。请在Excel中另存为“CSV UTF-8(逗号分隔)”",
+                "The file has a single column whose rows contain full-width commas “，”; the delimiter must be "
+                "an ASCII comma. Save it from Excel as CSV UTF-8",
+            )
+        )
+    return Grid(rows=rows, encoding=encoding, file_kind="csv", delimiter=delimiter, warnings=warnings)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec), name
+            except UnicodeDecodeError as exc:
+                raise ReadError(
+                    error(
+                        "undecodable",
+                        f"文件开头标明是 {name} 编码，但第 {exc.start + len(bom)} 字节处的内容不符合该编码，文件可能已损坏",
+                        f"The file starts with a {name} byte-order mark but byte {exc.start + len(bom)} is not "
+                        f"valid {name}; the file may be damaged",
+                    )
+                ) from None
+    utf16 = _decode_utf16_without_bom(data)
+    if utf16 is not None:
+        return utf16
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError as utf8_error:
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError as gb_error:
+            raise _undecodable(data, utf8_error, gb_error) from None
+    plausible, share = _looks_like_chinese(text)
+    if not plausible:
+        raise ReadError(
+            error(
+                "implausible_encoding",
+                "文件不是 UTF-8 编码；按 GBK/GB18030 解码后大多是生僻字或乱码"
+                f"（常用字仅占 {share:.0%}），可能是繁体 Big5、日文 Shift-JIS 或西文 Latin-1 等编码。"
+                "请在Excel中另存为“CSV UTF-8(逗号分隔)”后重新上传",
+                "The file is not UTF-8, and read as GBK/GB18030 it is mostly rare characters or garbage "
+                f"(common characters: {share:.0%}); it is probably Big5, Shift-JIS, Latin-1 or another "
+                "encoding. Save it from Excel as CSV UTF-8 and upload again",
+            )
+        )
+    return text, "gb18030"
+
+
+def _decode_utf16_without_bom(data: bytes) -> tuple[str, str] | None:
+    head = data[:4096]
+    if len(head) < 4 or head.count(0) * 4 < len(head):
+        return None
+    odd_nuls = head[1::2].count(0)
+    even_nuls = head[0::2].count(0)
+    codec = "utf-16-le" if odd_nuls > even_nuls else "utf-16-be"
+    try:
+        return data.decode(codec), codec
+    except UnicodeDecodeError:
+        return None
+
+
+def _undecodable(data: bytes, utf8_error: UnicodeDecodeError, gb_error: UnicodeDecodeError) -> ReadError:
+    # The decoder that got further is the one the file was most likely meant for.
+    failed = max((utf8_error, gb_error), key=lambda e: e.start)
+    position = failed.start
+    byte = data[position]
+    line_start = data.rfind(b"\n", 0, position) + 1
+    line = data.count(b"\n", 0, position) + 1
+    column = None
+    try:
+        prefix = data[line_start:position].decode(failed.encoding)
+        header = data[: data.find(b"\n") if b"\n" in data else len(data)].decode(failed.encoding, "ignore")
+        delimiter = max(DELIMITERS, key=header.count)
+        index = prefix.count(delimiter)
+        names = header.strip("\r\ufeff").split(delimiter)
+        column = names[index].strip() if index < len(names) and names[index].strip() else excel_column(index)
+    except (UnicodeDecodeError, LookupError):
+        pass
+    euro_zh = "（0x80 在Windows简体中文代码页中是欧元符号“€”，标准GBK不含此字符）" if byte == 0x80 else ""
+    euro_en = " (0x80 is the euro sign in Windows code page 936 but not part of GBK)" if byte == 0x80 else ""
+    return ReadError(
+        error(
+            "undecodable",
+            f"第 {line} 行含无法识别的字节 0x{byte:02X}{euro_zh}：文件既不是 UTF-8 也不是 GBK/GB18030 编码。"
+            "请在Excel中另存为“CSV UTF-8(逗号分隔)”后重新上传",
+            f"line {line} holds byte 0x{byte:02X}{euro_en}, which is neither UTF-8 nor GBK/GB18030. "
+            f"Save the file from Excel as CSV UTF-8 and upload again (decoder: {_short(failed)})",
+            row=line,
+            column=column,
+        )
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def _character_class(char: str) -> str:
+    code = ord(char)
+    if 0xE000 <= code <= 0xF8FF:
+        return "private"
+    try:
+        encoded = char.encode("gb2312")
+    except UnicodeEncodeError:
+        return "rare"
+    lead = encoded[0]
+    if 0xB0 <= lead <= 0xD7:
+        return "level1"  # the 3,755 most used hanzi
+    if 0xD8 <= lead <= 0xF7:
+        return "level2"
+    if lead in (0xA1, 0xA3):
+        return "punctuation"  # CJK punctuation and full-width ASCII
+    if lead == 0xA2:
+        return "numbering"  # ①, ⑴, Ⅰ ...
+    return "symbol"  # kana, Greek, Cyrillic, pinyin, box drawing
+
+
+_CLASS_WEIGHTS = {"level1": 1.0, "punctuation": 1.0, "level2": 0.5, "numbering": 0.5}
+PLAUSIBLE_CHINESE_SHARE = 0.8
+
+
+def _looks_like_chinese(text: str) -> tuple[bool, float]:
+    """Whether text decoded as GB18030 reads like Chinese, with the weighted share of common characters.
+
+    Real GBK files measured: 0.93-1.0. Big5 read as GB18030: 0.19; Shift-JIS: 0.0 (all GBK-extension
+    characters); random byte pairs land in GB2312 level 1 about one time in six.
+    """
+    if len(text) > 600_000:
+        middle = len(text) // 2
+        text = text[:200_000] + text[middle - 100_000 : middle + 100_000] + text[-200_000:]
+    counts = Counter(text)
+    total = 0
+    good = 0.0
+    for char, count in counts.items():
+        if char < "\x80":
+            continue
+        total += count
+        good += _CLASS_WEIGHTS.get(_character_class(char), 0.0) * count
+    if total == 0:
+        return True, 1.0
+    share = good / total
+    return share >= PLAUSIBLE_CHINESE_SHARE, share
+
+
+def _refuse_markup(text: str, extension: str) -> None:
+    head = text[:4096].lstrip("\ufeff \t\r\n")
+    lowered = head[:2048].lower()
+    is_xml = lowered.startswith("<?xml")
+    if is_xml and ("urn:schemas-microsoft-com:office:spreadsheet" in lowered or "excel.sheet" in lowered):
+        raise _spreadsheetml_2003()
+    # A web page starts with one of its own tags; a CSV may start with "<img …>" in a header (and is a CSV).
+    if lowered.startswith("mime-version:") or _HTML_START_RE.match(lowered) or (is_xml and _HTML_RE.search(lowered)):
+        if extension in XLSX_EXTENSIONS or extension == ".xls":
+            raise ReadError(
+                error(
+                    "html_disguised",
+                    f"这是网页(HTML)表格另存为 {extension} 的文件，不是真正的Excel文件（很多系统的“导出Excel”"
+                    "会生成这种文件）。请用Excel打开后另存为“Excel 工作簿(*.xlsx)”再上传",
+                    f"This is a web page (HTML table) saved as {extension}, not a real Excel file (many systems' "
+                    "'export to Excel' produce these). Open it in Excel and save it as an Excel workbook (*.xlsx)",
+                )
+            )
+        raise ReadError(
+            error(
+                "html_disguised",
+                "这是网页(HTML)文件，不是CSV或Excel表格。如果其中有表格，请用Excel打开后另存为“Excel 工作簿(*.xlsx)”",
+                "This is a web page (HTML), not a CSV or Excel table. If it holds a table, open it in Excel and "
+                "save it as an Excel workbook (*.xlsx)",
+            )
+        )
+    if is_xml:
+        raise ReadError(
+            error(
+                "xml_document",
+                "这是XML文件，不是CSV或Excel表格",
+                "This is an XML document, not a CSV or Excel table",
+            )
+        )
+
+
+def _spreadsheetml_2003() -> ReadError:
+    return ReadError(
+        error(
+            "spreadsheetml_2003",
+            "这是“XML 电子表格 2003”格式，不支持。请用Excel打开后另存为“Excel 工作簿(*.xlsx)”再上传",
+            "This is an 'XML Spreadsheet 2003' file, which is not supported; open it in Excel and save it as "
+            "an Excel workbook (*.xlsx)",
+        )
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    sample = text[:65536]
+    if len(text) > len(sample) and "\n" in sample:
+        sample = sample[: sample.rfind("\n") + 1]
+    best_score, best = 0.0, ","
+    for delimiter in DELIMITERS:
+        if delimiter not in sample:
+            continue
+        counts = []
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False)
+        try:
+            for row in itertools.islice(reader, 200):
+                if any(cell.strip() for cell in row):
+                    counts.append(len(row))
+        except csv.Error:
+            continue
+        if not counts:
+            continue
+        width, frequency = Counter(counts).most_common(1)[0]
+        if width < 2:
+            continue
+        score = frequency / len(counts)
+        if score > best_score:
+            best_score, best = score, delimiter
+    return best
+
+
+class _RowLimit:
+    """Where reading a CSV file stops: more non-blank rows than the data-row limit plus a margin."""
+
+    def __init__(self, max_rows: int | None, filename: str):
+        if max_rows is None:
+            max_rows = limits.MAX_DATA_ROWS  # at call time: tests tune it
+        self.max_rows = max_rows
+        self.cap = _row_cap(max_rows)
+        self.filename = filename
+
+    def error(self) -> ReadError:
+        name = _shown_name(self.filename)
+        return ReadError(
+            error(
+                "too_many_data_rows",
+                f"文件“{name}”超过 {self.max_rows:,} 行数据的上限，已停止读取。请拆分为每个不超过 "
+                f"{self.max_rows:,} 行的文件后分别上传",
+                f"The file “{name}” has more than {self.max_rows:,} data rows, the upload limit; reading "
+                f"stopped there. Split it into files of at most {self.max_rows:,} rows and upload them one by one",
+            )
+        )
+
+
+def _row_cap(max_rows: int) -> int:
+    """Non-blank rows read before a file is refused: the data-row limit plus title, header and total
+    rows (a tenth more, and at least 1,000), so the checker still counts data rows near the limit."""
+    return max_rows + max(max_rows // 10, 1_000)
+
+
+def _shown_name(filename: str) -> str:
+    name = _CONTROL_RE.sub("", os.path.basename(str(filename or ""))).strip()
+    name = re.sub("[\u200e\u200f\u202a-\u202e\u2066-\u2069]", "", name)
+    if len(name) > 80:
+        name = name[:79] + "…"
+    return name or "（未命名）"
+
+
+_LINE_RE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+# Cells repeated down a column (region, period, metric, unit) share one str object; each column
+# remembers at most this many distinct texts, so a column of unique numbers costs a bounded dict.
+_MEMO_PER_COLUMN = 4096
+
+
+class _Lines:
+    """The lines of `text` as `io.StringIO(text, newline="")` gives them (ending in \\n, \\r\\n or \\r),
+    one at a time, without StringIO's copy of the whole text (four bytes per character)."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self.end = 0  # offset just past the last line handed out
+
+    def __iter__(self):
+        for match in _LINE_RE.finditer(self.text):
+            self.end = match.end()
+            yield match.group()
+
+
+def _parse_csv(text: str, delimiter: str, limit: _RowLimit | None = None) -> list[list[object]]:
+    lines = _Lines(text)
+    reader = csv.reader(lines, delimiter=delimiter, strict=False)
+    rows: list[list[object]] = []
+    cells = 0
+    last_offset = 0
+    record_end = 0
+    non_blank = 0
+    cap = limit.cap if limit is not None else None
+    memos: list[dict[str, str | None]] = []
+    try:
+        for row in reader:
+            last_offset, record_end = record_end, lines.end
+            width = len(row)
+            while len(memos) < width:
+                memos.append({"": None})  # an empty cell is None in the grid
+            filled = False
+            for c, cell in enumerate(row):
+                memo = memos[c]
+                shared = memo.get(cell, cell)
+                if shared is not cell:
+                    row[c] = shared
+                elif len(memo) < _MEMO_PER_COLUMN:
+                    memo[cell] = cell
+                if not filled and shared and not shared.isspace():
+                    filled = True
+            rows.append(row)
+            cells += width or 1
+            if cells > MAX_CELLS:
+                raise _too_many_cells()
+            if len(rows) > EXCEL_MAX_ROWS:
+                raise ReadError(
+                    error(
+                        "too_many_rows",
+                        f"文件超过 {EXCEL_MAX_ROWS:,} 行（Excel的最大行数），已拒绝。请拆分后上传",
+                        f"The file has more than {EXCEL_MAX_ROWS:,} rows (Excel's limit); split it and upload "
+                        "the parts",
+                    )
+                )
+            if filled:
+                non_blank += 1
+                if cap is not None and non_blank > cap:
+                    raise limit.error()
+    except csv.Error as exc:
+        row_number = len(rows) + 1
+        if "field larger than field limit" in str(exc):
+            raise ReadError(
+                error(
+                    "cell_too_long",
+                    f"第{row_number}行有一个超过 {csv.field_size_limit():,} 个字符的单元格，"
+                    "通常是引号未闭合，使后面的内容都并进了同一个单元格。请检查该行的引号",
+                    f"row {row_number} has a cell longer than {csv.field_size_limit():,} characters, usually "
+                    "an unclosed quote that swallowed the rest of the file; check the quotes on that row",
+                    row=row_number,
+                )
+            ) from None
+        raise ReadError(
+            error(
+                "csv_error",
+                f"第{row_number}行无法按CSV格式读取",
+                f"row {row_number} cannot be read as CSV ({_short(exc)})",
+                row=row_number,
+            )
+        ) from None
+    if rows and _ends_inside_quotes(text[last_offset:], delimiter):
+        column = len(rows[-1]) - 1
+        label = _column_label(rows, column) if len(rows) > 1 else excel_column(column)
+        raise ReadError(
+            error(
+                "unbalanced_quote",
+                f"第{len(rows)}行“{label}”列的引号未闭合：从这里到文件末尾的内容都被当成了同一个单元格。"
+                "请补上或删除该单元格中的引号",
+                f"the quote that opens in row {len(rows)}, column “{label}” is never closed, so everything "
+                "up to the end of the file became one cell; close or remove that quote",
+                row=len(rows),
+                column=label,
+            )
+        )
+    return rows
+
+
+def _ends_inside_quotes(tail: str, delimiter: str) -> bool:
+    """Whether the last record (`tail`: the text from its first line on) runs into the end of the
+    file inside a quoted field.
+
+    The lenient reader silently closes such a field at EOF; re-reading only the last record in
+    strict mode tells it apart from a well-formed one.
+    """
+    try:
+        for _ in csv.reader(_Lines(tail), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
+
+
+def _clean_csv_cells(rows: list[list[object]], suspect: bool, check_length: bool, warnings: list[Message]) -> None:
+    """Clean suspicious characters and note over-long cells (empty cells are None already)."""
+    if not (suspect or check_length):
+        return
+    notes = _CellNotes(rows)
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if not value:
+                row[c] = None
+                continue
+            if suspect:
+                value = row[c] = notes.clean(value, r, c) or None
+                if value is None:
+                    continue
+            if check_length and len(value) > EXCEL_CELL_CHARS:
+                notes.long_cell(r, c, len(value))
+    warnings.extend(notes.messages())
+
+
+def _trim_trailing_blank_rows(rows: list[list[object]]) -> None:
+    while rows and all(_is_blank(v) for v in rows[-1]):
+        rows.pop()
+
+
+def _looks_fullwidth_delimited(rows: list[list[object]]) -> bool:
+    sample = [row for row in rows[:50] if row]
+    return bool(sample) and all(len(row) == 1 for row in sample) and sum(
+        isinstance(row[0], str) and "，" in row[0] for row in sample
+    ) * 2 > len(sample)

@@ -1,0 +1,92 @@
+"""The plain-tidy-table path gives exactly the row passes' report and frame, and is taken where it should be."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from bench.workload import build_tidy_rows
+from loaders.upload import check, columnar
+from loaders.upload.check import check_bytes
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+def _tidy_csv(n: int, line_end: str = "\n") -> bytes:
+    return "".join(",".join(map(str, row)) + line_end for row in build_tidy_rows(n)).encode("utf-8")
+
+
+def _both(data: bytes, name: str, monkeypatch) -> tuple:
+    fast = check_bytes(data, name)
+    with monkeypatch.context() as m:
+        m.setattr(check, "plain_tidy_frame", lambda *args: None)
+        slow = check_bytes(data, name)
+    return fast, slow
+
+
+def _same_report(fast, slow) -> None:
+    assert fast.to_dict() == slow.to_dict()
+    assert fast.new_metrics == slow.new_metrics
+    assert [str(d) for d in fast.figures.dtypes] == [str(d) for d in slow.figures.dtypes]
+    pd.testing.assert_frame_equal(fast.figures, slow.figures, check_exact=True)
+
+
+VARIANTS = {
+    "plain": _tidy_csv(300),
+    "crlf": _tidy_csv(300, "\r\n"),
+    "classic_mac_cr": _tidy_csv(300, "\r"),
+    "change_and_share": "地区,期间,指标,数值,单位\n百色市,2024年,立案数同比,-12.5,%\n南宁市,2024年,立案数同比,3,%\n百色市,2024年,破案率,45.5,%\n".encode(),
+    "qualified_and_scaled": "地区,期间,指标,数值,单位\n百色市,2024年,涉案金额,2230余万,元\n南宁市,2024年,涉案金额,约1.2,亿元\n".encode(),
+    "ambiguous_percent": "地区,期间,指标,数值,单位\n百色市,2024年,破案率,45,%\n南宁市,2024年,破案率,0.45,%\n".encode(),
+    "duplicate": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,1,起\n百色市,2024年,立案数,2,起\n".encode(),
+    "total_row": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,1,起\n合计,2024年,立案数,1,起\n".encode(),
+    "blank_value": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,,起\n南宁市,2024年,立案数,3,起\n".encode(),
+    "new_metric": "地区,期间,指标,数值,单位\n百色市,2024年,神秘指标,1,个\n南宁市,2024年,神秘指标,2,个\n".encode(),
+    "shared_name": "地区,期间,指标,数值,单位\n吉林,2024年,立案数,1,起\n长春市,2024年,立案数,2,起\n".encode(),
+    "long_file_name": _tidy_csv(50),
+    "plain_amounts": "地区,期间,指标,数值,单位\n百色市,2024年,涉案金额,3939.6,万元\n南宁市,2024年,涉案金额,0.0001,万元\n柳州市,2024年,涉案金额,1.5,亿元\n桂林市,2024年,涉案金额,99999999,元\n".encode(),
+    "amount_over_the_typo_bound": "地区,期间,指标,数值,单位\n百色市,2024年,涉案金额,12345678.9,万元\n南宁市,2024年,涉案金额,1,万元\n".encode(),
+    "fractional_count": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,12.5,起\n南宁市,2024年,立案数,0,起\n".encode(),
+    "leading_zero_and_wide_digits": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,007,起\n南宁市,2024年,立案数,１２,起\n".encode(),
+}
+
+
+@pytest.mark.parametrize("name", sorted(VARIANTS))
+def test_the_plain_path_gives_the_row_passes_report(name, monkeypatch):
+    filename = ("很长的文件名" * 8 + ".csv") if name == "long_file_name" else f"{name}.csv"
+    fast, slow = _both(VARIANTS[name], filename, monkeypatch)
+    _same_report(fast, slow)
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="shared corpus not found")
+def test_every_corpus_csv_gives_the_same_report_both_ways(monkeypatch):
+    paths = [p for p in sorted(CORPUS.rglob("*.csv")) if p.stat().st_size < 2_000_000]
+    assert paths
+    for path in paths:
+        fast, slow = _both(path.read_bytes(), path.name, monkeypatch)
+        _same_report(fast, slow)
+
+
+def test_a_plain_tidy_table_takes_the_columnar_path(monkeypatch):
+    taken = []
+    original = columnar.plain_tidy_frame
+
+    def spy(*args):
+        frame = original(*args)
+        taken.append(frame is not None)
+        return frame
+
+    monkeypatch.setattr(check, "plain_tidy_frame", spy)
+    assert check_bytes(VARIANTS["plain"], "t.csv").status == "accepted"
+    assert check_bytes(VARIANTS["classic_mac_cr"], "t.csv").status == "accepted"
+    assert check_bytes(VARIANTS["duplicate"], "t.csv").status == "rejected"
+    assert taken == [True, True, False]
+
+
+def test_classic_mac_line_ends_are_line_ends():
+    report = check_bytes("地区,年份,立案数\r百色市,2024,10\r南宁市,2024,12\r".encode(), "mac.csv")
+    assert report.status == "accepted" and report.figures["value"].tolist() == [10.0, 12.0]
+    assert report.figures["source_row"].tolist() == [2, 3]
