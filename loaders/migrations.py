@@ -26,6 +26,8 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from loaders.schema import StoreError, _write_transaction, metadata
+
 VERSION_TABLE = "schema_version"
 # PostgreSQL advisory lock key held while the schema is created or upgraded (any fixed number).
 SCHEMA_LOCK_KEY = 0x616E7469_66726175  # "antifrau"
@@ -80,7 +82,6 @@ def read_version(conn: Connection) -> int | None:
 
 def upgrade(engine: Engine, steps: list[Step] | None = None) -> Upgrade:
     """Create or upgrade the store's schema (see the module's doc); what was done."""
-    from loaders.store import StoreError, _write_transaction, metadata
 
     steps = sorted(steps or STEPS, key=lambda s: s.version)
     newest = head(steps)
