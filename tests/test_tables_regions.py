@@ -8,6 +8,7 @@ import io
 import openpyxl
 import pytest
 
+from loaders.regions import match_region
 from loaders.store import Store
 from loaders.tables import CheckReport, check_bytes
 
@@ -208,6 +209,15 @@ def test_a_former_name_is_mapped_with_a_warning():
     assert regions_by_row(report) == {2: "451082", 3: "451002"}
     (warning,) = [m for m in report.messages if m.code == "region_renamed"]
     assert (warning.row, warning.column) == (2, "区县") and "平果市" in warning.message_zh
+    # The checker's catalogue words it as the region matcher does.
+    match = match_region("平果县")
+    assert (warning.message_zh, warning.message_en) == (match.renamed_zh, match.renamed_en)
+
+
+def test_a_former_name_in_a_county_column_beside_its_prefecture():
+    report = check_csv("地市,县（市、区）,年份,立案数\n百色市,平果县,2018,1\n百色市,右江区,2018,2\n")
+    assert regions_by_row(report) == {2: "451082", 3: "451002"}
+    assert [(m.code, m.row, m.column) for m in report.messages] == [("region_renamed", 2, "县（市、区）")]
 
 
 def test_county_rows_and_a_city_subtotal():
