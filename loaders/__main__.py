@@ -7,6 +7,7 @@ python -m loaders extract FILE [--format csv|json] [--lang zh|en]
 python -m loaders hash-passphrase
 python -m loaders db upgrade [--lang zh|en]
 python -m loaders db copy --to URL [--lang zh|en]
+python -m loaders regions [--level province|prefecture|county] [--format csv|json]
 """
 
 from __future__ import annotations
@@ -37,6 +38,24 @@ def _cmd_figures(args: argparse.Namespace) -> int:
 
         # Formula-safe like every CSV the project writes; values stay numbers (-20 prints as -20).
         neutralise_frame(figures).to_csv(sys.stdout, index=False, lineterminator="\n")
+    return 0
+
+
+def _cmd_regions(args: argparse.Namespace) -> int:
+    from loaders.regions import build_regions_frame
+
+    frame = build_regions_frame(args.level)
+    if args.format == "json":
+        records = [
+            {k: (None if v is None or v is pd.NA else int(v) if k == "population" else v) for k, v in record.items()}
+            for record in frame.to_dict(orient="records")
+        ]
+        json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
+        sys.stdout.write("\n")
+    else:
+        from charts.downloads import neutralise_frame
+
+        neutralise_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
 
 
@@ -191,6 +210,11 @@ def main(argv: list[str] | None = None) -> int:
     db.add_argument("--to", metavar="URL", help="db copy: the target store's database URL")
     db.add_argument("--lang", choices=("zh", "en"), default="zh")
     db.set_defaults(func=_cmd_db)
+
+    regions = sub.add_parser("regions", help="every division with its code, names, level, parent and population")
+    regions.add_argument("--level", choices=("province", "prefecture", "county"))
+    regions.add_argument("--format", choices=("csv", "json"), default="csv")
+    regions.set_defaults(func=_cmd_regions)
 
     args = parser.parse_args(argv)
     try:

@@ -1,12 +1,15 @@
 """Region names as offices write them -> GB/T 2260 divisions.
 
 `match_region("百色")` finds 百色市 (451000). The reference is `datasets/divisions.csv` (every
-province- and prefecture-level division, see its metadata); names are matched after removing
+province-, prefecture- and county-level division, see its metadata); names are matched after removing
 spaces and folding full-width characters, by full name, short form (甘肃, 广西, 恩施州),
 traditional-character form, a province name followed by one of its divisions (广西百色市), an
 office named after its region (百色市公安局), or a
-6-digit code. A name that matches nothing, or two divisions at once (吉林: the province or the
-city), is returned as a `RegionMatchError` naming the candidates, never guessed.
+6-digit code. A name shared by several divisions (朝阳区: Beijing's and Changchun's) is settled by a
+parent hint (any ancestor: a province or a prefecture); a former name (平果县) is mapped to today's
+division through `datasets/renames.csv`, with `renamed_from` set so that the caller warns. A name
+that matches nothing, or several divisions at once, is returned as a `RegionMatchError` naming the
+candidates with their parents, never guessed.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from loaders.catalog import datasets_dir, load_catalog
+from loaders.catalog import datasets_dir, load_catalog, read_csv_table
 
 DATASETS_VARIABLE = "ANTIFRAUD_DATASETS"  # read by loaders.catalog.datasets_dir
 LEVELS = ("province", "prefecture", "county")
@@ -41,6 +44,17 @@ class RegionMatch:
     parent_code: str
     matched_by: str
     text: str
+    renamed_from: str = ""  # the former name matched (matched_by "renamed")
+    renamed_year: str = ""
+
+    @property
+    def renamed_zh(self) -> str:
+        return f"“{echo(self.text)}”已于{self.renamed_year}年调整，按今天的{self.name_zh}（{self.region_code}）读取"
+
+    @property
+    def renamed_en(self) -> str:
+        return (f"“{echo(self.text)}” was changed in {self.renamed_year}; read as today's {self.name_en}"
+                f" ({self.region_code})")
 
 
 @dataclass(frozen=True)
@@ -55,27 +69,39 @@ class RegionMatchError:
     text: str
     candidates: tuple[tuple[str, str], ...] = field(default_factory=tuple)
 
+    def _parent(self, code: str, lang: str) -> str:
+        division = _index().by_code.get(code)
+        if division is None or not division.parent_code:
+            return ""
+        return division_name(division.parent_code, lang)
+
     @property
     def message_zh(self) -> str:
         shown = echo(self.text)
-        listed = "、".join(f"{name}({code})" for code, name in self.candidates)
+        listed = "、".join(
+            f"{name}({code}" + (f"，{parent}" if (parent := self._parent(code, "zh")) else "") + ")"
+            for code, name in self.candidates
+        )
         if self.code == "empty_region":
             return "地区为空"
         if self.code == "ambiguous_region":
-            return f"地区“{shown}”可能指{listed}，请写全称"
+            return f"地区“{shown}”可能指{listed}，请写全称或加上所属省份、地市"
         hint = f"；是否指{listed}？" if listed else ""
-        return f"地区“{shown}”无法识别（不是省级或地级行政区划名称或代码）{hint}"
+        return f"地区“{shown}”无法识别（不是行政区划名称或代码）{hint}"
 
     @property
     def message_en(self) -> str:
         shown = echo(self.text)
-        listed = ", ".join(f"{name} ({code})" for code, name in self.candidates)
+        listed = ", ".join(
+            f"{name} ({code}" + (f", {parent}" if (parent := self._parent(code, "en")) else "") + ")"
+            for code, name in self.candidates
+        )
         if self.code == "empty_region":
             return "region is empty"
         if self.code == "ambiguous_region":
-            return f"region “{shown}” could mean {listed}; write the full name"
+            return f"region “{shown}” could mean {listed}; write the full name or add its province or prefecture"
         hint = f"; did you mean {listed}?" if listed else ""
-        return f"region “{shown}” is not a known province- or prefecture-level division name or code{hint}"
+        return f"region “{shown}” is not a known division name or code{hint}"
 
 
 def echo(text: str) -> str:
@@ -103,6 +129,7 @@ class _Index:
     by_code: dict[str, _Division]
     by_name: dict[str, list[tuple[_Division, str]]]  # normalised text -> (division, matched_by)
     provinces: list[tuple[str, _Division]]  # (normalised name or short form, province), longest first
+    renames: dict[str, tuple[_Division, str]]  # normalised former name -> (today's division, year)
 
 
 def _split(cell: str) -> list[str]:
@@ -134,7 +161,15 @@ def _build_index(folder: str) -> _Index:
             if division.level == "province" and key:
                 provinces.append((key, division))
     provinces.sort(key=lambda p: -len(p[0]))
-    return _Index(by_code, dict(by_name), provinces)
+    renames: dict[str, tuple[_Division, str]] = {}
+    renames_path = datasets_dir() / "renames.csv"
+    if renames_path.exists():
+        for record in read_csv_table(renames_path).to_dict(orient="records"):
+            division = by_code.get(str(record["region_code"]))
+            key = normalize_region_text(record["old_name_zh"])
+            if division is not None and key not in by_name:  # a current name is never remapped
+                renames[key] = (division, str(record["year"]))
+    return _Index(by_code, dict(by_name), provinces, renames)
 
 
 # (ANTIFRAUD_DATASETS as set, its index) of the last lookup: match_region runs once per cell, and
@@ -168,6 +203,12 @@ def _parent_code(parent_hint: str | None, index: _Index) -> str | None:
     if key in index.by_code:
         return key
     entries = index.by_name.get(key, [])
+    broad = [d for d, _ in entries if d.level != "county"]
+    if len(broad) == 1:
+        return broad[0].region_code
+    if key in index.by_code:
+        return key
+    entries = index.by_name.get(key, [])
     provinces = [d for d, _ in entries if d.level == "province"]
     if len(provinces) == 1:
         return provinces[0].region_code
@@ -179,7 +220,7 @@ def _parent_code(parent_hint: str | None, index: _Index) -> str | None:
 def _narrow(entries: list[tuple[_Division, str]], parent: str | None, level: str | None) -> list[tuple[_Division, str]]:
     """Prefer the entries under the parent, then at the level; never narrow to nothing."""
     if parent:
-        under = [e for e in entries if e[0].parent_code == parent]
+        under = [e for e in entries if e[0].parent_code == parent or _within(e[0].region_code, parent)]
         entries = under or entries
     if level and len(entries) > 1:
         at_level = [e for e in entries if e[0].level == level]
@@ -199,11 +240,12 @@ def _suggestions(key: str, index: _Index) -> tuple[tuple[str, str], ...]:
 
 
 def match_region(
-    name: str, parent_hint: str | None = None, *, level: str | None = None
+    name: str, parent_hint: str | tuple[str, ...] | None = None, *, level: str | None = None
 ) -> RegionMatch | RegionMatchError:
     """The one division `name` means, or an error naming the candidates.
 
-    `parent_hint` (a province name or code) and `level` ("province" / "prefecture") only settle
+    `parent_hint` (an ancestor's name or code, or several: the narrowest decides) and `level`
+    ("province" / "prefecture" / "county") only settle
     a name shared by several divisions (吉林 under 吉林省 is 吉林市, 吉林 at province level is
     吉林省); they never override a full name.
     """
@@ -218,7 +260,10 @@ def match_region(
             return _found(index.by_code[code], "code", text)
         return RegionMatchError("unknown_region", text)
 
-    parent = _parent_code(parent_hint, index)
+    hints = [parent_hint] if isinstance(parent_hint, str) or parent_hint is None else list(parent_hint)
+    parents = [p for p in (_parent_code(h, index) for h in hints) if p]
+    # The narrowest hint decides (a prefecture is inside its province).
+    parent = max(parents, key=lambda p: (p[2:4] != "00", p[4:] != "00"), default=None)
     entries = index.by_name.get(key, [])
     exact = [e for e in entries if e[1] in ("name", "alias") and e[0].name_zh == key]
     if len(exact) == 1:
@@ -239,21 +284,42 @@ def match_region(
                 )
             break
 
-    # A province written before one of its divisions: 广西百色市, 甘肃省兰州市.
-    for prefix, province in index.provinces:
-        if key.startswith(prefix) and len(key) > len(prefix):
-            rest = index.by_name.get(key[len(prefix) :], [])
-            children = [e for e in rest if e[0].parent_code == province.region_code]
-            if len(children) == 1:
-                return _found(children[0][0], "joined", text)
+    # A former name the sources record: 平果县 -> 平果市 (2019).
+    if key in index.renames:
+        division, year = index.renames[key]
+        return RegionMatch(division.region_code, division.name_zh, division.name_en, division.level,
+                           division.parent_code, "renamed", text, key, year)
+
+    # A province (and a prefecture) written before one of its divisions: 广西百色市, 广西百色市右江区.
+    joined = _joined(key, index)
+    if len(joined) == 1:
+        return _found(joined[0], "joined", text)
+    if len(joined) > 1:
+        return RegionMatchError("ambiguous_region", text, tuple((d.region_code, d.name_zh) for d in joined))
     return RegionMatchError("unknown_region", text, _suggestions(key, index))
 
 
-def is_within(region_code: str, ancestor_code: str) -> bool:
-    """Whether the division `region_code` lies inside `ancestor_code` (a prefecture in its province)."""
+def _joined(key: str, index: _Index, within: str | None = None, depth: int = 0) -> list[_Division]:
+    """Divisions named by `key` as an ancestor's name followed by its own (inside `within`)."""
+    found: dict[str, _Division] = {}
+    for cut in range(len(key) - 2, 1, -1):
+        head, rest = key[:cut], key[cut:]
+        for outer, _ in index.by_name.get(head, []):
+            if outer.level == "county" or (within and not _within(outer.region_code, within)):
+                continue
+            for inner, _ in index.by_name.get(rest, []):
+                if _within(inner.region_code, outer.region_code):
+                    found[inner.region_code] = inner
+            if depth < 1:
+                for inner in _joined(rest, index, outer.region_code, depth + 1):
+                    found[inner.region_code] = inner
+    return list(found.values())
+
+
+def _within(region_code: str, ancestor_code: str) -> bool:
     by_code = _index().by_code
     division = by_code.get(region_code)
-    for _ in LEVELS:  # a parent chain is never longer than the levels
+    for _ in LEVELS:
         if division is None or not division.parent_code:
             return False
         if division.parent_code == ancestor_code:
@@ -262,9 +328,56 @@ def is_within(region_code: str, ancestor_code: str) -> bool:
     return False
 
 
+def common_parent(codes: list[str] | set[str]) -> str | None:
+    """The narrowest division containing every one of `codes` (their common ancestor), or None."""
+    by_code = _index().by_code
+    chains = []
+    for code in set(codes):
+        chain, division = [], by_code.get(code)
+        while division is not None and division.parent_code:
+            chain.append(division.parent_code)
+            division = by_code.get(division.parent_code)
+        chains.append(chain)
+    if not chains:
+        return None
+    shared = set(chains[0]).intersection(*chains[1:])
+    return next((c for c in chains[0] if c in shared), None)
+
+
+def is_within(region_code: str, ancestor_code: str) -> bool:
+    """Whether the division `region_code` lies inside `ancestor_code` (a county in its prefecture or province)."""
+    return _within(region_code, ancestor_code)
+
+
 def division_name(region_code: str, lang: str = "zh") -> str:
     """The name of a division by code, or the code itself when unknown."""
     division = _index().by_code.get(region_code)
     if division is None:
         return region_code
     return division.name_zh if lang == "zh" else division.name_en
+
+
+REGION_LIST_COLUMNS = [
+    "region_code", "name_zh", "name_en", "level", "parent_code", "population", "population_year", "population_source",
+]
+
+
+def build_regions_frame(level: str | None = None):
+    """Every division (or those of one level) with its population where `datasets/populations.csv` has one.
+
+    A division without a sourced population has empty population fields: none is estimated.
+    """
+    import pandas as pd
+
+    divisions = load_catalog().divisions.reset_index(drop=True)
+    path = datasets_dir() / "populations.csv"
+    if path.exists():
+        populations = read_csv_table(path)[["region_code", "population", "population_year", "population_source"]]
+    else:
+        populations = pd.DataFrame(columns=["region_code", "population", "population_year", "population_source"])
+    frame = divisions.merge(populations, on="region_code", how="left").fillna("")
+    if level is not None:
+        frame = frame[frame["level"] == level]
+    frame = frame[REGION_LIST_COLUMNS].sort_values("region_code", kind="stable").reset_index(drop=True)
+    frame["population"] = pd.array([int(v) if v else None for v in frame["population"]], dtype="Int64")
+    return frame

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from loaders.tables import STATUSES, check_file
+from loaders.tables import STATUSES, check_bytes, check_file
 from tests import shared_material
 
 REPO = Path(__file__).resolve().parents[1]
@@ -115,7 +115,8 @@ OURS = {
     # Cross-field inconsistencies are warnings by the product's rule (the expected file rejects row 3).
     "C08": ("accepted_with_warnings", [("cross_field", 3, "破案数"), ("cross_field", 5, "挽损金额(万元)"), ("cross_field", 7, "破案率(%)")]),
     "C09": ("rejected", [("unknown_region", r, "地区") for r in (10, 11, 12, 13)] + [("missing_value", 3, "劝阻人数")]),
-    "C10": ("rejected", [("unknown_region", r, "地区") for r in (4, 5, 10, 11)]),
+    # Row 11 (北京市朝阳区) is read as the district 110105 since divisions go to the county (issue 14).
+    "C10": ("rejected", [("unknown_region", r, "地区") for r in (4, 5, 10)]),
     "C12": ("rejected", [("control_characters", r, "地区") for r in (3, 4, 5, 6)]),
     "C14": ("rejected", [("too_long", 2, "备注")]),  # over-long cells are refused, not truncated
     "C15": ("rejected", [("too_many_columns", 1, None)]),
@@ -163,8 +164,25 @@ def test_generated_case_outcome(case):
         # Where expected.json names a row and column and we agree on refusing, we name it too.
         located = {(m.row, m.column) for m in report.messages}
         for error in case["errors"]:
+            if (case["id"], error["row"]) in ACCEPTED_SINCE:
+                continue
             if error["row"] is not None and case["id"] not in ("C01", "C04", "C14"):
                 assert (error["row"], error["column"]) in located or error["row"] in {m.row for m in report.messages}
+
+
+# Rows the corpus expects refused that the checker reads on purpose: (case, row) -> its region code.
+ACCEPTED_SINCE = {("C10", 11): "110105"}  # 北京市朝阳区: county-level divisions since issue 14
+
+
+@ABSENT
+def test_rows_read_on_purpose_are_read():
+    for (case_id, row), code in ACCEPTED_SINCE.items():
+        case = next(c for c in EXPECTED if c["id"] == case_id)
+        report = check_file(GENERATED / case["file"])
+        assert not [m for m in report.messages if m.row == row and m.level == "error"]
+        lines = (GENERATED / case["file"]).read_bytes().splitlines()
+        alone = check_bytes(lines[0] + b"\n" + lines[row - 1] + b"\n", case["file"])
+        assert alone.status != "rejected" and list(alone.figures.region_code) == [code]
 
 
 BASELINE_ROW_2 = {  # 北京市 2024 in the baseline files, in the figure model's units

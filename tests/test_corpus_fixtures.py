@@ -91,7 +91,7 @@ OUTCOMES = {
         [*(("unknown_region", r, "地区") for r in (10, 11, 12, 13)), ("excel_error", 10, "劝阻人数"),
          *(("missing_value", r, "劝阻人数") for r in (3, 4, 5, 6, 7, 8, 9, 11, 12))],
     ),
-    "region_name_variants.csv": (REJECTED, 0, [("unknown_region", r, "地区") for r in (4, 5, 10, 11)]),
+    "region_name_variants.csv": (REJECTED, 0, [("unknown_region", r, "地区") for r in (4, 5, 10)]),
     "control_chars_nul.csv": (REJECTED, 0, [("control_characters", r, "地区") for r in (3, 4, 5, 6)]),
     "cell_longer_than_excel_limit.csv": (REJECTED, 0, [("too_long", 2, "备注")]),
     "5000_columns.csv": (REJECTED, 0, [("too_many_columns", 1, None)]),
@@ -301,6 +301,13 @@ def test_region_aliases_are_matched():
     report = _part("region_name_variants.csv", [1, 2, 6, 7, 8])  # 北京, 内蒙古, 新疆, 廣東省
     assert report.status == ACCEPTED
     assert [code for code, _, _, _ in _values(report).values()] == ["110000", "150000", "650000", "440000"]
+
+
+def test_a_district_with_its_municipality_is_matched():
+    report = _part("region_name_variants.csv", [1, 11])  # 北京市朝阳区: a county-level division since issue 14
+    assert report.status == ACCEPTED
+    assert [code for code, _, _, _ in _values(report).values()] == ["110105"]
+    assert ("unknown_region", 11, "地区") not in messages(check("region_name_variants.csv"))
 
 
 def test_payload_notes_do_not_stop_the_real_rows():

@@ -340,7 +340,7 @@ def test_duplicate_headers_name_both_columns():
 
 @pytest.mark.parametrize(
     ("region", "code"),
-    [("火星", "unknown_region"), ("北京市朝阳区", "unknown_region"), ("<b>北京</b>", "unknown_region")],
+    [("火星", "unknown_region"), ("朝阳区", "ambiguous_region"), ("<b>北京</b>", "unknown_region")],
 )
 def test_unknown_regions_are_errors_on_the_region_column(region, code):
     report = check_csv(f"地区,年份,立案数\n{region},2024,1\n百色市,2024,2\n")

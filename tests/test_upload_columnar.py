@@ -50,6 +50,11 @@ VARIANTS = {
     "plain_amounts": "地区,期间,指标,数值,单位\n百色市,2024年,涉案金额,3939.6,万元\n南宁市,2024年,涉案金额,0.0001,万元\n柳州市,2024年,涉案金额,1.5,亿元\n桂林市,2024年,涉案金额,99999999,元\n".encode(),
     "amount_over_the_typo_bound": "地区,期间,指标,数值,单位\n百色市,2024年,涉案金额,12345678.9,万元\n南宁市,2024年,涉案金额,1,万元\n".encode(),
     "fractional_count": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,12.5,起\n南宁市,2024年,立案数,0,起\n".encode(),
+    "counties_common_parent": "地区,期间,指标,数值,单位\n朝阳区,2024年,立案数,1,起\n船营区,2024年,立案数,2,起\n南关区,2024年,立案数,3,起\n".encode(),
+    "county_by_title": "长春市各区立案情况\n地区,期间,指标,数值,单位\n朝阳区,2024年,立案数,1,起\n".encode(),
+    "county_ambiguous": "地区,期间,指标,数值,单位\n朝阳区,2024年,立案数,1,起\n".encode(),
+    "county_renamed": "地区,期间,指标,数值,单位\n平果县,2018年,立案数,1,起\n右江区,2018年,立案数,2,起\n".encode(),
+    "county_joined": "地区,期间,指标,数值,单位\n广西百色市右江区,2024年,立案数,1,起\n北京市朝阳区,2024年,立案数,2,起\n".encode(),
     "leading_zero_and_wide_digits": "地区,期间,指标,数值,单位\n百色市,2024年,立案数,007,起\n南宁市,2024年,立案数,１２,起\n".encode(),
 }
 
@@ -90,3 +95,29 @@ def test_classic_mac_line_ends_are_line_ends():
     report = check_bytes("地区,年份,立案数\r百色市,2024,10\r南宁市,2024,12\r".encode(), "mac.csv")
     assert report.status == "accepted" and report.figures["value"].tolist() == [10.0, 12.0]
     assert report.figures["source_row"].tolist() == [2, 3]
+
+
+def test_county_names_on_the_columnar_path(monkeypatch):
+    """Same-name districts are settled as the row passes settle them; a former name goes back to them."""
+    taken = []
+    original = columnar.plain_tidy_frame
+
+    def spy(*args):
+        frame = original(*args)
+        taken.append(frame is not None)
+        return frame
+
+    monkeypatch.setattr(check, "plain_tidy_frame", spy)
+    codes = {}
+    for name in ("counties_common_parent", "county_joined", "county_renamed", "county_ambiguous"):
+        report = check_bytes(VARIANTS[name], f"{name}.csv")
+        codes[name] = (report.status, list(report.figures["region_code"]), [m.code for m in report.messages])
+    assert codes == {
+        "counties_common_parent": ("accepted", ["220104", "220204", "220102"], []),
+        "county_joined": ("accepted", ["451002", "110105"], []),
+        "county_renamed": ("accepted_with_warnings", ["451082", "451002"], ["region_renamed"]),
+        "county_ambiguous": ("rejected", [], ["ambiguous_region"]),
+    }
+    assert taken == [True, True, False, False]
+    title = check_bytes(VARIANTS["county_by_title"], "county_by_title.csv")
+    assert (title.status, list(title.figures["region_code"])) == ("accepted", ["220104"])

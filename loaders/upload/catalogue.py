@@ -109,9 +109,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "区划代码“{code_text}”无效（应为6位GB/T 2260代码，如 451000）",
         "region code “{code_text}” is not a valid 6-digit GB/T 2260 code (e.g. 451000)",
     ),
-    "county_not_supported": (
-        "暂不支持县级地区（“{county_1}”）：请按地市汇总后上传，或删除“{county_0_header}”列",
-        "county-level regions (“{county_1}”) are not supported yet: total them by prefecture, or delete the “{county_0_header}” column",
+    "region_renamed": (
+        "“{text}”已于{year}年调整，按今天的{name_zh}（{code}）读取",
+        "“{text}” was changed in {year}; read as today's {name_en} ({code})",
     ),
     "region_outside_parent": (
         "“{inner_col_header}”列的“{inner_text}”（{inner_name_zh}）不属于“{outer_col_header}”列的“{outer_text}”（{outer_name_zh}），请核对",

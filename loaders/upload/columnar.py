@@ -140,17 +140,13 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
         return memo[key]
 
     texts = [cell_text(v) for v in region_texts]
-    sure = [m for m in {match(t) for t in set(texts)} if isinstance(m, RegionMatch)]
-    levels = {m.level for m in sure}
-    parents = {m.parent_code for m in sure if m.level != "province"}
-    level = levels.pop() if len(levels) == 1 else None
-    parent = parents.pop() if len(parents) == 1 and level != "province" else None
+    level, parent = places.table_hint([match(t) for t in set(texts)], table.title_text)
     regions: list[RegionMatch] = []
     for text in texts:
         found = match(text)
-        if not isinstance(found, RegionMatch) and found.code == "ambiguous_region" and (level or parent):
-            found = match(text, parent, level)
-        if not isinstance(found, RegionMatch):
+        if not isinstance(found, RegionMatch) and found.code == "ambiguous_region" and (level or parent()):
+            found = match(text, parent(), level)
+        if not isinstance(found, RegionMatch) or found.matched_by == "renamed":  # a former name is warned of
             raise NotPlain
         regions.append(found)
 

@@ -20,6 +20,7 @@ SCALE_WORDS = SCALES
 ROLE_HEADERS = {
     "region": (
         "地区", "地市", "市州", "州市", "城市", "省份", "省市", "省区市", "区域", "县区", "县市区",
+        "省", "市", "州", "区县", "县", "县(市、区)", "县(市,区)", "县(区)", "县(市)", "市(州)", "县(市区)",
         "地区名称", "单位", "单位名称", "辖区", "行政区划", "行政区划名称", "行政区", "地方", "地名",
     ),
     "region_code": ("行政区划代码", "区划代码", "地区代码", "行政代码", "地区编码", "区划编码"),
@@ -47,6 +48,9 @@ REGION_HEADER_LEVELS = {
     "省份": "province", "省市": "province", "省区市": "province",
     "地市": "prefecture", "市州": "prefecture", "州市": "prefecture", "城市": "prefecture",
     "县区": "county", "县市区": "county",
+    "省": "province", "市": "prefecture", "州": "prefecture", "市(州)": "prefecture",
+    "区县": "county", "县": "county", "县(市、区)": "county", "县(市,区)": "county", "县(区)": "county",
+    "县(市)": "county", "县(市区)": "county",
 }
 LEVEL_RANK = {"province": 0, None: 1, "prefecture": 2, "county": 3}
 TOTAL_LABELS = {"total": ("合计", "total"), "subtotal": ("小计", "subtotal"), "of_which": ("其中", "of-which")}

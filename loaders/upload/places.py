@@ -5,6 +5,7 @@ from __future__ import annotations
 from loaders.regions import (
     RegionMatch,
     RegionMatchError,
+    common_parent,
     echo,
     is_within,
     match_region,
@@ -68,19 +69,17 @@ def resolve_regions(table: Table, data_rows: list[tuple[int, list[object]]], tid
         previous_text = cell_text(text)
         pending[k] = previous_text
     # Two passes: names shared by two divisions (吉林, 海南) are settled by the rest of the table.
+    # Same-name counties (朝阳区) are settled by the other rows' common ancestor, else by the title.
     texts = {text for text in pending if text is not None}
-    sure = [m for m in {match(text) for text in texts} if isinstance(m, RegionMatch)]
-    levels = {m.level for m in sure}
-    parents = {m.parent_code for m in sure if m.level != "province"}
-    level = levels.pop() if len(levels) == 1 else None
-    parent = parents.pop() if len(parents) == 1 and level != "province" else None
+    level, parent = table_hint([match(text) for text in texts], table.title_text)
     for k, text in enumerate(pending):
         if text is None:
             continue
         match_ = match(text)
-        if not isinstance(match_, RegionMatch) and match_.code == "ambiguous_region" and (level or parent):
-            match_ = match(text, parent, level)
+        if not isinstance(match_, RegionMatch) and match_.code == "ambiguous_region" and (level or parent()):
+            match_ = match(text, parent(), level)
         if isinstance(match_, RegionMatch):
+            note_renamed(match_, data_rows[k][0], region_col.header, out)
             found[k] = match_
         else:
             out.add("error", match_.code, match_.message_zh, match_.message_en, row=data_rows[k][0],
@@ -109,10 +108,6 @@ def resolve_nested_regions(data_rows, region_cols: list[Column], code_col: Colum
     previous: RegionMatch | None = None
     for k, (row_no, values) in enumerate(data_rows):
         named = [(c, cell_text(values[c.index]).strip()) for c in ordered_cols if not is_blank(values[c.index])]
-        county = next(((c, text) for c, text in named if levels[c.index] == "county"), None)
-        if county is not None:
-            out.say("error", "county_not_supported", row=row_no, column=county[0].header, county_1=echo(county[1]), county_0_header=echo(county[0].header))
-            continue
         if code_col is not None and not is_blank(values[code_col.index]):
             code_text = code_of(values[code_col.index])
             by_code = match(code_text)
@@ -165,8 +160,41 @@ def resolve_nested_regions(data_rows, region_cols: list[Column], code_col: Colum
             inner_col, inner_text, inner = specific
             out.say("error", "region_outside_parent", row=row_no, column=outer_col.header, inner_col_header=echo(inner_col.header), inner_text=echo(inner_text), inner_name_zh=inner.name_zh, outer_col_header=echo(outer_col.header), outer_text=echo(outer_text), outer_name_zh=outer.name_zh, inner_name_en=inner.name_en, outer_name_en=outer.name_en)
             continue
+        note_renamed(specific[2], row_no, specific[0].header, out)
         found[k] = previous = specific[2]
     return found
+
+
+def table_hint(matches, title_text: str):
+    """(level, parent) that settle a shared name from the rest of a one-column table.
+
+    `matches` are the distinct region texts' matches. The level is the one level of the sure
+    matches (吉林 in a table of prefectures), the parent a function giving the sure matches' common
+    ancestor (朝阳区 among Beijing's districts) when they are not provinces, else the division the
+    title names; the title is only read when a shared name needs it.
+    """
+    sure = [m for m in matches if isinstance(m, RegionMatch)]
+    levels = {m.level for m in sure}
+    level = levels.pop() if len(levels) == 1 else None
+    common = common_parent({m.region_code for m in sure}) if level != "province" and sure else None
+    memo: list[str | None] = []
+
+    def parent() -> str | None:
+        if common is not None:
+            return common
+        if not memo:
+            title = title_region_of(title_text)
+            memo.append(title.region_code if title is not None else None)
+        return memo[0]
+
+    return level, parent
+
+
+def note_renamed(match: RegionMatch, row_no: int, column: str, out: Collector) -> None:
+    """A former name (平果县) read as today's division: the uploader is told, with the year."""
+    if match.matched_by == "renamed":
+        out.say("warning", "region_renamed", row=row_no, column=column, text=echo(match.text),
+                year=match.renamed_year, name_zh=match.name_zh, name_en=match.name_en, code=match.region_code)
 
 
 def title_region_of(title_text: str) -> RegionMatch | None:
