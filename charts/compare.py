@@ -164,13 +164,11 @@ def _default_combos(data: CompareData, limit: int) -> list[str]:
         return list(combos)
     latest = [str(c) for c in data.combos.sort_values(["period_end", "region_code"], ascending=[False, True], kind="stable")["combo"]]
     curated = [c for c in latest if c in data.curated]
-    # Every curated region keeps a place (its latest period first), then its other periods: a fifth
-    # curated combo must not push a whole source's region off the first view.
+    per_region = list({region_key(c): c for c in reversed(curated)}.values())  # each curated region's latest period
+    # First each curated region (its latest period), then the latest uploaded region-periods (an
+    # analyst's upload is seen on the first view), then the curated regions' other periods.
     picked: list[str] = []
-    for combo in [*dict.fromkeys({region_key(c): c for c in reversed(curated)}.values()), *curated]:
-        if len(picked) < limit and combo not in picked:
-            picked.append(combo)
-    for combo in latest:  # the latest period first, its regions in code order (an upload's first regions)
+    for combo in [*per_region, *(c for c in latest if c not in data.curated), *curated]:
         if len(picked) >= limit:
             break
         if combo not in picked:

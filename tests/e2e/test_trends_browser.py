@@ -23,10 +23,6 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOAD_MS = 45_000
 REGIONS = ["110000", "120000", "140000", "620000"]
-# dashboard.py's page_icon ":material/shield:" makes the browser fetch the favicon from Google's font
-# CDN (found by this test). dashboard.py belongs to the phone/offline branch; until it serves the
-# icon locally that one request is listed apart (test_the_favicon_is_served_locally, a strict xfail).
-FAVICON_CDN = "https://fonts.gstatic.com/s/i/short-term/release/materialsymbolsrounded/shield/"
 
 
 @pytest.fixture(scope="module")
@@ -91,13 +87,12 @@ def test_the_lines_draw_offline(browser, app_url, lang, width):
         expect(page.get_by_text("Traceback (most recent call last)")).to_have_count(0)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"trends_{lang}_{width}.png"), full_page=True)
-        leaks = [url for url in blocked if not url.startswith(FAVICON_CDN)]
+        leaks = list(blocked)
         assert leaks == [], f"requests left the app's host: {leaks}"
     finally:
         context.close()
 
 
-@pytest.mark.xfail(strict=True, reason="dashboard.py's page_icon is fetched from fonts.gstatic.com (the offline branch's file)")
 def test_the_favicon_is_served_locally(browser, app_url):
     context, blocked = offline_context(browser, app_url, 1400)
     page = context.new_page()
@@ -125,7 +120,7 @@ def test_the_map_draws_every_province_offline(browser, app_url, lang, width):
         expect(page.get_by_test_id("stException")).to_have_count(0)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"map_{lang}_{width}.png"), full_page=True)
-        leaks = [url for url in blocked if not url.startswith(FAVICON_CDN)]
+        leaks = list(blocked)
         assert leaks == [], f"requests left the app's host: {leaks}"
     finally:
         context.close()

@@ -117,7 +117,7 @@ def test_english_card_labels_fit_their_cards_at_1400px(app, page):
 
 def test_the_uploader_speaks_chinese_and_offers_only_accepted_types(app, page):
     open_page(page, app, "upload?lang=zh")
-    dropzone = page.get_by_test_id("stFileUploaderDropzone")
+    dropzone = page.get_by_test_id("stFileUploaderDropzone").first  # the tables' uploader (the press-release one follows)
     expect(dropzone).to_be_visible()
     assert page.get_by_test_id("stFileUploaderDropzoneInput").get_attribute("accept").split(",")[1:] == [
         ".csv",
