@@ -119,17 +119,17 @@ def test_the_uploader_speaks_chinese_and_offers_only_accepted_types(app, page):
     open_page(page, app, "upload?lang=zh")
     dropzone = page.get_by_test_id("stFileUploaderDropzone").first  # the tables' uploader (the press-release one follows)
     expect(dropzone).to_be_visible()
-    assert page.get_by_test_id("stFileUploaderDropzoneInput").get_attribute("accept").split(",")[1:] == [
+    assert dropzone.get_by_test_id("stFileUploaderDropzoneInput").get_attribute("accept").split(",")[1:] == [
         ".csv",
         ".xlsx",
         ".txt",
     ]
-    expect(page.get_by_test_id("stFileUploaderDropzoneInstructions")).to_be_hidden()  # "100MB per file • CSV, …"
+    expect(dropzone.get_by_test_id("stFileUploaderDropzoneInstructions")).to_be_hidden()  # "100MB per file • CSV, …"
     button_text = dropzone.locator("button [data-testid=stMarkdownContainer] p")
     shown = button_text.evaluate("p => getComputedStyle(p, '::after').content")
     assert shown == '"选择文件"'
     assert button_text.evaluate("p => getComputedStyle(p).fontSize") == "0px"  # "Upload" is not seen
-    label = page.get_by_test_id("stFileUploader").get_by_test_id("stWidgetLabel")
+    label = page.get_by_test_id("stFileUploader").first.get_by_test_id("stWidgetLabel")
     expect(label).to_contain_text("CSV、XLSX 或 TXT")
     page.screenshot(path="artifacts/screenshots/upload_zh_dropzone.png")
 
