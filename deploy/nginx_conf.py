@@ -3,8 +3,8 @@
     python deploy/nginx_conf.py --listen 80 --replica 10.0.0.11:8501 --replica 10.0.0.12:8501 \
         > /etc/nginx/conf.d/antifraud.conf
     python deploy/nginx_conf.py --listen 127.0.0.1:8080 --replica 127.0.0.1:8501 --replica 127.0.0.1:8502 \
-        --standalone /tmp/antifraud-nginx > /tmp/antifraud-nginx/nginx.conf
-    nginx -p /tmp/antifraud-nginx -c /tmp/antifraud-nginx/nginx.conf      # no root needed
+        --standalone "$HOME/antifraud-nginx" > "$HOME/antifraud-nginx"/nginx.conf
+    nginx -p "$HOME/antifraud-nginx" -c "$HOME/antifraud-nginx"/nginx.conf      # no root needed
 
 Only the `listen` line and the upstream's `server` lines of the shipped file change, so what the
 tests run is the file an office installs. `--standalone DIR` wraps it in a whole nginx.conf whose

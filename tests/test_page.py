@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import REPO
 
 TIMEOUT = 60
-INTERNALS = re.compile(r"Traceback|File \"|/srv/|/work/|/tmp/|\.py\b|\.db\b|\[SQL|SELECT|sqlite|sqlalche|\w+Error\b")
+INTERNALS = re.compile(r"Traceback|File \"|/(?:srv|work|tmp)/|\.py\b|\.db\b|\[SQL|SELECT|sqlite|sqlalche|\w+Error\b")
 SECRET_SQL = "(sqlite3.OperationalError) no such table: uploads [SQL: SELECT * FROM uploads] /srv/antifraud/data/antifraud.db"
 
 

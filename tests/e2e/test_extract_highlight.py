@@ -43,7 +43,7 @@ def test_highlighted_text_is_inert_marked_and_scrolls(tmp_path, width):
                 assert size[2] <= size[3], size  # no sideways overflow
                 expect(page.get_by_test_id("stException")).to_have_count(0)
                 box.scroll_into_view_if_needed()
-                page.screenshot(path=f"/tmp/extract_highlight_{width}.png")
+                page.screenshot(path=str(tmp_path / f"extract_highlight_{width}.png"))
                 page.close()
         finally:
             browser.close()
