@@ -54,3 +54,14 @@ def dashboard_url(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("e2e_dashboard")
     with running_app("dashboard.py", folder / "store.db") as url:
         yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium with the project's flags (bench.browser), one per test module."""
+    from playwright import sync_api
+
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()

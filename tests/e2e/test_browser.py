@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium
+from tests.e2e.conftest import TEXTS_OUTSIDE_JS, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -26,14 +26,6 @@ TITLES = {
     "zh": {"overview": "概览", "crackdown": "断卡", "fraud_types": "诈骗类型", "compare": "对比", "sources": "数据来源"},
     "en": {"overview": "Overview", "crackdown": "crackdown", "fraud_types": "Fraud types", "compare": "Compare", "sources": "Sources"},
 }
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")

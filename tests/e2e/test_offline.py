@@ -13,7 +13,7 @@ from urllib.parse import urlparse
 import pytest
 
 from charts.pages import PAGES
-from tests.e2e.conftest import launch_chromium, require_chromium
+from tests.e2e.conftest import require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -23,14 +23,6 @@ expect = sync_api.expect
 LOAD_MS = 45_000
 PATHS = [info.url_path for info in PAGES] + ["upload"]
 LOCAL_SCHEMES = ("data:", "blob:", "about:")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def open_page(page, url: str) -> None:

@@ -12,7 +12,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from tests.e2e.conftest import launch_chromium, require_chromium, running_app
+from tests.e2e.conftest import require_chromium, running_app
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -38,14 +38,6 @@ def app_url(tmp_path_factory):
         Store().save_upload(check_bytes(data, "provinces.csv"), data, "provinces.csv", "test")
     with running_app("dashboard.py", store) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 def offline_context(browser, app_url: str, width: int):

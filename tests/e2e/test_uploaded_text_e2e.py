@@ -15,7 +15,7 @@ import pytest
 
 from loaders.store import Store
 from loaders.tables import check_bytes
-from tests.e2e.conftest import launch_chromium, require_chromium, running_app
+from tests.e2e.conftest import require_chromium, running_app
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -59,14 +59,6 @@ def app(tmp_path_factory):
         Store(url).save_upload(report, data, name, who)
     with running_app("dashboard.py", store) as base:
         yield base
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

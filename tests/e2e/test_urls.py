@@ -13,7 +13,7 @@ import pytest
 
 from charts.pages import PAGES, old_url_paths
 from i18n import t
-from tests.e2e.conftest import launch_chromium, require_chromium
+from tests.e2e.conftest import require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -26,14 +26,6 @@ OWN_PATHS = {info.url_path: info.page_id for info in PAGES} | {"upload": "upload
 # Paths the sidebar of a legacy first run linked: the files of pages/.
 LEGACY_FILE_PATHS = {info.page_id: info.page_id for info in PAGES} | {"upload": "upload"}
 EVERY_PATH = OWN_PATHS | LEGACY_FILE_PATHS | old_url_paths()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
