@@ -601,6 +601,16 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         footnotes.append(t("footnote.pattern", lang))
     if mode != "absolute":
         footnotes.append(t("compare.caveat.derived_rate", lang))
+    if mode == "per_100k" and "population_year" in comparison.columns:
+        # An exported chart travels without the page's caveats: it names the year of each population (one line).
+        years = {}
+        region_col = text_column("region", lang)
+        for name, year, uploaded in zip(comparison[region_col], comparison["population_year"], comparison["population_uploaded"], strict=True):
+            if year:
+                years.setdefault((name, year), t("compare.footnote.population_item", lang, region=name, year=year,
+                                                 uploaded=t("compare.population_uploaded", lang) if uploaded else ""))
+        if years:  # on the rate's own footnote line: a slide has room for few lines under a two-row chart
+            footnotes[-1] += " " + t("compare.footnote.populations", lang, items=t("list.separator", lang).join(years.values()))
     if selected > len(combos):
         footnotes.insert(0, t("compare.chart_capped", lang, shown=len(combos), total=selected))
     return Chart(

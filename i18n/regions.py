@@ -17,6 +17,11 @@ REGIONS_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "以下每10万人的值所用人口不是本期年份的，取最近年份：{items}。",
         "en": "These per-100,000 values use a population of another year than their period (the nearest year): {items}.",
     },
+    "compare.footnote.populations": {
+        "zh": "人口年份：{items}。",
+        "en": "Population years: {items}.",
+    },
+    "compare.footnote.population_item": {"zh": "{region}{year}年{uploaded}", "en": "{region} {year}{uploaded}"},
     "compare.caveat.population_year_item": {"zh": "{combo}用{year}年人口", "en": "{combo} uses the {year} population"},
     "populations.heading": {"zh": "上传人口数据", "en": "Upload populations"},
     "populations.intro": {

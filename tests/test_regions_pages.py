@@ -8,7 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui.data
-from charts.compare import build_caveats, build_comparison
+from charts.compare import build_caveats, build_compare_chart, build_comparison
 from loaders import access
 from loaders.catalog import load_catalog
 from loaders.frame import build_all_figures
@@ -116,6 +116,9 @@ def test_per_100k_says_which_population_is_missing_uploaded_or_of_another_year(s
     en = "\n".join(build_caveats(with_upload, figures, catalog, "en"))
     assert "右江区 40.5万人（2024年，右江区统计公报，上传数据）" in zh and "没有人口数据" not in zh
     assert "uploaded)" in en and "uses the 2020 population" in en
+    # An exported chart has no caveats: its footnote names each population's year, and which were uploaded.
+    footnotes = build_compare_chart(with_upload, "zh", catalog).footnotes
+    assert "人口年份：" in footnotes[-1] and "百色市2020年" in footnotes[-1] and "右江区2024年，上传数据" in footnotes[-1]
 
 
 def test_the_compare_page_uses_an_uploaded_population(store_env):
