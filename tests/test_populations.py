@@ -61,7 +61,7 @@ def test_listed_divisions_never_exceed_their_province(census):
 
 def test_every_row_below_the_provinces_names_the_copy_it_was_read_from(census):
     below = census[~census.region_code.str.endswith("0000")]
-    assert len(below) == 17
+    assert len(below) == 18
     assert below.source_url.str.startswith("http").all()
     assert (below.population_year == "2020").all()
     # Where the copy did not show the date, the row says so instead of guessing one.
