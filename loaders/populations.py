@@ -237,7 +237,7 @@ def check_population_table(rows: list[list[object]], file_name: str, today: date
         row = rows[i]
         number = i + 1
 
-        def cell(role: str) -> object:
+        def cell(role: str, row: list[object] = row) -> object:
             j = columns[role]
             return row[j] if j < len(row) else None
 
@@ -320,10 +320,9 @@ def check_population_table(rows: list[list[object]], file_name: str, today: date
                     f"{name}'s {year} population {value:,} will replace the census figure {known.population:,.0f} ({known.source})",
                     number, names["population"],
                 ))
-        if len(report.messages) == problems or all(m.level != "error" for m in report.messages[problems:]):
-            if code and year and value:
-                seen[(code, year)] = number
-                read.append({"row": number, "region_code": code, "name_zh": name, "year": year, "population": value, "source": source})
+        if code and year and value and all(m.level != "error" for m in report.messages[problems:]):
+            seen[(code, year)] = number
+            read.append({"row": number, "region_code": code, "name_zh": name, "year": year, "population": value, "source": source})
     if not read and not any(m.level == "error" for m in report.messages):
         say(error("population_no_rows", "表中没有人口数据行", "the table has no population rows"))
     report.frame = pd.DataFrame(read, columns=["row", "region_code", "name_zh", "year", "population", "source"])

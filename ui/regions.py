@@ -56,9 +56,14 @@ def load_populations() -> pd.DataFrame:
     Held in the process (like the figures): shared and read-only. When the store cannot be read the
     census alone is used, and the compare caveats still name every population's year and source.
     """
-    from loaders.populations import combine_populations, curated_populations, read_uploaded_populations, uploaded_populations_key
     from sqlalchemy.exc import SQLAlchemyError
 
+    from loaders.populations import (
+        combine_populations,
+        curated_populations,
+        read_uploaded_populations,
+        uploaded_populations_key,
+    )
     from loaders.store import StoreError, database_url
 
     url = database_url()
