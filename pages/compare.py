@@ -74,7 +74,7 @@ def compare_view(chosen_metrics: list[str], chosen_combos: list[str]) -> None:
     st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
     sync_param("compare_mode", "mode", "absolute")
     mode = st.session_state["compare_mode"]
-    populations = load_populations() if mode == "per_100k" else None  # census and uploaded, nearest year
+    populations = load_populations()  # census and uploaded: the table's population column in every mode, per 100k
     comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data, populations=populations)
     if comparison.empty:
         st.info(t("compare.none", lang))
