@@ -24,7 +24,13 @@ from charts.style import PALETTE, TEXT_UNIT_PX, apply_layout, break_label, drawn
 from i18n import format_number, format_period, round_significant, t
 from loaders.catalog import Catalog
 from loaders.derive import period_days
-from loaders.populations import PopulationChoice, curated_populations, pick_population
+from loaders.populations import (
+    PopulationChoice,
+    PopulationIndex,
+    curated_populations,
+    index_populations,
+    pick_population,
+)
 
 MODES = ("absolute", "per_100k", "per_30_days")
 COMBO_KEYS = ["region_code", "period_start", "period_end"]
@@ -261,7 +267,7 @@ def unique_short_labels(comparison: pd.DataFrame, lang: str) -> dict[str, str]:
 
 
 def region_population(
-    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | None = None
+    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | PopulationIndex | None = None
 ) -> tuple[float | None, str, str]:
     """(population, year, source) of a region: the year nearest the period `start`..`end` in `populations`
     (default: the curated census table, `loaders.populations`), else the catalog's reference tables;
@@ -271,7 +277,7 @@ def region_population(
 
 
 def population_choice(
-    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | None = None
+    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | PopulationIndex | None = None
 ) -> PopulationChoice:
     """`region_population` with whether the population was uploaded (`PopulationChoice.uploaded`)."""
     choice = pick_population(curated_populations() if populations is None else populations, region_code, start, end)
@@ -328,8 +334,7 @@ def build_comparison(
     picked = keys.iloc[np.sort(np.concatenate(parts))] if parts else keys.iloc[0:0]
     picked = picked[picked["metric_id"].isin(list(metric_ids))]
     rows = figures.iloc[picked["pos"].to_numpy()].assign(combo=[str(c) for c in picked["combo"]])
-    if populations is None:
-        populations = curated_populations()
+    populations = index_populations(curated_populations() if populations is None else populations)  # once, not per region
     days, days_ids, chosen, plotted = [], [], [], []
     lengths: dict[tuple[str, str], object] = {}
     regions: dict[tuple[str, str, str], PopulationChoice] = {}

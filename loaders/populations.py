@@ -131,26 +131,47 @@ def _years(start: object, end: object) -> tuple[int, int] | None:
     return (first if first is not None else last, last)
 
 
-def pick_population(table: pd.DataFrame, region_code: str, start: object = "", end: object = "") -> PopulationChoice:
+PopulationIndex = dict[str, list[tuple[int, float, str, bool]]]  # region -> (year, population, source, uploaded)
+
+
+def index_populations(table: pd.DataFrame | PopulationIndex) -> PopulationIndex:
+    """The table by region, for many `pick_population` calls (a comparison of many regions); an index as it is."""
+    if isinstance(table, dict):
+        return table
+    index: PopulationIndex = {}
+    columns = (table[c].tolist() for c in ("region_code", "year", "population", "source", "origin"))
+    for code, year, population, source, origin in zip(*columns, strict=True):
+        index.setdefault(code, []).append((int(year), float(population), str(source), origin == "uploaded"))
+    return index
+
+
+def pick_population(
+    table: pd.DataFrame | PopulationIndex, region_code: str, start: object = "", end: object = ""
+) -> PopulationChoice:
     """The population of `region_code` for the period `start`..`end` (ISO dates).
 
     A year inside the period first (the one nearest its end), else the nearest year; on a tie the
-    earlier. Without a period, the latest year. NO_POPULATION when the region has none.
+    earlier. Without a period, the latest year. NO_POPULATION when the region has none. `table` is
+    a populations table or its `index_populations` (faster for many calls).
     """
-    rows = table[table["region_code"] == region_code]
-    if rows.empty:
+    if isinstance(table, pd.DataFrame):
+        rows = index_populations(table[table["region_code"] == region_code]).get(region_code)
+    else:
+        rows = table.get(region_code)
+    if not rows:
         return NO_POPULATION
     span = _years(start, end)
 
-    def key(year: int) -> tuple:
+    def key(row: tuple[int, float, str, bool]) -> tuple:
+        year = row[0]
         if span is None:
             return (0, -year)
         first, last = span
         outside = 0 if first <= year <= last else min(abs(year - first), abs(year - last))
         return (outside, abs(year - last), year)
 
-    best = min(rows.itertuples(index=False), key=lambda r: key(int(r.year)))
-    return PopulationChoice(float(best.population), str(int(best.year)), str(best.source), best.origin == "uploaded")
+    year, population, source, uploaded = min(rows, key=key)
+    return PopulationChoice(population, str(year), source, uploaded)
 
 
 # ----- reading an uploaded table --------------------------------------------------------------
