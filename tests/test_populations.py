@@ -236,3 +236,13 @@ def test_a_table_with_errors_is_never_stored(db_url):
     with pytest.raises(ValueError):
         save_populations(report, "analyst", db_url)
     assert read_uploaded_populations(db_url).empty
+
+
+def test_an_index_picks_what_the_table_picks():
+    from loaders.populations import index_populations
+
+    table = table_of(("451000", 2020, 3571505, "census"), ("451000", 2022, 3600000, "a"), ("620000", 2020, 25019831, "b"))
+    index = index_populations(table)
+    assert index_populations(index) is index
+    for code, start, end in [("451000", "2021-01-01", "2021-12-31"), ("451000", "", ""), ("620000", "2024-01-01", "2024-06-30"), ("110000", "", "")]:
+        assert pick_population(index, code, start, end) == pick_population(table, code, start, end)
