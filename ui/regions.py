@@ -24,12 +24,27 @@ _populations_lock = threading.Lock()
 _populations: dict[tuple, pd.DataFrame] = {}
 
 
+_levels_lock = threading.Lock()
+_levels: dict[int, tuple[Catalog, dict[str, str]]] = {}
+
+
+def _level_map(catalog: Catalog) -> dict[str, str]:
+    """code -> level of the catalog's divisions and regions (regions win), made once per catalog."""
+    with _levels_lock:
+        held = _levels.get(id(catalog))
+        if held is None or held[0] is not catalog:
+            levels: dict[str, str] = {}
+            for table in (catalog.divisions, catalog.regions):
+                if "level" in table.columns:
+                    levels.update({str(k): str(v) for k, v in table["level"].items()})
+            _levels.clear()
+            held = _levels[id(catalog)] = (catalog, levels)
+    return held[1]
+
+
 def region_level(catalog: Catalog, code: str) -> str:
     """The level of a region code (country, province, prefecture, county), or "" when unknown."""
-    for table in (catalog.regions, catalog.divisions):
-        if code in table.index and "level" in table.columns:
-            return str(table.at[code, "level"])
-    return ""
+    return _level_map(catalog).get(code, "")
 
 
 def order_by_level(codes: Iterable[str], catalog: Catalog) -> list[str]:
