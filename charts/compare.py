@@ -24,6 +24,13 @@ from charts.style import PALETTE, TEXT_UNIT_PX, apply_layout, break_label, drawn
 from i18n import format_number, format_period, round_significant, t
 from loaders.catalog import Catalog
 from loaders.derive import period_days
+from loaders.populations import (
+    PopulationChoice,
+    PopulationIndex,
+    curated_populations,
+    index_populations,
+    pick_population,
+)
 
 MODES = ("absolute", "per_100k", "per_30_days")
 COMBO_KEYS = ["region_code", "period_start", "period_end"]
@@ -259,8 +266,28 @@ def unique_short_labels(comparison: pd.DataFrame, lang: str) -> dict[str, str]:
     return {c: (label if counts[label] == 1 else full[c]) for c, label in short.items()}
 
 
-def region_population(catalog: Catalog, region_code: str) -> tuple[float | None, str, str]:
-    """(population, year, source) of a region from the reference tables; None when not known."""
+def region_population(
+    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | PopulationIndex | None = None
+) -> tuple[float | None, str, str]:
+    """(population, year, source) of a region: the year nearest the period `start`..`end` in `populations`
+    (default: the curated census table, `loaders.populations`), else the catalog's reference tables;
+    None when not known."""
+    choice = population_choice(catalog, region_code, start, end, populations)
+    return choice.population, choice.year, choice.source
+
+
+def population_choice(
+    catalog: Catalog, region_code: str, start: object = "", end: object = "", populations: pd.DataFrame | PopulationIndex | None = None
+) -> PopulationChoice:
+    """`region_population` with whether the population was uploaded (`PopulationChoice.uploaded`)."""
+    choice = pick_population(curated_populations() if populations is None else populations, region_code, start, end)
+    if choice.population is not None:
+        return choice
+    population, year, source = _catalog_population(catalog, region_code)
+    return PopulationChoice(population, year, source) if population is not None else choice
+
+
+def _catalog_population(catalog: Catalog, region_code: str) -> tuple[float | None, str, str]:
     for table in (catalog.regions, catalog.divisions):
         if region_code in table.index and "population" in table.columns:
             text = str(table.at[region_code, "population"]).strip()
@@ -290,11 +317,15 @@ def build_comparison(
     mode: str = "absolute",
     *,
     data: CompareData | None = None,
+    populations: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """One row per compared figure with its period length, population and the value in `mode`.
 
     `plotted` is None where the mode cannot apply (no population, no stated period start).
     `data` is `prepare_compare(figures)` when the caller keeps it (the page does, per store version).
+    `populations` is `loaders.populations.combine_populations(...)` (census and uploaded; default the
+    census only): each figure uses the population of the year nearest its period, named in
+    `population_year`, `population_source` and `population_uploaded`.
     """
     if data is None:
         data = prepare_compare(figures)
@@ -303,22 +334,23 @@ def build_comparison(
     picked = keys.iloc[np.sort(np.concatenate(parts))] if parts else keys.iloc[0:0]
     picked = picked[picked["metric_id"].isin(list(metric_ids))]
     rows = figures.iloc[picked["pos"].to_numpy()].assign(combo=[str(c) for c in picked["combo"]])
-    days, days_ids, populations, years, plotted = [], [], [], [], []
+    populations = index_populations(curated_populations() if populations is None else populations)  # once, not per region
+    days, days_ids, chosen, plotted = [], [], [], []
     lengths: dict[tuple[str, str], object] = {}
-    regions: dict[str, tuple[float | None, str, str]] = {}
+    regions: dict[tuple[str, str, str], PopulationChoice] = {}
     for region, start, end, value, qualifier in zip(
         rows["region_code"], rows["period_start"], rows["period_end"], rows["value"], rows["qualifier"], strict=True
     ):
         if (start, end) not in lengths:
             lengths[(start, end)] = period_days(start, end) if start and end else None
         length = lengths[(start, end)]
-        if region not in regions:
-            regions[region] = region_population(catalog, region)
-        population, year, _ = regions[region]
+        if (region, start, end) not in regions:
+            regions[(region, start, end)] = population_choice(catalog, region, start, end, populations)
+        choice = regions[(region, start, end)]
+        population = choice.population
         days.append(length)
         days_ids.append(data.days_ids.get((region, start, end), "") if length else "")
-        populations.append(population)
-        years.append(year)
+        chosen.append(choice)
         value = float(value)
         if mode == "per_100k":
             plotted.append(round_significant(value / population * PER_POPULATION, 3, qualifier) if population else None)
@@ -328,8 +360,10 @@ def build_comparison(
             plotted.append(value)
     rows["days"] = days
     rows["days_figure_id"] = days_ids
-    rows["population"] = populations
-    rows["population_year"] = years
+    rows["population"] = [c.population for c in chosen]
+    rows["population_year"] = [c.year for c in chosen]
+    rows["population_source"] = [c.source for c in chosen]
+    rows["population_uploaded"] = [c.uploaded for c in chosen]
     rows["plotted"] = plotted
     rows["mode"] = mode
     metric_order = {m: i for i, m in enumerate(metric_ids)}
@@ -572,6 +606,16 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
         footnotes.append(t("footnote.pattern", lang))
     if mode != "absolute":
         footnotes.append(t("compare.caveat.derived_rate", lang))
+    if mode == "per_100k" and "population_year" in comparison.columns:
+        # An exported chart travels without the page's caveats: it names the year of each population (one line).
+        years = {}
+        region_col = text_column("region", lang)
+        for name, year, uploaded in zip(comparison[region_col], comparison["population_year"], comparison["population_uploaded"], strict=True):
+            if year:
+                years.setdefault((name, year), t("compare.footnote.population_item", lang, region=name, year=year,
+                                                 uploaded=t("compare.population_uploaded", lang) if uploaded else ""))
+        if years:  # on the rate's own footnote line: a slide has room for few lines under a two-row chart
+            footnotes[-1] += " " + t("compare.footnote.populations", lang, items=t("list.separator", lang).join(years.values()))
     if selected > len(combos):
         footnotes.insert(0, t("compare.chart_capped", lang, shown=len(combos), total=selected))
     return Chart(
@@ -682,16 +726,7 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
     if mode == "per_30_days" and missing:
         caveats.append(t("compare.caveat.no_period", lang, items=sep.join(r["figure_id"] for r in missing)))
     if mode == "per_100k":
-        populations = []
-        names = {}
-        for r in rows:
-            names.setdefault(r["region_code"], r[region_col])
-        for code, name in names.items():
-            population, year, source = region_population(catalog, code)
-            if population:
-                populations.append(f"{name} {format_number(population, 'persons', 'exact', lang)}（{year}，{source}）" if lang == "zh" else f"{name} {format_number(population, 'persons', 'exact', lang)} ({year}, {source})")
-        if populations:
-            caveats.append(t("compare.caveat.population_source", lang, items=sep.join(populations)))
+        caveats += _population_caveats(comparison, rows, catalog, region_col, sep, lang)
 
     noted = [r for r in rows if r["note"] != ""]
     if noted:
@@ -699,6 +734,38 @@ def build_caveats(comparison: pd.DataFrame, figures: pd.DataFrame, catalog: Cata
         for r in noted:
             lines.append(t("compare.caveat.definition_item", lang, region=combo_label(r, lang, short=True), metric=r[metric_col], evidence=r["evidence"], note=in_language(r["note"], r["note_zh"], lang)))
         caveats.append("\n".join(lines))
+    return caveats
+
+
+def _population_caveats(comparison: pd.DataFrame, rows: list[dict], catalog: Catalog, region_col: str, sep: str, lang: str) -> list[str]:
+    """Which population each region's per-100,000 value used (year, source, uploaded), and where its
+    year lies outside the period."""
+    if "population_year" in comparison.columns:
+        extra = comparison[["population", "population_year", "population_source", "population_uploaded"]].to_dict("records")
+    else:  # a comparison made before populations had years: look them up as then
+        extra = []
+        for r in rows:
+            population, year, source = region_population(catalog, r["region_code"])
+            extra.append({"population": population, "population_year": year, "population_source": source, "population_uploaded": False})
+    used: dict[tuple, str] = {}
+    other_year: dict[tuple, str] = {}
+    for r, p in zip(rows, extra, strict=True):
+        if p["population"] is None or pd.isna(p["population"]):
+            continue
+        name, year = r[region_col], str(p["population_year"])
+        shown = format_number(p["population"], "persons", "exact", lang)
+        mark = t("compare.population_uploaded", lang) if p["population_uploaded"] else ""
+        used.setdefault((r["region_code"], year, p["population_source"]), t("compare.caveat.population_item", lang, region=name, population=shown, year=year, source=p["population_source"], uploaded=mark))
+        first, last = str(r["period_start"] or r["period_end"])[:4], str(r["period_end"])[:4]
+        if year.isdigit() and first.isdigit() and last.isdigit() and not int(first) <= int(year) <= int(last):
+            other_year.setdefault((r["region_code"], year, first, last), t(
+                "compare.caveat.population_year_item", lang, combo=combo_label(r, lang, short=True), year=year
+            ))
+    caveats = []
+    if used:
+        caveats.append(t("compare.caveat.population_source", lang, items=sep.join(used.values())))
+    if other_year:
+        caveats.append(t("compare.caveat.population_other_year", lang, items=sep.join(other_year.values())))
     return caveats
 
 

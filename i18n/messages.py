@@ -6,6 +6,7 @@ Placeholders use str.format names ({region}); both languages of a key take the s
 from __future__ import annotations
 
 from i18n.extract import EXTRACT_MESSAGES
+from i18n.regions import REGIONS_MESSAGES
 from i18n.trends import TRENDS_MESSAGES
 from i18n.upload import UPLOAD_MESSAGES
 
@@ -319,6 +320,7 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 MESSAGES.update(UPLOAD_MESSAGES)  # the upload page's messages live beside it, in the same catalogue
 MESSAGES.update(EXTRACT_MESSAGES)
+MESSAGES.update(REGIONS_MESSAGES)  # region pickers, population caveats and uploads
 MESSAGES.update(TRENDS_MESSAGES)  # the trends and map pages' messages
 
 

@@ -57,6 +57,7 @@ def _first_release(conn: Connection) -> None:
 
 STEPS: list[Step] = [
     Step(1, "uploads, upload_figures, upload_metrics, upload_events (the first release)", _first_release),
+    Step(2, "upload_populations (uploaded resident populations)", lambda conn: metadata.tables["upload_populations"].create(conn, checkfirst=True)),
 ]
 
 

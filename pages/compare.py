@@ -21,6 +21,7 @@ from ui.data import per_store
 from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choice, init_choices, sync_param
+from ui.regions import load_populations, order_by_level, region_labels
 
 lang, figures, catalog = start_page("compare.title", "compare.intro")
 data: CompareData = per_store("compare", prepare_compare)  # every figure indexed once per store version; read-only
@@ -46,8 +47,11 @@ init_choices("compare_periods", "periods", choices.period_names["zh"], first_per
 init_choices("compare_metrics", "metrics", metrics, metrics)
 init_choice("compare_mode", "mode", MODES, "absolute")
 left, middle, right = st.columns([2, 2, 2])
-region_names, period_names = choices.region_names[lang], choices.period_names[lang]
-left.multiselect(t("compare.regions", lang), choices.regions, format_func=region_names.get, key="compare_regions")
+region_labels_shown, period_names = region_labels(choices.region_names[lang], catalog, lang), choices.period_names[lang]
+left.multiselect(
+    t("compare.regions", lang), order_by_level(choices.regions, catalog), format_func=region_labels_shown.get,
+    key="compare_regions", help=t("regions.help", lang),
+)
 middle.multiselect(
     t("compare.periods", lang), choices.periods, format_func=period_names.get, key="compare_periods",
     help=t("compare.pairs_help", lang),
@@ -70,7 +74,8 @@ def compare_view(chosen_metrics: list[str], chosen_combos: list[str]) -> None:
     st.radio(t("compare.mode", lang), MODES, format_func=lambda m: t(f"compare.mode.{m}", lang), key="compare_mode", horizontal=True)
     sync_param("compare_mode", "mode", "absolute")
     mode = st.session_state["compare_mode"]
-    comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data)
+    populations = load_populations()  # census and uploaded: the table's population column in every mode, per 100k
+    comparison = build_comparison(figures, catalog, chosen_metrics, chosen_combos, mode, data=data, populations=populations)
     if comparison.empty:
         st.info(t("compare.none", lang))
         return

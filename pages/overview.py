@@ -20,18 +20,20 @@ from ui.markdown import escape_markdown
 from ui.page import start_page
 from ui.params import init_choices, init_flag, sync_param
 from ui.provenance import load_uploads
+from ui.regions import order_by_level, region_labels
 
 lang, figures, catalog = start_page("overview.title", "overview.intro")
 
 names = per_store("region_choices", region_choices, lang)
-codes = list(names)
+codes = order_by_level(names, catalog)  # 全国, 省级, 地市级, 县级; the label carries level and code for search
+labels = region_labels(names, catalog, lang)
 # First view: every region when few, else the curated regions only (uploads can add hundreds);
 # the person adds uploaded regions in the multiselect. See charts.cards.default_regions.
 first_view = per_store("overview_default_regions", default_regions)
 init_choices("overview_regions", "regions", codes, first_view)
 init_flag("overview_show_all", "all", False)
 left, right = st.columns([3, 1], vertical_alignment="bottom")
-left.multiselect(t("overview.regions", lang), options=codes, format_func=names.get, key="overview_regions")
+left.multiselect(t("overview.regions", lang), options=codes, format_func=labels.get, key="overview_regions", help=t("regions.help", lang))
 right.toggle(t("overview.show_all", lang), key="overview_show_all")
 sync_param("overview_regions", "regions", first_view)
 sync_param("overview_show_all", "all", False)

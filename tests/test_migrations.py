@@ -79,8 +79,8 @@ def test_a_first_release_file_is_upgraded_keeping_every_row(tmp_path, monkeypatc
     url = first_release_file(tmp_path / "old.db")
     done = run_cli(url, "db", "upgrade")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("已升级数据库结构：版本 0 → 1"), done.stdout
-    assert versions(url) == [1]
+    assert done.stdout.startswith(f"已升级数据库结构：版本 0 → {migrations.head()}"), done.stdout
+    assert versions(url) == [step.version for step in migrations.STEPS]
     store = Store(url)
     uploads = store.list_uploads().set_index("upload_id")
     assert uploads.status.to_dict() == {SAVED: "active", REMOVED: "removed"}
@@ -96,7 +96,7 @@ def test_a_first_release_file_is_upgraded_keeping_every_row(tmp_path, monkeypatc
     store.save_upload(Report(build_figures(2, seed=3)), b"third file", "丙.csv", "王五")
     assert len(store.read_figures()) == 5 + 3 + 2
     status, out, _ = run_main(url, monkeypatch, capsys, "db", "upgrade", "--lang", "en")
-    assert status == 0 and out.startswith("The database schema is current (version 1)"), out
+    assert status == 0 and out.startswith(f"The database schema is current (version {migrations.head()})"), out
 
 
 def test_an_upgraded_first_release_file_has_the_schema_of_a_new_one(tmp_path):
@@ -132,17 +132,18 @@ def test_later_steps_run_once_in_order_and_keep_the_data(db_factory):
     store = Store(url)
     upload_id = store.save_upload(Report(build_figures(3, seed=4)), b"kept", "a.csv", "张三")
     forget_engine(url)
-    steps = [*migrations.STEPS, migrations.Step(2, "office note", add_note_column)]
+    head = migrations.head()
+    steps = [*migrations.STEPS, migrations.Step(head + 1, "office note", add_note_column)]
     engine = store_module._new_engine(url)
     try:
         done = migrations.upgrade(engine, steps)
-        assert (done.before, done.after, done.applied, done.created) == (1, 2, [2], False)
+        assert (done.before, done.after, done.applied, done.created) == (head, head + 1, [head + 1], False)
         assert migrations.upgrade(engine, steps).applied == []  # once only
         with engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT upload_id, office_note FROM uploads").all() == [(upload_id, "by 张三")]
     finally:
         engine.dispose()
-    assert versions(url) == [1, 2]
+    assert versions(url) == [*range(1, head + 1), head + 1]
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         assert conn.exec_driver_sql("SELECT count(*) FROM upload_figures").scalar() == 3
@@ -156,12 +157,12 @@ def test_a_failing_step_leaves_the_database_as_it_was(db_factory):
     engine = store_module._new_engine(url)
     try:
         with pytest.raises(RuntimeError, match="step failed"):
-            migrations.upgrade(engine, [*migrations.STEPS, migrations.Step(2, "fails", failing_step)])
+            migrations.upgrade(engine, [*migrations.STEPS, migrations.Step(migrations.head() + 1, "fails", failing_step)])
         with engine.connect() as conn:
             assert "half_done" not in {c["name"] for c in sa.inspect(conn).get_columns("uploads")}
     finally:
         engine.dispose()
-    assert versions(url) == [1]
+    assert versions(url) == [step.version for step in migrations.STEPS]
     assert len(Store(url).read_figures()) == 2
 
 
@@ -173,4 +174,4 @@ def test_a_database_newer_than_the_code_is_refused(db_factory, monkeypatch, caps
     with engine.begin() as conn:
         conn.execute(migrations.schema_version.insert().values(version=99, name="future", applied_at=sa.func.now()))
     engine.dispose()
-    assert run_main(url, monkeypatch, capsys, "db", "upgrade") == (1, "", "数据库结构为版本 99，比本程序的版本 1 新：请先更新程序\n")
+    assert run_main(url, monkeypatch, capsys, "db", "upgrade") == (1, "", f"数据库结构为版本 99，比本程序的版本 {migrations.head()} 新：请先更新程序\n")

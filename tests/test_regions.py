@@ -247,3 +247,13 @@ def test_the_index_follows_the_datasets_folder_set_after_a_first_lookup(tmp_path
     monkeypatch.delenv("ANTIFRAUD_DATASETS")
     assert isinstance(match_region("百色新名"), RegionMatchError)
     assert match_region("百色").region_code == "451000"
+
+
+@pytest.mark.parametrize(("old", "code", "year"), [("荔浦县", "450381", "2018"), ("柳江县", "450206", "2016"), ("宜州市", "451203", "2016")])
+def test_guangxi_changes_with_a_cited_report_map_to_todays_division(old, code, year):
+    found = match_region(old)
+    assert (found.region_code, found.matched_by, found.renamed_year) == (code, "renamed", year)
+
+
+def test_tianyang_county_stays_unknown_until_a_source_gives_its_change():
+    assert isinstance(match_region("田阳县"), RegionMatchError)

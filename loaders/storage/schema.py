@@ -121,6 +121,21 @@ upload_events = sa.Table(
     sa.CheckConstraint("event IN ('saved', 'removed', 'restored')", name="ck_upload_events_event"),
 )
 
+# Resident populations analysts upload (loaders.populations): every row kept; the latest per region and year is used.
+upload_populations = sa.Table(
+    "upload_populations",
+    metadata,
+    sa.Column("population_id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("region_code", sa.String(6), nullable=False, index=True),
+    sa.Column("year", sa.Integer, nullable=False),
+    sa.Column("population", sa.BigInteger, nullable=False),
+    sa.Column("source", sa.Text, nullable=False),
+    sa.Column("file_name", sa.Text, nullable=False),
+    sa.Column("row_number", sa.Integer, nullable=False),
+    sa.Column("uploader", sa.Text, nullable=False),
+    sa.Column("uploaded_at", sa.DateTime(timezone=True), nullable=False),
+)
+
 METRIC_COLUMNS = ["metric_id", "label_zh", "label_en", "unit", "category", "upload_id"]
 UPLOAD_COLUMNS = [
     "upload_id",
