@@ -23,6 +23,7 @@ from loaders import messages as msg
 from loaders.catalog import Catalog, load_catalog
 from loaders.messages import ReadError
 from loaders.upload import limits
+from loaders.upload.coded import as_list
 from loaders.upload.columnar import cells_are_clean, code_columns, plain_tidy_frame
 from loaders.upload.crosschecks import check_cross_fields, check_duplicates, check_totals
 from loaders.upload.frame import build_frame
@@ -123,6 +124,7 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
         if frame is not None:
             return frame
     del coded
+    table.rows = as_list(table.rows)  # the row passes read every row
     rows = read_rows(table, out)
     if rows is None:
         return []

@@ -28,6 +28,7 @@ from loaders.periods import Period, PeriodError
 from loaders.regions import RegionMatch
 from loaders.upload import limits, places
 from loaders.upload import values as value_pass
+from loaders.upload.coded import CodedRows
 from loaders.upload.cells import CONTROL, cell_text, header_key, is_blank, may_be_header_key
 from loaders.upload.labels import NOTE_PREFIXES, MetricIndex, total_kind_of
 from loaders.upload.messages import Collector
@@ -61,6 +62,8 @@ def _data_part(codes: np.ndarray, uniques: np.ndarray, start: int) -> tuple[np.n
 
 def code_columns(rows: list[list[object]]) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Each column of a rectangular grid as (codes, distinct values); None for a ragged grid."""
+    if isinstance(rows, CodedRows) and rows.coded():
+        return rows.coded()  # read as columns already (loaders.upload.plain_csv)
     if not rows or any(len(r) != len(rows[0]) for r in rows):
         return None
     return [_factorize(column) for column in zip(*rows, strict=True)]
@@ -105,14 +108,18 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     ):
         raise NotPlain
     start = table.header_rows[-1] + 1
-    rows = table.rows[start:]
     width = table.width
-    n = len(rows)
-    if n == 0 or n > limits.MAX_DATA_ROWS or any(len(r) != width for r in rows):
+    n = len(table.rows) - start
+    if n <= 0 or n > limits.MAX_DATA_ROWS:
+        raise NotPlain
+    if isinstance(table.rows, CodedRows) and table.rows.coded():
+        if table.rows.width != width:
+            raise NotPlain
+    elif any(len(r) != width for r in table.rows[start:]):
         raise NotPlain
     by_role = {c.role: c for c in columns}
     if coded is None or len(coded) != width:
-        coded = [_factorize(col) for col in zip(*rows, strict=True)]
+        coded = [_factorize(col) for col in zip(*table.rows[start:], strict=True)]
     else:  # the whole grid's codes: keep the data rows' and their distinct values only
         coded = [_data_part(codes, uniques, start) for codes, uniques in coded]
 

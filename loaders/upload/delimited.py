@@ -15,6 +15,7 @@ from collections import Counter
 
 from loaders.messages import Message, ReadError, error, excel_column, warning
 from loaders.upload import limits
+from loaders.upload.plain_csv import read_plain_csv
 from loaders.upload.grid import (
     _BOMS,
     _CONTROL_RE,
@@ -39,6 +40,10 @@ from loaders.upload.grid import (
 
 
 def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | None = None) -> Grid:
+    limit = _RowLimit(max_rows, filename)
+    plain = read_plain_csv(data, extension, limit.cap)
+    if plain is not None:
+        return plain
     text, encoding = _decode(data)
     if not text.strip("\ufeff \t\r\n"):
         raise _empty_file()
@@ -54,7 +59,7 @@ def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | N
         )
     delimiter = _sniff_delimiter(text)
     suspect, check_length = bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS
-    rows = _parse_csv(text, delimiter, _RowLimit(max_rows, filename))
+    rows = _parse_csv(text, delimiter, limit)
     del text  # the grid holds the cells; the decoded text can go before the checker runs
     warnings: list[Message] = []
     _clean_csv_cells(rows, suspect, check_length, warnings)

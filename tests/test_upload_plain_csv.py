@@ -1,0 +1,109 @@
+"""The vectorised reader of plain delimited files (`loaders.upload.plain_csv`) against the csv reader.
+
+Each case is read twice through `read_grid`: once with the plain reader allowed for any size, once
+with it switched off (the csv reader of `loaders.upload.delimited`). The grids must be equal cell for
+cell; the cases it must leave to the csv reader must be left to it.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+import pytest
+
+from loaders.messages import ReadError
+from loaders.upload import plain_csv
+from loaders.upload.coded import CodedRows
+from loaders.upload.reading import read_grid
+
+HEADER = "地区,期间,指标,数值,单位"
+ROWS = ["石家庄市,2024年3月,立案数,12,起", "唐山市,2024年3月,立案数,7,起", "邯郸市,2024年3月,劝阻人数,300,人"]
+
+
+def _both(monkeypatch, data: bytes, name: str = "t.csv"):
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 1 << 40)
+    try:
+        by_csv = read_grid(data, name)
+    except ReadError as exc:
+        by_csv = exc
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 0)
+    try:
+        by_columns = read_grid(data, name)
+    except ReadError as exc:
+        by_columns = exc
+    return by_csv, by_columns
+
+
+def _same(by_csv, by_columns) -> None:
+    if isinstance(by_csv, ReadError):
+        assert isinstance(by_columns, ReadError)
+        assert [m.code for m in by_csv.messages] == [m.code for m in by_columns.messages]
+        return
+    assert list(by_columns.rows) == by_csv.rows
+    for name in ("encoding", "delimiter", "file_kind"):
+        assert getattr(by_columns, name) == getattr(by_csv, name)
+    assert [(m.code, m.row, m.column) for m in by_columns.warnings] == [
+        (m.code, m.row, m.column) for m in by_csv.warnings
+    ]
+
+
+@pytest.mark.parametrize(
+    ("case", "text", "encoding"),
+    [
+        ("LF", "\n".join([HEADER, *ROWS]) + "\n", "utf-8"),
+        ("CRLF, no final line end", "\r\n".join([HEADER, *ROWS]), "utf-8"),
+        ("CR only (classic Mac)", "\r".join([HEADER, *ROWS]) + "\r", "utf-8"),
+        ("UTF-8 BOM", "\ufeff" + "\n".join([HEADER, *ROWS]) + "\n", "utf-8"),
+        ("empty cells and a row of empty cells", "\n".join([HEADER, "石家庄市,,立案数,,起", ",,,,", *ROWS]) + "\n", "utf-8"),
+        ("semicolons, spaces kept", "\n".join(x.replace(",", ";") for x in [HEADER, " 石家庄市 ;2024年3月;立案数;1;起"]) + "\n", "utf-8"),
+        ("tabs", "\n".join(x.replace(",", "\t") for x in [HEADER, *ROWS]) + "\n", "utf-8"),
+        ("whitespace-only cell", "\n".join([HEADER, "石家庄市,  ,立案数,1,起"]) + "\n", "utf-8"),
+    ],
+)
+def test_plain_files_are_read_as_coded_columns_into_the_same_grid(monkeypatch, case, text, encoding):
+    by_csv, by_columns = _both(monkeypatch, text.encode(encoding))
+    assert isinstance(by_columns.rows, CodedRows), case
+    _same(by_csv, by_columns)
+
+
+@pytest.mark.parametrize(
+    ("case", "data"),
+    [
+        ("quotes", ("\n".join([HEADER, '"石家庄市",2024年3月,立案数,"1,346",起']) + "\n").encode()),
+        ("an empty line", ("\n".join([HEADER, ROWS[0], "", ROWS[1]]) + "\n").encode()),
+        ("a blank last row", ("\n".join([HEADER, ROWS[0], ",,,,"]) + "\n").encode()),
+        ("a ragged row", ("\n".join([HEADER, ROWS[0], "唐山市,2024年3月,立案数"]) + "\n").encode()),
+        ("a title line", ("\n".join(["河北省2024年3月统计", HEADER, *ROWS]) + "\n").encode()),
+        ("GB18030", ("\n".join([HEADER, *ROWS]) + "\n").encode("gb18030")),
+        ("UTF-16", codecs.BOM_UTF16_LE + ("\n".join([HEADER, *ROWS]) + "\n").encode("utf-16-le")),
+        ("a control character", ("\n".join([HEADER, "石家庄市,2024年3月,立案数\x1b,12,起"]) + "\n").encode()),
+        ("a BOM inside", ("\n".join([HEADER, "\ufeff石家庄市,2024年3月,立案数,12,起"]) + "\n").encode()),
+        ("a NUL", ("\n".join([HEADER, "石家庄市,2024年3月,立案数,1\x002,起"]) + "\n").encode()),
+        ("a cell longer than Excel's", ("\n".join([HEADER, "石家庄市,2024年3月,立案数,12," + "起" * 33_000]) + "\n").encode()),
+        ("a web page", b"<html><body><table><tr><td>a</td><td>b</td></tr></table></body></html>\n"),
+        ("one column", ("\n".join(["地区", "石家庄市", "唐山市"]) + "\n").encode()),
+    ],
+)
+def test_files_that_are_not_plain_are_left_to_the_csv_reader(monkeypatch, case, data):
+    by_csv, by_columns = _both(monkeypatch, data)
+    assert not isinstance(getattr(by_columns, "rows", None), CodedRows), case
+    _same(by_csv, by_columns)
+
+
+def test_the_row_limits_are_left_to_the_csv_reader(monkeypatch):
+    """A file over the data-row limit is refused with the csv reader's own message."""
+    text = "\n".join([HEADER] + [f"石家庄市,2024年3月,立案数,{i},起" for i in range(3_000)]) + "\n"
+    monkeypatch.setattr("loaders.upload.limits.MAX_DATA_ROWS", 100)
+    by_csv, by_columns = _both(monkeypatch, text.encode())
+    assert isinstance(by_csv, ReadError) and by_csv.messages[0].code == "too_many_data_rows"
+    _same(by_csv, by_columns)
+
+
+def test_coded_rows_behave_as_the_list_of_rows(monkeypatch):
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 0)
+    rows = read_grid(("\n".join([HEADER, *ROWS]) + "\n").encode(), "t.csv").rows
+    as_lists = [HEADER.split(","), *[r.split(",") for r in ROWS]]
+    assert len(rows) == 4 and rows[-1] == as_lists[-1] and rows[1:3] == as_lists[1:3]
+    assert rows[0] is not rows[0]  # each row asked for is a new list: the grid cannot be changed by a pass
+    rows.pop()  # changing it makes the rows real lists
+    assert rows.coded() is None and rows == as_lists[:3]
