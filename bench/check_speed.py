@@ -2,9 +2,10 @@
 
 Issue 13's `ingest_csv` goal is check + store ≤ 8× read_csv; the check's share of it is about 4×.
 This measures `check_bytes` of the benchmark's tidy CSV (bench/workload.py) and `read_csv` of the
-same file in one process, alternating (read_csv, check, read_csv, check …), and prints the medians,
-their ratio and the check's peak memory growth (tracemalloc peak while checking, the file's bytes
-excluded, and the growth of the process's peak RSS over the first check). Run it on a quiet machine:
+same file in one process, alternating (read_csv, check, read_csv, check …), and prints the medians
+of wall-clock and CPU time (all threads; steadier than wall-clock on a shared machine), their ratios and the check's peak memory growth (tracemalloc peak while checking, the file's bytes
+excluded; Arrow's buffers are not traced, their pool's peak is given apart), and the growth of the
+process's peak RSS over the first check, run before anything else). Run it on a quiet machine:
 only the ratio inside one run means anything.
 """
 
@@ -43,6 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     import pandas as pd
+    import pyarrow as pa
 
     from bench import workload
     from loaders.upload.check import check_bytes
@@ -57,40 +59,54 @@ def main(argv: list[str] | None = None) -> int:
     data = path.read_bytes()
 
     rss_before = _rss()
-    check_times, read_times, statuses = [], [], set()
-    for run in range(args.runs):
-        started = time.perf_counter()
-        pd.read_csv(io.BytesIO(data))
-        read_times.append(time.perf_counter() - started)
-        started = time.perf_counter()
+    check_times, read_times, check_cpu, read_cpu, statuses = [], [], [], [], set()
+
+    def check() -> None:
+        started, cpu = time.perf_counter(), time.process_time()
         report = check_bytes(data, path.name)
         check_times.append(time.perf_counter() - started)
+        check_cpu.append(time.process_time() - cpu)
         statuses.add(report.status)
-        figures = len(report.figures)
-        if run == 0:
-            rss_after_first = _rss()
-        del report
+        result["figures"] = len(report.figures)
+
+    def read() -> None:
+        started, cpu = time.perf_counter(), time.process_time()
+        pd.read_csv(io.BytesIO(data))
+        read_times.append(time.perf_counter() - started)
+        read_cpu.append(time.process_time() - cpu)
+
+    result: dict = {}
+    check()  # first, in a process that has not read the file yet: its peak RSS is the check's own
+    rss_after_first = _rss()
+    arrow_peak = pa.default_memory_pool().max_memory()
+    for run in range(args.runs):
+        read()
+        if run:
+            check()
     tracemalloc.start()
     report = check_bytes(data, path.name)
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     del report
     check, read = statistics.median(check_times), statistics.median(read_times)
-    result = {
+    result.update({
         "file": str(path),
         "file_bytes": len(data),
-        "figures": figures,
         "statuses": sorted(statuses),
         "check_seconds": check_times,
         "read_csv_seconds": read_times,
         "check_median": round(check, 3),
         "read_csv_median": round(read, 3),
         "ratio": round(check / read, 2),
+        "check_cpu_seconds": check_cpu,
+        "read_csv_cpu_seconds": read_cpu,
+        "cpu_ratio": round(statistics.median(check_cpu) / statistics.median(read_cpu), 2),
         "traced_peak_bytes": traced_peak,
         "traced_peak_per_file_byte": round(traced_peak / len(data), 2),
         "rss_peak_growth_bytes": rss_after_first["VmHWM"] - rss_before["VmRSS"],
         "rss_peak_growth_per_file_byte": round((rss_after_first["VmHWM"] - rss_before["VmRSS"]) / len(data), 2),
-    }
+        "arrow_pool_peak_bytes": arrow_peak,
+    })
     print(json.dumps(result, indent=1))
     return 0
 
