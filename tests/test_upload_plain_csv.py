@@ -107,3 +107,23 @@ def test_coded_rows_behave_as_the_list_of_rows(monkeypatch):
     assert rows[0] is not rows[0]  # each row asked for is a new list: the grid cannot be changed by a pass
     rows.pop()  # changing it makes the rows real lists
     assert rows.coded() is None and rows == as_lists[:3]
+
+
+@pytest.mark.parametrize("line_end", ["\n", "\r\n", "\r"])
+def test_a_tidy_table_read_as_coded_columns_gives_the_same_report(monkeypatch, line_end):
+    import pandas as pd
+
+    from bench.workload import build_tidy_rows
+    from loaders.upload.check import check_bytes
+
+    data = "".join(",".join(row) + line_end for row in build_tidy_rows(3_000)).encode()
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 1 << 40)
+    by_csv = check_bytes(data, "tidy.csv")
+    taken = []
+    read = plain_csv.read_plain_csv
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 0)
+    monkeypatch.setattr("loaders.upload.delimited.read_plain_csv", lambda *a: taken.append(read(*a)) or taken[-1])
+    by_columns = check_bytes(data, "tidy.csv")
+    assert taken[-1] is not None and by_csv.status == by_columns.status == "accepted" and len(by_columns.figures) == 3_000
+    assert (by_columns.encoding, by_columns.rows, by_columns.messages) == (by_csv.encoding, by_csv.rows, by_csv.messages)
+    pd.testing.assert_frame_equal(by_columns.figures, by_csv.figures)
