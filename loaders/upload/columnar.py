@@ -60,7 +60,7 @@ def _data_part(codes: np.ndarray, uniques: np.ndarray, start: int) -> tuple[np.n
     # no data row repeats one of those, the data rows' codes are the rest, shifted.
     seen = int(codes[:start].max()) + 1 if start else 0
     if not start or int(codes[start:].min()) >= seen:
-        return (codes[start:] - seen).astype(np.int64), uniques[seen:]
+        return codes[start:] - seen, uniques[seen:]
     part, used = pd.factorize(codes[start:])
     return part, uniques[used]
 
@@ -295,7 +295,9 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
             array = text[name]
             array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
             columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([array]), dtype=_STRING), name=name)
-    return pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
+    frame = pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
+    pa.default_memory_pool().release_unused()  # the joins' and takes' scratch: Arrow's pool would keep it
+    return frame
 
 
 def _plain_decimals(value_codes: np.ndarray, value_cells: np.ndarray, specs: list, pair_codes: np.ndarray):

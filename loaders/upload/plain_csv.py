@@ -112,7 +112,9 @@ def _read_columns(body: memoryview, delimiter: str, width: int) -> list[tuple[np
         for value in uniques:
             if len(value) > EXCEL_CELL_CHARS or _SUSPECT_RE.search(value):
                 return None  # the csv reader cleans it and warns, naming the cell
-        codes = array.indices.to_numpy(zero_copy_only=False)
+        codes = np.array(array.indices.to_numpy(zero_copy_only=False), dtype=np.int32)  # own memory
         columns.append((codes, np.array([value or None for value in uniques], dtype=object)))
         table = table.drop_columns([name])
+    del table, array
+    pa.default_memory_pool().release_unused()  # the parser's blocks: Arrow's pool would keep them
     return columns
