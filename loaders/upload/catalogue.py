@@ -9,6 +9,18 @@ from `loaders.numbers`, `loaders.periods` and `loaders.regions`.
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "column_not_imported": (
+        "文件“{file}”的“{header}”列不是可识别的地区、期间、指标或说明列，未导入：该列的内容不会保存。"
+        "如果它是统计指标，请把列名改为指标名称（如“立案数”）后重新上传",
+        "column “{header}” of “{file}” is not a recognised region, period, metric or note column and was not "
+        "imported: its cells are not stored. If it holds a statistic, rename the column to the metric "
+        "(e.g. 立案数) and upload again",
+    ),
+    "column_not_imported:identifier": (
+        "文件“{file}”的“{header}”列是编号或号码，不是统计数字，未导入：该列的内容不会保存",
+        "column “{header}” of “{file}” holds identifiers or numbers such as phone numbers, not statistics, "
+        "and was not imported: its cells are not stored",
+    ),
     "total_row": (
         "“{label_zh}”行不是地区数据，已排除",
         "the “{label_en}” row is not regional data; excluded",
