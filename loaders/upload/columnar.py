@@ -28,8 +28,8 @@ from loaders.periods import Period, PeriodError
 from loaders.regions import RegionMatch
 from loaders.upload import limits, places
 from loaders.upload import values as value_pass
-from loaders.upload.coded import CodedRows
 from loaders.upload.cells import CONTROL, cell_text, header_key, is_blank, may_be_header_key
+from loaders.upload.coded import CodedRows
 from loaders.upload.labels import NOTE_PREFIXES, MetricIndex, total_kind_of
 from loaders.upload.messages import Collector
 from loaders.upload.report import REPORT_COLUMNS
