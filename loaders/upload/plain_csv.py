@@ -59,7 +59,9 @@ def read_plain_csv(data: bytes, extension: str, row_cap: int) -> Grid | None:
     delimiter = delimited._sniff_delimiter(head)
     first_line = head.split("\n", 1)[0].split("\r", 1)[0]
     width = first_line.count(delimiter) + 1
-    lines = raw.count(b"\n") + raw.count(b"\r") - raw.count(b"\r\n") + (not raw.endswith((b"\n", b"\r")))
+    lines = raw.count(b"\n") + (not raw.endswith((b"\n", b"\r")))
+    if b"\r" in raw:  # CR-only or CRLF line ends
+        lines += raw.count(b"\r") - raw.count(b"\r\n")
     if width < 2 or lines > EXCEL_MAX_ROWS or lines * width > MAX_CELLS or lines > row_cap:
         return None
     columns = _read_columns(body, delimiter, width)
