@@ -10,9 +10,18 @@ columns). A pass that needs every row, or changes one, turns it into a real list
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 from collections.abc import Iterator, Sequence
 
 import numpy as np
+import pyarrow as pa
+
+try:  # the C library's allocator, to hand freed heap memory back (glibc keeps it otherwise)
+    _LIBC = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+    _MALLOC_TRIM = _LIBC.malloc_trim
+except (OSError, AttributeError):  # not glibc: nothing to trim
+    _MALLOC_TRIM = None
 
 # A slice of more rows than this is made from the whole list, once, rather than row by row.
 _SMALL_SLICE = 1_000
@@ -95,3 +104,15 @@ class CodedRows(Sequence):
 def as_list(rows) -> list[list[object]]:
     """`rows` as a real list of row lists (coded rows are made; a list is returned as it is)."""
     return rows.materialized() if isinstance(rows, CodedRows) else rows
+
+
+def give_back_memory() -> None:
+    """Return the memory a large check has freed to the system: Arrow's pool and the C heap keep it.
+
+    Between the passes of a million-row table, arrays of a few MB are made and freed; glibc serves
+    them from its heap (its mmap threshold rises with the first one freed) and keeps the freed
+    pages, so the process's peak would count every pass's scratch on top of the next one's.
+    """
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)

@@ -29,7 +29,7 @@ from loaders.regions import RegionMatch
 from loaders.upload import limits, places
 from loaders.upload import values as value_pass
 from loaders.upload.cells import CONTROL, cell_text, header_key, is_blank, may_be_header_key
-from loaders.upload.coded import CodedRows
+from loaders.upload.coded import CodedRows, give_back_memory
 from loaders.upload.labels import NOTE_PREFIXES, MetricIndex, total_kind_of
 from loaders.upload.messages import Collector
 from loaders.upload.report import REPORT_COLUMNS
@@ -225,6 +225,8 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     combined = (period_keys.astype(np.int64) * (spec_keys.max() + 1) + spec_keys) * (region_keys.max() + 1) + region_keys
     if len(pd.unique(combined)) != n:
         raise NotPlain
+    del period_keys, spec_keys, region_keys, combined
+    give_back_memory()  # the passes' scratch, before the frame's columns are made
     return _frame(
         n, start, display_name, sha8,
         regions=(regions, region_codes), periods=(periods, period_codes), specs=(specs, headers, pair_codes),
@@ -296,7 +298,7 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
             array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
             columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([array]), dtype=_STRING), name=name)
     frame = pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
-    pa.default_memory_pool().release_unused()  # the joins' and takes' scratch: Arrow's pool would keep it
+    give_back_memory()  # the joins' and takes' scratch
     return frame
 
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 from loaders.messages import ReadError
-from loaders.upload.coded import CodedRows
+from loaders.upload.coded import CodedRows, give_back_memory
 from loaders.upload.grid import _SUSPECT_RE, EXCEL_CELL_CHARS, EXCEL_MAX_ROWS, MAX_CELLS, Grid
 
 # Below this size the csv reader is as fast, and its path is the one every small test exercises.
@@ -92,7 +92,7 @@ def _read_columns(body: memoryview, delimiter: str, width: int) -> list[tuple[np
     try:
         table = pa_csv.read_csv(
             pa.py_buffer(body),
-            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 24),
+            read_options=pa_csv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pa_csv.ParseOptions(
                 delimiter=delimiter, quote_char=False, double_quote=False, escape_char=False,
                 newlines_in_values=False, ignore_empty_lines=False,
@@ -118,5 +118,5 @@ def _read_columns(body: memoryview, delimiter: str, width: int) -> list[tuple[np
         columns.append((codes, np.array([value or None for value in uniques], dtype=object)))
         table = table.drop_columns([name])
     del table, array
-    pa.default_memory_pool().release_unused()  # the parser's blocks: Arrow's pool would keep them
+    give_back_memory()  # the parser's blocks
     return columns
