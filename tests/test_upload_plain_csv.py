@@ -127,3 +127,33 @@ def test_a_tidy_table_read_as_coded_columns_gives_the_same_report(monkeypatch, l
     assert taken[-1] is not None and by_csv.status == by_columns.status == "accepted" and len(by_columns.figures) == 3_000
     assert (by_columns.encoding, by_columns.rows, by_columns.messages) == (by_csv.encoding, by_csv.rows, by_csv.messages)
     pd.testing.assert_frame_equal(by_columns.figures, by_csv.figures)
+
+
+def _random_file(rng) -> bytes:
+    """A small delimited file, mostly plain, sometimes not (quotes, blank or ragged lines, controls, long cells)."""
+    plain = ["a", "1", ".", " ", "地", "区", "\u3000", "\u2028", "é", "𠀀", "=SUM(A1)", "，", "'", "\\"]
+    odd = [*plain, ",", ";", "\t", "|", "\r", "\n", '"', "\x00", "\x1c", "\x85", "\ufeff", ""]
+    width, delimiter = rng.randint(1, 6), rng.choice([",", ",", "\t", ";", "|"])
+    lines = []
+    for _ in range(rng.randint(1, 12)):
+        cells = []
+        for _ in range(width if rng.random() < 0.98 else rng.randint(0, 7)):
+            pool = plain if rng.random() < 0.97 else odd
+            text = "".join(rng.choice(pool) for _ in range(rng.choice([0, 1, 2, 3, 5])))
+            cells.append(text if rng.random() < 0.995 else "x" * 40_000)
+        lines.append(delimiter.join(cells))
+    end = rng.choice(["\n", "\r\n", "\r"])
+    text = end.join(lines) + (end if rng.random() < 0.7 else "")
+    return (("\ufeff" if rng.random() < 0.2 else "") + text).encode()
+
+
+def test_random_files_give_the_csv_readers_grid_or_are_left_to_it(monkeypatch):
+    import random
+
+    rng = random.Random(20261207)
+    taken = 0
+    for _ in range(400):
+        by_csv, by_columns = _both(monkeypatch, _random_file(rng))
+        taken += isinstance(getattr(by_columns, "rows", None), CodedRows)
+        _same(by_csv, by_columns)
+    assert taken > 100  # the plain reader took a good share of them
