@@ -7,25 +7,21 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
-import itertools
 import os
 import re
 from collections import Counter
 
 from loaders.messages import Message, ReadError, excel_column
 from loaders.upload import limits
+from loaders.upload.dialect import refuse_markup, sniff_delimiter
 from loaders.upload.grid import (
     _BOMS,
     _CONTROL_RE,
-    _HTML_RE,
-    _HTML_START_RE,
     _SUSPECT_RE,
     DELIMITERS,
     EXCEL_CELL_CHARS,
     EXCEL_MAX_ROWS,
     MAX_CELLS,
-    XLSX_EXTENSIONS,
     Grid,
     _CellNotes,
     _column_label,
@@ -48,13 +44,13 @@ def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | N
     text, encoding = _decode(data)
     if not text.strip("\ufeff \t\r\n"):
         raise _empty_file()
-    _refuse_markup(text, extension)
+    refuse_markup(text, extension)
     nul_count = text.count("\x00")
     if nul_count > 8 and nul_count * 10 > len(text):
         raise ReadError(
             catalogued("error", "binary_file")
         )
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     suspect, check_length = bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS
     rows = _parse_csv(text, delimiter, limit)
     del text  # the grid holds the cells; the decoded text can go before the checker runs
@@ -180,60 +176,6 @@ def _looks_like_chinese(text: str) -> tuple[bool, float]:
         return True, 1.0
     share = good / total
     return share >= PLAUSIBLE_CHINESE_SHARE, share
-
-
-def _refuse_markup(text: str, extension: str) -> None:
-    head = text[:4096].lstrip("\ufeff \t\r\n")
-    lowered = head[:2048].lower()
-    is_xml = lowered.startswith("<?xml")
-    if is_xml and ("urn:schemas-microsoft-com:office:spreadsheet" in lowered or "excel.sheet" in lowered):
-        raise _spreadsheetml_2003()
-    # A web page starts with one of its own tags; a CSV may start with "<img …>" in a header (and is a CSV).
-    if lowered.startswith("mime-version:") or _HTML_START_RE.match(lowered) or (is_xml and _HTML_RE.search(lowered)):
-        if extension in XLSX_EXTENSIONS or extension == ".xls":
-            raise ReadError(
-                catalogued("error", "html_disguised:2", extension=extension)
-            )
-        raise ReadError(
-            catalogued("error", "html_disguised")
-        )
-    if is_xml:
-        raise ReadError(
-            catalogued("error", "xml_document")
-        )
-
-
-def _spreadsheetml_2003() -> ReadError:
-    return ReadError(
-        catalogued("error", "spreadsheetml_2003")
-    )
-
-
-def _sniff_delimiter(text: str) -> str:
-    sample = text[:65536]
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rfind("\n") + 1]
-    best_score, best = 0.0, ","
-    for delimiter in DELIMITERS:
-        if delimiter not in sample:
-            continue
-        counts = []
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False)
-        try:
-            for row in itertools.islice(reader, 200):
-                if any(cell.strip() for cell in row):
-                    counts.append(len(row))
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        width, frequency = Counter(counts).most_common(1)[0]
-        if width < 2:
-            continue
-        score = frequency / len(counts)
-        if score > best_score:
-            best_score, best = score, delimiter
-    return best
 
 
 class _RowLimit:

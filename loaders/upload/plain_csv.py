@@ -21,11 +21,12 @@ import pyarrow.csv as pa_csv
 
 from loaders.messages import ReadError
 from loaders.upload.coded import CodedRows, give_back_memory
+from loaders.upload.dialect import refuse_markup, sniff_delimiter
 from loaders.upload.grid import _SUSPECT_RE, EXCEL_CELL_CHARS, EXCEL_MAX_ROWS, MAX_CELLS, Grid
 
 # Below this size the csv reader is as fast, and its path is the one every small test exercises.
 MIN_BYTES = 1 << 20
-_SAMPLE_CHARS = 65536  # what delimited._sniff_delimiter looks at
+_SAMPLE_CHARS = 65536  # what dialect.sniff_delimiter looks at
 _SLICE = 1 << 22
 
 
@@ -34,8 +35,6 @@ def read_plain_csv(data: bytes, extension: str, row_cap: int) -> Grid | None:
 
     `row_cap` is the number of non-blank rows past which the csv reader refuses the file.
     """
-    from loaders.upload import delimited  # the csv reader's own sniffing and refusals
-
     if len(data) < MIN_BYTES:
         return None
     if data.startswith(codecs.BOM_UTF8):
@@ -53,10 +52,10 @@ def read_plain_csv(data: bytes, extension: str, row_cap: int) -> Grid | None:
     if head is None:
         return None
     try:
-        delimited._refuse_markup(head, extension)
+        refuse_markup(head, extension)
     except ReadError:
         return None
-    delimiter = delimited._sniff_delimiter(head)
+    delimiter = sniff_delimiter(head)
     first_line = head.split("\n", 1)[0].split("\r", 1)[0]
     width = first_line.count(delimiter) + 1
     lines = raw.count(b"\n") + (not raw.endswith((b"\n", b"\r")))
