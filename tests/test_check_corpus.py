@@ -236,7 +236,9 @@ def test_qualified_counts_are_kept_not_refused():
 
     kept = ("\n".join(lines[:12]) + "\n").encode("utf-8")  # header + rows 2-12
     report = check_bytes(kept, "C01_part.csv")
-    assert report.status == "accepted"
+    # The case's own description column (说明(非数据)) is named as not imported, and nothing else is said.
+    assert report.status == "accepted_with_warnings"
+    assert [(m.code, m.column) for m in report.messages] == [("column_not_imported", "说明(非数据)")]
     by_row = {r.source_row: (r.value, r.qualifier) for r in report.figures.itertuples()}
     assert by_row == {
         2: (1427, "exact"), 3: (1427, "exact"), 4: (1427, "exact"), 5: (1427, "exact"), 6: (1427, "exact"),

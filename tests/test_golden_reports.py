@@ -73,3 +73,31 @@ def test_corpus_reports_are_the_golden_ones():
     assert sorted(got) == sorted(want)
     changed = [key for key in got if got[key] != want[key]]
     assert not changed, f"{len(changed)} reports differ from the golden file, e.g. {changed[:5]}"
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason=f"shared corpus not found at {CORPUS}")
+def test_corpus_reports_are_the_golden_ones_when_read_as_coded_columns(monkeypatch):
+    """Every corpus file that `loaders.upload.plain_csv` takes (large files only, in the product)
+    gives the golden report when it reads it: the same grid, hence the same messages and figures."""
+    from loaders.upload import plain_csv
+
+    taken = []
+    read = plain_csv.read_plain_csv
+
+    def counted(data, extension, row_cap):
+        grid = read(data, extension, row_cap)
+        if grid is not None:
+            taken.append(extension)
+        return grid
+
+    monkeypatch.setattr(plain_csv, "MIN_BYTES", 0)
+    monkeypatch.setattr("loaders.upload.delimited.read_plain_csv", counted)
+    want = _golden()
+    changed = []
+    for key, data in INPUTS.items():
+        before = len(taken)
+        got = summarise(data, key.rsplit("/", 1)[-1])
+        if len(taken) > before and got != want[key]:
+            changed.append(key)
+    assert len(taken) >= 30, f"only {len(taken)} corpus files were read as coded columns"
+    assert not changed, f"{len(changed)} reports differ from the golden file, e.g. {changed[:5]}"

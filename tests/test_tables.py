@@ -497,3 +497,18 @@ def test_one_vocabulary_for_cells_columns_and_formatting():
     assert tables.QUALIFIER_WORDS is vocabulary.QUALIFIER_WORDS
     assert i18n_numbers.QUALIFIER_SYMBOLS is export.QUALIFIER_SYMBOLS is vocabulary.QUALIFIER_SYMBOLS
     assert numbers.parse_number("将近100").qualifier == "about"
+
+
+def test_a_column_that_is_not_imported_is_named_with_the_file_not_dropped_silently():
+    from loaders.upload.check import check_bytes
+
+    data = "序号,地区,年份,立案数,号码,联系人\n1,北京市,2024,1427,13800000000,张三\n".encode()
+    report = check_bytes(data, "北京.csv")
+    assert report.status == "accepted_with_warnings"
+    assert len(report.figures) == 1 and report.figures["metric_id"].tolist() == ["cases_filed"]
+    unread = [m for m in report.messages if m.code == "column_not_imported"]
+    assert [(m.level, m.row, m.column) for m in unread] == [("warning", 1, "号码"), ("warning", 1, "联系人")]
+    for m in unread:
+        assert "北京.csv" in m.message_zh and m.column in m.message_zh
+        assert "北京.csv" in m.message_en and "not imported" in m.message_en
+    assert "编号或号码" in unread[0].message_zh and "未导入" in unread[1].message_zh

@@ -1,4 +1,8 @@
-"""The checker's messages come from one catalogue: every key said exists, every entry is said, both languages."""
+"""The checker's messages come from one catalogue: every key said exists, every entry is said, both languages.
+
+The passes say a key through `Collector.say(level, key, …)`, the readers (grid, delimited, workbook,
+reading) make one through `catalogued(level, key, …)`; no module of the package writes a message inline.
+"""
 
 from __future__ import annotations
 
@@ -16,12 +20,16 @@ def _said() -> dict[str, set[str]]:
     said: dict[str, set[str]] = {}
     for path in UPLOAD.glob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "say":
+            said_call = isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "say"
+            catalogued = isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "catalogued"
+            if said_call or catalogued:
                 key = node.args[1]
                 keys = [key.body, key.orelse] if isinstance(key, ast.IfExp) else [key]
                 for k in keys:
                     assert isinstance(k, ast.Constant), f"{path.name}:{node.lineno}: say a catalogue key, not {ast.dump(k)}"
-                    said.setdefault(k.value, set()).update(w.arg for w in node.keywords if w.arg not in ("row", "column"))
+                    said.setdefault(k.value, set()).update(
+                        w.arg for w in node.keywords if w.arg not in ("row", "column", "code" if catalogued else "")
+                    )
     return said
 
 
@@ -42,3 +50,14 @@ def test_every_catalogue_entry_is_said_and_has_both_languages():
     assert sorted(set(TEXTS) - set(said)) == []
     for key, (zh, en) in TEXTS.items():
         assert zh and en and zh != en, key
+
+
+def test_no_message_is_written_inline_in_the_package():
+    """`loaders.messages.error/warning/info(code, zh, en)` are not called in loaders/upload/: the texts live in the catalogue."""
+    inline = []
+    for path in UPLOAD.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in ("error", "warning", "info"):
+                if len(node.args) >= 3:
+                    inline.append(f"{path.name}:{node.lineno}")
+    assert inline == []

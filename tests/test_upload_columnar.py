@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -121,3 +122,15 @@ def test_county_names_on_the_columnar_path(monkeypatch):
     assert taken == [True, True, False, False]
     title = check_bytes(VARIANTS["county_by_title"], "county_by_title.csv")
     assert (title.status, list(title.figures["region_code"])) == ("accepted", ["220104"])
+
+
+def test_plain_decimal_parts_worked_out_on_all_texts_match_the_pattern_cell_by_cell():
+    from loaders.upload.columnar import _PLAIN_DECIMAL, _decimal_parts
+
+    cells = ["1346", "3939.6", "0", "0.5", "01", "1.", ".5", "1,346", "１２", "12345678901234567", "1234567890123456",
+             "9999999999999.99", " 12", "12\n", "-3", "1e5", "0.000", "", None, "٣", "约12", "12万"]
+    mantissa, fraction = _decimal_parts(np.array(cells, dtype=object))
+    for cell, got_mantissa, got_fraction in zip(cells, mantissa, fraction, strict=True):
+        match = _PLAIN_DECIMAL.fullmatch(cell) if isinstance(cell, str) and len(cell) <= 16 else None
+        want = (int(match.group(1) + (match.group(2) or "")), len(match.group(2) or "")) if match else (0, 99)
+        assert (int(got_mantissa), int(got_fraction)) == want, cell

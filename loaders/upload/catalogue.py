@@ -2,13 +2,26 @@
 
 A template names its fields ({cell}, {header} …); `Collector.say(level, key, row=…, column=…, **fields)`
 fills them. The code a person's report shows is the key before the colon. The reader's messages
-(encodings, XLSX safety) are `loaders.upload.grid`'s; number, period and region messages come
-from `loaders.numbers`, `loaders.periods` and `loaders.regions`.
+(what a file is, encodings, XLSX safety, size limits) are here too, after the passes' ones, and
+are made by `loaders.upload.messages.catalogued`; number, period and region messages come from
+`loaders.numbers`, `loaders.periods` and `loaders.regions`.
 """
 
 from __future__ import annotations
 
 TEXTS: dict[str, tuple[str, str]] = {
+    "column_not_imported": (
+        "文件“{file}”的“{header}”列不是可识别的地区、期间、指标或说明列，未导入：该列的内容不会保存。"
+        "如果它是统计指标，请把列名改为指标名称（如“立案数”）后重新上传",
+        "column “{header}” of “{file}” is not a recognised region, period, metric or note column and was not "
+        "imported: its cells are not stored. If it holds a statistic, rename the column to the metric "
+        "(e.g. 立案数) and upload again",
+    ),
+    "column_not_imported:identifier": (
+        "文件“{file}”的“{header}”列是编号或号码，不是统计数字，未导入：该列的内容不会保存",
+        "column “{header}” of “{file}” holds identifiers or numbers such as phone numbers, not statistics, "
+        "and was not imported: its cells are not stored",
+    ),
     "total_row": (
         "“{label_zh}”行不是地区数据，已排除",
         "the “{label_en}” row is not regional data; excluded",
@@ -244,6 +257,270 @@ TEXTS: dict[str, tuple[str, str]] = {
     "ambiguous_percent": (
         "{cell} 为{raw}，是{raw}%还是{plain_decimal_str_parsed_value}%？请写成带“%”的形式",
         "{cell} is {raw}: {raw}% or {plain_decimal_str_parsed_value}%? Write it with a % sign",
+    ),
+
+    # The readers' messages (loaders.upload.grid, delimited, workbook, reading): what a file is,
+    # its encoding, its safety and its size. `catalogued(level, key, …)` gives them as a Message.
+
+    "not_bytes": (
+        "上传的内容不是文件数据",
+        "expected the file's bytes, got {type_data___name}",
+    ),
+    "file_too_large": (
+        "文件大小为 {megabytes_len_data}，超过上限 {megabytes_max_bytes}，请拆分后再上传",
+        "The file is {megabytes_len_data}, above the limit of {megabytes_max_bytes}; split it "
+        "and upload the parts",
+    ),
+    "unreadable": (
+        "无法读取该文件，文件可能已损坏。请在Excel中打开后另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8(逗号分隔)”再上传",
+        "The file could not be read and may be damaged ({type_exc___name}: {short_exc}). Open "
+        "it in Excel and save it as an Excel workbook (*.xlsx) or CSV UTF-8, then upload again",
+    ),
+    "not_a_table": (
+        "这是{name}文件，不是表格。请上传 .xlsx 或 .csv 文件",
+        "This is a {name} file, not a table; upload an .xlsx or .csv file",
+    ),
+    "kind_mismatch": (
+        "文件扩展名为 {shown}，但内容是文本(CSV)，已按CSV读取",
+        "The file's extension is {shown_en} but its content is text (CSV); it was read as CSV",
+    ),
+    "file_empty": (
+        "文件为空，没有表头和数据",
+        "The file is empty: no header and no data",
+    ),
+    "too_many_cells": (
+        "表格超过 {MAX_CELLS:,} 个单元格，已拒绝。请拆分后上传",
+        "The table has more than {MAX_CELLS:,} cells; split it and upload the parts",
+    ),
+    "kind_mismatch:2": (
+        "文件扩展名为 {shown}，但内容是Excel工作簿(xlsx)，已按xlsx读取",
+        "The file's extension is {shown_en} but its content is an Excel workbook (xlsx); it was "
+        "read as xlsx",
+    ),
+    "legacy_or_encrypted": (
+        "这是旧版Excel(.xls)文件或设置了打开密码的工作簿，不支持。请在Excel中去掉打开密码，并另存为“Excel 工作簿(*.xlsx)”后上传",
+        "This is an old Excel (.xls) file or a password-protected workbook, which is not supported. "
+        "Remove the password in Excel and save it as an Excel workbook (*.xlsx)",
+    ),
+    "encrypted": (
+        "该工作簿设置了打开密码（已加密），无法读取。请在Excel中去掉密码（文件→信息→保护工作簿→用密码进行加密，清空密码）后另存为 .xlsx 再上传",
+        "The workbook is password-protected (encrypted) and cannot be read. Remove the password "
+        "in Excel (File > Info > Protect Workbook > Encrypt with Password, clear it) and save "
+        "as .xlsx",
+    ),
+    "unsafe_xml": (
+        "文件包含不安全的XML内容（实体声明或外部引用），已拒绝。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
+        "The file contains unsafe XML (entity declarations or external references: {detail}); "
+        "refused. Save it from Excel as an Excel workbook (*.xlsx)",
+    ),
+    "unsafe_xml:2": (
+        "文件中的XML部件“{shown}”使用 {encoding} 编码（Excel只写UTF-8），无法做安全检查，已拒绝。请在Excel中另存为“Excel 工作簿(*.xlsx)"
+        "”后上传",
+        "The XML part “{shown}” is encoded in {encoding} (Excel writes only UTF-8) and cannot "
+        "be checked safely; refused. Save it from Excel as an Excel workbook (*.xlsx)",
+    ),
+    "cell_longer_than_excel": (
+        "第{r_1}行“{label}”列有 {length:,} 个字符，超过Excel单元格上限 {EXCEL_CELL_CHARS:,} 个字符",
+        "row {r_1}, column “{label}” has {length:,} characters, more than an Excel cell can hold "
+        "({EXCEL_CELL_CHARS:,})",
+    ),
+    "formula_without_value": (
+        "单元格 {cell} 是公式但没有保存计算结果（文件可能由程序生成），按空值处理。请在Excel中打开并保存后重新上传",
+        "cell {cell} holds a formula without a saved result (the file was probably written by "
+        "a program); it is read as empty. Open and save the file in Excel, then upload again",
+    ),
+    "date_out_of_range": (
+        "单元格 {cell} 设为日期格式，但数值超出日期范围，按错误值 #VALUE! 处理",
+        "cell {cell} is formatted as a date but its number is outside the range of dates; it is "
+        "read as the error value #VALUE!",
+    ),
+    "control_characters": (
+        "第{r_1}行“{label}”列含控制字符（如空字符、ESC），已删除",
+        "row {r_1}, column “{label}” contained control characters (such as NUL or ESC); they were "
+        "removed",
+    ),
+    "invalid_character": (
+        "第{r_1}行“{label}”列含无效的Unicode字符，已替换为“�”",
+        "row {r_1}, column “{label}” contained invalid Unicode (a lone surrogate); it was replaced "
+        "by “�”",
+    ),
+    "bom_in_middle": (
+        "第{r_1}行含字节顺序标记(BOM)，文件可能由两个导出文件拼接而成；已删除该标记，请检查是否有重复的表头",
+        "row {r_1} contains a byte-order mark: the file looks like two exports pasted together. "
+        "The mark was removed; check for a repeated header row",
+    ),
+    "more_of_the_same": (
+        "另有 {more} 处同类问题未逐一列出",
+        "{more} more of the same were not listed",
+    ),
+    "undecodable": (
+        "第 {line} 行含无法识别的字节 0x{byte:02X}{euro_zh}：文件既不是 UTF-8 也不是 GBK/GB18030 编码。请在Excel中另存为“CSV "
+        "UTF-8(逗号分隔)”后重新上传",
+        "line {line} holds byte 0x{byte:02X}{euro_en}, which is neither UTF-8 nor GBK/GB18030. "
+        "Save the file from Excel as CSV UTF-8 and upload again (decoder: {short_failed})",
+    ),
+    "spreadsheetml_2003": (
+        "这是“XML 电子表格 2003”格式，不支持。请用Excel打开后另存为“Excel 工作簿(*.xlsx)”再上传",
+        "This is an 'XML Spreadsheet 2003' file, which is not supported; open it in Excel and "
+        "save it as an Excel workbook (*.xlsx)",
+    ),
+    "binary_file": (
+        "文件包含大量空字符(NUL)，不是文本表格。请上传 .xlsx 或另存为“CSV UTF-8(逗号分隔)”的文件",
+        "The file is full of NUL bytes and is not a text table; upload an .xlsx file or save as "
+        "CSV UTF-8",
+    ),
+    "fullwidth_delimiter": (
+        "文件只有1列，且各行含全角逗号“，”：分隔符应为半角逗号“,”。请在Excel中另存为“CSV UTF-8(逗号分隔)”",
+        "The file has a single column whose rows contain full-width commas “，”; the delimiter "
+        "must be an ASCII comma. Save it from Excel as CSV UTF-8",
+    ),
+    "implausible_encoding": (
+        "文件不是 UTF-8 编码；按 GBK/GB18030 解码后大多是生僻字或乱码（常用字仅占 {share:.0%}），可能是繁体 Big5、日文 Shift-JIS 或西文 "
+        "Latin-1 等编码。请在Excel中另存为“CSV UTF-8(逗号分隔)”后重新上传",
+        "The file is not UTF-8, and read as GBK/GB18030 it is mostly rare characters or garbage "
+        "(common characters: {share:.0%}); it is probably Big5, Shift-JIS, Latin-1 or another "
+        "encoding. Save it from Excel as CSV UTF-8 and upload again",
+    ),
+    "html_disguised": (
+        "这是网页(HTML)文件，不是CSV或Excel表格。如果其中有表格，请用Excel打开后另存为“Excel 工作簿(*.xlsx)”",
+        "This is a web page (HTML), not a CSV or Excel table. If it holds a table, open it in "
+        "Excel and save it as an Excel workbook (*.xlsx)",
+    ),
+    "xml_document": (
+        "这是XML文件，不是CSV或Excel表格",
+        "This is an XML document, not a CSV or Excel table",
+    ),
+    "too_many_data_rows": (
+        "文件“{name}”超过 {self_max_rows:,} 行数据的上限，已停止读取。请拆分为每个不超过 {self_max_rows:,} 行的文件后分别上传",
+        "The file “{name}” has more than {self_max_rows:,} data rows, the upload limit; reading "
+        "stopped there. Split it into files of at most {self_max_rows:,} rows and upload them "
+        "one by one",
+    ),
+    "unbalanced_quote": (
+        "第{len_rows}行“{label}”列的引号未闭合：从这里到文件末尾的内容都被当成了同一个单元格。请补上或删除该单元格中的引号",
+        "the quote that opens in row {len_rows}, column “{label}” is never closed, so everything "
+        "up to the end of the file became one cell; close or remove that quote",
+    ),
+    "html_disguised:2": (
+        "这是网页(HTML)表格另存为 {extension} 的文件，不是真正的Excel文件（很多系统的“导出Excel”会生成这种文件）。请用Excel打开后另存为“Excel "
+        "工作簿(*.xlsx)”再上传",
+        "This is a web page (HTML table) saved as {extension}, not a real Excel file (many systems' "
+        "'export to Excel' produce these). Open it in Excel and save it as an Excel workbook (*.xlsx)",
+    ),
+    "csv_error": (
+        "第{row_number}行无法按CSV格式读取",
+        "row {row_number} cannot be read as CSV ({short_exc})",
+    ),
+    "too_many_rows:2": (
+        "文件超过 {EXCEL_MAX_ROWS:,} 行（Excel的最大行数），已拒绝。请拆分后上传",
+        "The file has more than {EXCEL_MAX_ROWS:,} rows (Excel's limit); split it and upload the "
+        "parts",
+    ),
+    "cell_too_long": (
+        "第{row_number}行有一个超过 {csv_field_size_limit:,} 个字符的单元格，通常是引号未闭合，使后面的内容都并进了同一个单元格。请检查该行的引号",
+        "row {row_number} has a cell longer than {csv_field_size_limit:,} characters, usually "
+        "an unclosed quote that swallowed the rest of the file; check the quotes on that row",
+    ),
+    "undecodable:2": (
+        "文件开头标明是 {name} 编码，但第 {exc_start_len_bom} 字节处的内容不符合该编码，文件可能已损坏",
+        "The file starts with a {name} byte-order mark but byte {exc_start_len_bom} is not valid "
+        "{name}; the file may be damaged",
+    ),
+    "workbook_unreadable": (
+        "无法读取该Excel工作簿，文件可能已损坏或由不兼容的程序生成。请在Excel中打开后另存为“Excel 工作簿(*.xlsx)”再上传",
+        "The workbook could not be read ({type_exc___name}: {short_exc}); it may be damaged or "
+        "written by an incompatible program. Open it in Excel and save it as an Excel workbook "
+        "(*.xlsx)",
+    ),
+    "no_data_sheet": (
+        "工作簿中没有含数据的可见工作表{detail_zh}。如数据在隐藏工作表中，请取消隐藏后重新上传",
+        "The workbook has no visible sheet with data{detail_en}. If the data are on a hidden sheet,"
+        " unhide it and upload again",
+    ),
+    "macros_not_run": (
+        "工作簿含宏（.xlsm），宏不会被执行，只读取单元格中保存的值",
+        "The workbook contains macros (.xlsm); they are never run, only the stored cell values "
+        "are read",
+    ),
+    "zip_too_many_entries": (
+        "文件内部包含 {len_entries:,} 个部件，超过上限 {MAX_ZIP_ENTRIES:,}，已拒绝",
+        "The file holds {len_entries:,} parts, above the limit of {MAX_ZIP_ENTRIES:,}; refused",
+    ),
+    "zip_too_large": (
+        "文件解压后有 {megabytes_declared}，超过上限 {megabytes_MAX_UNCOMPRESSED_BYTES}（可能是“压缩炸弹”），已拒绝",
+        "The file would unpack to {megabytes_declared}, above the limit of {megabytes_MAX_UNCOMPRESSED_BYTES} "
+        "(possibly a zip bomb); refused",
+    ),
+    "not_a_workbook": (
+        "这是一个ZIP压缩包，不是Excel工作簿(.xlsx)。请解压后上传其中的表格，或上传 .xlsx/.csv 文件",
+        "This is a ZIP archive, not an Excel workbook (it has no [Content_Types].xml); unpack "
+        "it and upload the table inside, or upload an .xlsx/.csv file",
+    ),
+    "not_a_workbook:2": (
+        "文件中没有找到工作簿（缺少 xl/workbook.xml），不是有效的Excel工作簿",
+        "No workbook part was found (xl/workbook.xml is missing); this is not a valid Excel workbook",
+    ),
+    "strict_ooxml": (
+        "这是“Strict Open XML 电子表格”格式，不支持。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
+        "This workbook uses the Strict Open XML format, which is not supported; save it from Excel "
+        "as an Excel workbook (*.xlsx)",
+    ),
+    "too_many_parts": (
+        "工作簿的部件清单（[Content_Types].xml）有 {megabytes_entry_file_size}，超过上限 {megabytes_MAX_CONTENT_TYPES_BYTES}（工作表或部件过多）"
+        "，已拒绝。请只保留需要的工作表后另存为 .xlsx 再上传",
+        "The workbook's list of parts ([Content_Types].xml) is {megabytes_entry_file_size}, above "
+        "the limit of {megabytes_MAX_CONTENT_TYPES_BYTES} (too many sheets or parts); refused. "
+        "Keep only the sheets needed and save it as .xlsx",
+    ),
+    "other_office_document": (
+        "这是{Word_文档_if_word_else_PowerPoint_演示文稿}，不是Excel工作簿。请上传 .xlsx 或 .csv 文件",
+        "This is a {Word_document_if_word_else_PowerPoint_presentation}, not an Excel workbook;"
+        " upload an .xlsx or .csv file",
+    ),
+    "damaged_file": (
+        "文件已损坏（内部数据校验失败），无法读取。请重新导出或在Excel中另存为 .xlsx 后上传",
+        "The file is damaged ({short_exc}); export it again or save it from Excel as .xlsx",
+    ),
+    "no_sheets": (
+        "工作簿中没有可读取的工作表。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
+        "The workbook has no readable worksheet; save it from Excel as an Excel workbook (*.xlsx)",
+    ),
+    "damaged_file:2": (
+        "文件已损坏或不完整，无法作为Excel工作簿(.xlsx)打开。请重新导出或在Excel中另存为 .xlsx 后上传",
+        "The file is damaged or incomplete and cannot be opened as an Excel workbook ({short_exc})"
+        "; export it again or save it from Excel as .xlsx",
+    ),
+    "zip_ratio": (
+        "文件解压后体积异常（压缩比 {ratio:,.0f}:1，上限 {MAX_COMPRESSION_RATIO}:1），可能是“压缩炸弹”，已拒绝",
+        "The file's compression ratio is abnormal ({ratio:,.0f}:1, limit {MAX_COMPRESSION_RATIO}:"
+        "1), possibly a zip bomb; refused",
+    ),
+    "text_amplification": (
+        "工作簿中的文字总量超过 {self_limit:,} 个字符（可能是同一长文本被大量单元格引用），已拒绝",
+        "The workbook's cells hold more than {self_limit:,} characters in total (possibly one "
+        "long text referenced by many cells); refused",
+    ),
+    "ods_file": (
+        "这是 OpenDocument 表格(.ods)，不支持。请另存为“Excel 工作簿(*.xlsx)”后上传",
+        "This is an OpenDocument spreadsheet (.ods), which is not supported; save it as an Excel "
+        "workbook (*.xlsx)",
+    ),
+    "damaged_sheet": (
+        "工作表“{sheet_title}”的内容已损坏（XML格式错误），无法读取。请在Excel中打开后另存为 .xlsx 再上传",
+        "sheet “{sheet_title}” is damaged (malformed XML: {short_exc}); open the file in Excel,"
+        " save it as .xlsx and upload again",
+    ),
+    "bad_shared_string": (
+        "工作表“{sheet_title}”的单元格{exc_cell}引用了不存在的共享字符串（编号“{exc_index}”，文件中只有{exc_count}个），文件已损坏。"
+        "请在Excel中打开后另存为 .xlsx 再上传",
+        "sheet “{sheet_title}”, cell {exc_cell} refers to shared string “{exc_index}”, but the "
+        "file holds {exc_count} (numbered from 0); the file is damaged. Open it in Excel, save "
+        "it as .xlsx and upload again",
+    ),
+    "bad_cell_reference": (
+        "工作表“{sheet_title}”含无效的单元格位置或引用，文件可能已损坏。请在Excel中另存为 .xlsx 后上传",
+        "sheet “{sheet_title}” has an invalid cell position or reference ({short_exc}); the file "
+        "may be damaged. Save it from Excel as .xlsx and upload again",
     ),
 }
 

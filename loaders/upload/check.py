@@ -23,10 +23,11 @@ from loaders import messages as msg
 from loaders.catalog import Catalog, load_catalog
 from loaders.messages import ReadError
 from loaders.upload import limits
+from loaders.upload.coded import as_list
 from loaders.upload.columnar import cells_are_clean, code_columns, plain_tidy_frame
 from loaders.upload.crosschecks import check_cross_fields, check_duplicates, check_totals
 from loaders.upload.frame import build_frame
-from loaders.upload.header import find_header, read_header
+from loaders.upload.header import find_header, read_header, warn_unread_columns
 from loaders.upload.labels import MetricIndex
 from loaders.upload.messages import Collector
 from loaders.upload.places import resolve_regions
@@ -118,11 +119,13 @@ def check_table(table: Table, reader_warnings, metrics: MetricIndex, out: Collec
     read_header(table, header, metrics, out)
     if any(m.level == "error" and m.code in FATAL_HEADER_CODES for m in out.messages):
         return []
+    warn_unread_columns(table, display_name, out)
     if not out.formula_cells:
         frame = plain_tidy_frame(table, metrics, display_name, sha8, coded)
         if frame is not None:
             return frame
     del coded
+    table.rows = as_list(table.rows)  # the row passes read every row
     rows = read_rows(table, out)
     if rows is None:
         return []

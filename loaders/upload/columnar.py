@@ -29,6 +29,7 @@ from loaders.regions import RegionMatch
 from loaders.upload import limits, places
 from loaders.upload import values as value_pass
 from loaders.upload.cells import CONTROL, cell_text, header_key, is_blank, may_be_header_key
+from loaders.upload.coded import CodedRows, give_back_memory
 from loaders.upload.labels import NOTE_PREFIXES, MetricIndex, total_kind_of
 from loaders.upload.messages import Collector
 from loaders.upload.report import REPORT_COLUMNS
@@ -55,12 +56,19 @@ def _factorize(column: tuple) -> tuple[np.ndarray, np.ndarray]:
 
 def _data_part(codes: np.ndarray, uniques: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
     """(codes, distinct values) of rows[start:] from those of every row, in order of first appearance."""
+    # Codes number the values in order of first appearance, so the header rows hold 0 … k - 1; when
+    # no data row repeats one of those, the data rows' codes are the rest, shifted.
+    seen = int(codes[:start].max()) + 1 if start else 0
+    if not start or int(codes[start:].min()) >= seen:
+        return codes[start:] - seen, uniques[seen:]
     part, used = pd.factorize(codes[start:])
     return part, uniques[used]
 
 
 def code_columns(rows: list[list[object]]) -> list[tuple[np.ndarray, np.ndarray]] | None:
     """Each column of a rectangular grid as (codes, distinct values); None for a ragged grid."""
+    if isinstance(rows, CodedRows) and rows.coded():
+        return rows.coded()  # read as columns already (loaders.upload.plain_csv)
     if not rows or any(len(r) != len(rows[0]) for r in rows):
         return None
     return [_factorize(column) for column in zip(*rows, strict=True)]
@@ -105,14 +113,18 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     ):
         raise NotPlain
     start = table.header_rows[-1] + 1
-    rows = table.rows[start:]
     width = table.width
-    n = len(rows)
-    if n == 0 or n > limits.MAX_DATA_ROWS or any(len(r) != width for r in rows):
+    n = len(table.rows) - start
+    if n <= 0 or n > limits.MAX_DATA_ROWS:
+        raise NotPlain
+    if isinstance(table.rows, CodedRows) and table.rows.coded():
+        if table.rows.width != width:
+            raise NotPlain
+    elif any(len(r) != width for r in table.rows[start:]):
         raise NotPlain
     by_role = {c.role: c for c in columns}
     if coded is None or len(coded) != width:
-        coded = [_factorize(col) for col in zip(*rows, strict=True)]
+        coded = [_factorize(col) for col in zip(*table.rows[start:], strict=True)]
     else:  # the whole grid's codes: keep the data rows' and their distinct values only
         coded = [_data_part(codes, uniques, start) for codes, uniques in coded]
 
@@ -206,12 +218,15 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
         row_directions[rest] = directions[figure_codes]
 
     # Duplicates (crosschecks.check_duplicates): one figure per (period, metric, measure, basis, region).
-    period_keys, _ = pd.factorize(np.array(["|".join(p.key) for p in periods], dtype=object)[period_codes])
-    spec_keys, _ = pd.factorize(np.array(["|".join((s.metric_id, s.measure, s.basis)) for s in specs], dtype=object)[pair_codes])
-    region_keys, _ = pd.factorize(np.array([m.region_code for m in regions], dtype=object)[region_codes])
+    # (each key factorized over the distinct values, then spread over the rows)
+    period_keys = pd.factorize(np.array(["|".join(p.key) for p in periods], dtype=object))[0][period_codes]
+    spec_keys = pd.factorize(np.array(["|".join((s.metric_id, s.measure, s.basis)) for s in specs], dtype=object))[0][pair_codes]
+    region_keys = pd.factorize(np.array([m.region_code for m in regions], dtype=object))[0][region_codes]
     combined = (period_keys.astype(np.int64) * (spec_keys.max() + 1) + spec_keys) * (region_keys.max() + 1) + region_keys
     if len(pd.unique(combined)) != n:
         raise NotPlain
+    del period_keys, spec_keys, region_keys, combined
+    give_back_memory()  # the passes' scratch, before the frame's columns are made
     return _frame(
         n, start, display_name, sha8,
         regions=(regions, region_codes), periods=(periods, period_codes), specs=(specs, headers, pair_codes),
@@ -221,7 +236,16 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
 
 def _strings(values: list[str], codes: np.ndarray) -> pa.Array:
     """`values[codes]` as one large_string Arrow array."""
+    if len(values) == 1:
+        return _repeated(values[0], len(codes))
     return pa.array(values, type=pa.large_string()).take(pa.array(codes))
+
+
+def _repeated(value: str, n: int) -> pa.Array:
+    """`value` n times as a large_string Arrow array, built from its buffers."""
+    data = value.encode()
+    offsets = np.arange(0, (n + 1) * len(data), len(data), dtype=np.int64) if data else np.zeros(n + 1, dtype=np.int64)
+    return pa.LargeStringArray.from_buffers(n, pa.py_buffer(offsets), pa.py_buffer(data * n))
 
 
 def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) -> pd.DataFrame:
@@ -230,17 +254,16 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
     spec_list, headers, pair_codes = specs
     row_values, row_qualifiers, row_directions = figures
     row_numbers = np.arange(start + 1, start + n + 1, dtype=np.int64)
-    ids = pc.binary_join_element_wise(
-        pa.scalar(f"up-{sha8}-", pa.large_string()),
-        pc.utf8_lpad(pc.cast(pa.array(np.arange(1, n + 1, dtype=np.int64)), pa.large_string()), 3, "0"),
-        _NOTHING,
-    )
+    # 1 … start + n as text, once: the ids number 1 … n (at least three digits), the evidence start + 1 ….
+    numbers = pc.cast(pa.array(np.arange(1, start + n + 1, dtype=np.int64)), pa.large_string())
+    padded = pa.concat_arrays([pc.utf8_lpad(numbers.slice(0, min(n, 99)), 3, "0"), numbers.slice(min(n, 99), max(n - 99, 0))])
+    ids = pc.binary_join_element_wise(pa.scalar(f"up-{sha8}-", pa.large_string()), padded, _NOTHING)
     changes = [s.measure == "change" for s in spec_list]
-    empty = pa.array([""], type=pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int32)))
+    empty = _repeated("", n)
     text = {
         "figure_id": ids,
         "fact_id": ids,
-        "source_id": pa.array([f"upload:{sha8}"], type=pa.large_string()).take(pa.array(np.zeros(n, dtype=np.int32))),
+        "source_id": _repeated(f"upload:{sha8}", n),
         "region_code": _strings([m.region_code for m in region_list], region_codes),
         "period_start": _strings([p.start.isoformat() for p in period_list], period_codes),
         "period_end": _strings([p.end.isoformat() for p in period_list], period_codes),
@@ -256,7 +279,7 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
         "direction": _strings(list(DIRECTIONS), row_directions),
         "basis": _strings([(s.basis or "yoy") if change else "" for s, change in zip(spec_list, changes, strict=True)],
                           pair_codes),
-        "evidence": _evidence(display_name, row_numbers, headers, pair_codes),
+        "evidence": _evidence(display_name, row_numbers, numbers.slice(start, n), headers, pair_codes),
         "note": empty,
         "metric_zh": _strings([s.metric_zh for s in spec_list], pair_codes),
         "metric_en": _strings([s.metric_en for s in spec_list], pair_codes),
@@ -274,7 +297,9 @@ def _frame(n, start, display_name, sha8, *, regions, periods, specs, figures) ->
             array = text[name]
             array = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
             columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([array]), dtype=_STRING), name=name)
-    return pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
+    frame = pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)
+    give_back_memory()  # the joins' and takes' scratch
+    return frame
 
 
 def _plain_decimals(value_codes: np.ndarray, value_cells: np.ndarray, specs: list, pair_codes: np.ndarray):
@@ -286,13 +311,7 @@ def _plain_decimals(value_codes: np.ndarray, value_cells: np.ndarray, specs: lis
     so integer arithmetic gives the very float `float(Decimal)` gives.
     """
     n = len(value_codes)
-    mantissa = np.zeros(len(value_cells), dtype=np.int64)
-    fraction = np.full(len(value_cells), 99, dtype=np.int64)  # digits after the point; 99: not plain
-    for i, value in enumerate(value_cells):
-        match = _PLAIN_DECIMAL.fullmatch(value) if isinstance(value, str) and len(value) <= 16 else None
-        if match:
-            whole, part = match.group(1), match.group(2) or ""
-            mantissa[i], fraction[i] = int(whole + part), len(part)
+    mantissa, fraction = _decimal_parts(value_cells)
     exponents = np.full(len(specs), -1, dtype=np.int64)
     limits_ = np.zeros(len(specs), dtype=np.float64)
     for k, spec in enumerate(specs):
@@ -316,7 +335,25 @@ def _plain_decimals(value_codes: np.ndarray, value_cells: np.ndarray, specs: lis
     return values, qualifiers, directions
 
 
-def _evidence(display_name: str, row_numbers: np.ndarray, headers: list[str], pair_codes: np.ndarray) -> pa.Array:
+def _decimal_parts(cells: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(digits as one integer, digits after the point) of each plain decimal text of at most 16
+    characters (`_PLAIN_DECIMAL`); (0, 99) for any other cell. Worked out on all texts at once."""
+    texts = pa.array(cells, type=pa.large_string(), from_pandas=True)
+    plain = pc.and_kleene(
+        pc.match_substring_regex(texts, "^" + _PLAIN_DECIMAL.pattern + "$"), pc.less_equal(pc.utf8_length(texts), 16)
+    )
+    plain = pc.fill_null(plain, False)
+    digits = pc.if_else(plain, pc.replace_substring(texts, ".", ""), "0")
+    mantissa = pc.cast(digits, pa.int64()).to_numpy(zero_copy_only=False)
+    point = pc.find_substring(texts, ".").to_numpy(zero_copy_only=False)
+    length = pc.utf8_length(texts).to_numpy(zero_copy_only=False)
+    fraction = np.where(point >= 0, length - point - 1, 0).astype(np.int64)
+    plain = plain.to_numpy(zero_copy_only=False)
+    return np.where(plain, mantissa, 0), np.where(plain, fraction, 99)
+
+
+def _evidence(display_name: str, row_numbers: np.ndarray, row_texts: pa.Array, headers: list[str],
+              pair_codes: np.ndarray) -> pa.Array:
     """frame.evidence(display_name, row, header) for every row, worked out per (header, digits of the row)."""
     digits = np.searchsorted(_POWERS_OF_TEN, row_numbers, side="right").astype(np.int64) + 1
     groups, group_index = pd.factorize(pair_codes.astype(np.int64) * 32 + digits)
@@ -330,5 +367,5 @@ def _evidence(display_name: str, row_numbers: np.ndarray, headers: list[str], pa
         name = display_name if len(display_name) <= budget else display_name[: budget - 1] + "…"
         heads.append(name + " 第")
         tails.append("行 " + header)
-    rows = pc.cast(pa.array(row_numbers), pa.large_string())
-    return pc.binary_join_element_wise(_strings(heads, groups), rows, _strings(tails, groups), _NOTHING)
+    head = pa.scalar(heads[0], pa.large_string()) if len(set(heads)) == 1 else _strings(heads, groups)
+    return pc.binary_join_element_wise(head, row_texts, _strings(tails, groups), _NOTHING)

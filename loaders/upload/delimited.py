@@ -7,25 +7,21 @@ from __future__ import annotations
 
 import csv
 import functools
-import io
-import itertools
 import os
 import re
 from collections import Counter
 
-from loaders.messages import Message, ReadError, error, excel_column, warning
+from loaders.messages import Message, ReadError, excel_column
 from loaders.upload import limits
+from loaders.upload.dialect import refuse_markup, sniff_delimiter
 from loaders.upload.grid import (
     _BOMS,
     _CONTROL_RE,
-    _HTML_RE,
-    _HTML_START_RE,
     _SUSPECT_RE,
     DELIMITERS,
     EXCEL_CELL_CHARS,
     EXCEL_MAX_ROWS,
     MAX_CELLS,
-    XLSX_EXTENSIONS,
     Grid,
     _CellNotes,
     _column_label,
@@ -34,27 +30,29 @@ from loaders.upload.grid import (
     _short,
     _too_many_cells,
 )
+from loaders.upload.messages import catalogued
+from loaders.upload.plain_csv import read_plain_csv
 
 # ---------------------------------------------------------------- CSV
 
 
 def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | None = None) -> Grid:
+    limit = _RowLimit(max_rows, filename)
+    plain = read_plain_csv(data, extension, limit.cap)
+    if plain is not None:
+        return plain
     text, encoding = _decode(data)
     if not text.strip("\ufeff \t\r\n"):
         raise _empty_file()
-    _refuse_markup(text, extension)
+    refuse_markup(text, extension)
     nul_count = text.count("\x00")
     if nul_count > 8 and nul_count * 10 > len(text):
         raise ReadError(
-            error(
-                "binary_file",
-                "文件包含大量空字符(NUL)，不是文本表格。请上传 .xlsx 或另存为“CSV UTF-8(逗号分隔)”的文件",
-                "The file is full of NUL bytes and is not a text table; upload an .xlsx file or save as CSV UTF-8",
-            )
+            catalogued("error", "binary_file")
         )
-    delimiter = _sniff_delimiter(text)
+    delimiter = sniff_delimiter(text)
     suspect, check_length = bool(_SUSPECT_RE.search(text)), len(text) > EXCEL_CELL_CHARS
-    rows = _parse_csv(text, delimiter, _RowLimit(max_rows, filename))
+    rows = _parse_csv(text, delimiter, limit)
     del text  # the grid holds the cells; the decoded text can go before the checker runs
     warnings: list[Message] = []
     _clean_csv_cells(rows, suspect, check_length, warnings)
@@ -63,12 +61,7 @@ def _read_csv(data: bytes, extension: str, filename: str = "", max_rows: int | N
         raise _empty_file()
     if delimiter == "," and _looks_fullwidth_delimited(rows):
         warnings.append(
-            warning(
-                "fullwidth_delimiter",
-                "文件只有1列，且各行含全角逗号“，”：分隔符应为半角逗号“,”。请在Excel中另存为“CSV UTF-8(逗号分隔)”",
-                "The file has a single column whose rows contain full-width commas “，”; the delimiter must be "
-                "an ASCII comma. Save it from Excel as CSV UTF-8",
-            )
+            catalogued("warning", "fullwidth_delimiter")
         )
     return Grid(rows=rows, encoding=encoding, file_kind="csv", delimiter=delimiter, warnings=warnings)
 
@@ -80,12 +73,7 @@ def _decode(data: bytes) -> tuple[str, str]:
                 return data[len(bom):].decode(codec), name
             except UnicodeDecodeError as exc:
                 raise ReadError(
-                    error(
-                        "undecodable",
-                        f"文件开头标明是 {name} 编码，但第 {exc.start + len(bom)} 字节处的内容不符合该编码，文件可能已损坏",
-                        f"The file starts with a {name} byte-order mark but byte {exc.start + len(bom)} is not "
-                        f"valid {name}; the file may be damaged",
-                    )
+                    catalogued("error", "undecodable:2", name=name, exc_start_len_bom=exc.start + len(bom))
                 ) from None
     utf16 = _decode_utf16_without_bom(data)
     if utf16 is not None:
@@ -100,15 +88,7 @@ def _decode(data: bytes) -> tuple[str, str]:
     plausible, share = _looks_like_chinese(text)
     if not plausible:
         raise ReadError(
-            error(
-                "implausible_encoding",
-                "文件不是 UTF-8 编码；按 GBK/GB18030 解码后大多是生僻字或乱码"
-                f"（常用字仅占 {share:.0%}），可能是繁体 Big5、日文 Shift-JIS 或西文 Latin-1 等编码。"
-                "请在Excel中另存为“CSV UTF-8(逗号分隔)”后重新上传",
-                "The file is not UTF-8, and read as GBK/GB18030 it is mostly rare characters or garbage "
-                f"(common characters: {share:.0%}); it is probably Big5, Shift-JIS, Latin-1 or another "
-                "encoding. Save it from Excel as CSV UTF-8 and upload again",
-            )
+            catalogued("error", "implausible_encoding", share=share)
         )
     return text, "gb18030"
 
@@ -146,15 +126,7 @@ def _undecodable(data: bytes, utf8_error: UnicodeDecodeError, gb_error: UnicodeD
     euro_zh = "（0x80 在Windows简体中文代码页中是欧元符号“€”，标准GBK不含此字符）" if byte == 0x80 else ""
     euro_en = " (0x80 is the euro sign in Windows code page 936 but not part of GBK)" if byte == 0x80 else ""
     return ReadError(
-        error(
-            "undecodable",
-            f"第 {line} 行含无法识别的字节 0x{byte:02X}{euro_zh}：文件既不是 UTF-8 也不是 GBK/GB18030 编码。"
-            "请在Excel中另存为“CSV UTF-8(逗号分隔)”后重新上传",
-            f"line {line} holds byte 0x{byte:02X}{euro_en}, which is neither UTF-8 nor GBK/GB18030. "
-            f"Save the file from Excel as CSV UTF-8 and upload again (decoder: {_short(failed)})",
-            row=line,
-            column=column,
-        )
+        catalogued("error", "undecodable", row=line, column=column, line=line, byte=byte, euro_zh=euro_zh, euro_en=euro_en, short_failed=_short(failed))
     )
 
 
@@ -206,80 +178,6 @@ def _looks_like_chinese(text: str) -> tuple[bool, float]:
     return share >= PLAUSIBLE_CHINESE_SHARE, share
 
 
-def _refuse_markup(text: str, extension: str) -> None:
-    head = text[:4096].lstrip("\ufeff \t\r\n")
-    lowered = head[:2048].lower()
-    is_xml = lowered.startswith("<?xml")
-    if is_xml and ("urn:schemas-microsoft-com:office:spreadsheet" in lowered or "excel.sheet" in lowered):
-        raise _spreadsheetml_2003()
-    # A web page starts with one of its own tags; a CSV may start with "<img …>" in a header (and is a CSV).
-    if lowered.startswith("mime-version:") or _HTML_START_RE.match(lowered) or (is_xml and _HTML_RE.search(lowered)):
-        if extension in XLSX_EXTENSIONS or extension == ".xls":
-            raise ReadError(
-                error(
-                    "html_disguised",
-                    f"这是网页(HTML)表格另存为 {extension} 的文件，不是真正的Excel文件（很多系统的“导出Excel”"
-                    "会生成这种文件）。请用Excel打开后另存为“Excel 工作簿(*.xlsx)”再上传",
-                    f"This is a web page (HTML table) saved as {extension}, not a real Excel file (many systems' "
-                    "'export to Excel' produce these). Open it in Excel and save it as an Excel workbook (*.xlsx)",
-                )
-            )
-        raise ReadError(
-            error(
-                "html_disguised",
-                "这是网页(HTML)文件，不是CSV或Excel表格。如果其中有表格，请用Excel打开后另存为“Excel 工作簿(*.xlsx)”",
-                "This is a web page (HTML), not a CSV or Excel table. If it holds a table, open it in Excel and "
-                "save it as an Excel workbook (*.xlsx)",
-            )
-        )
-    if is_xml:
-        raise ReadError(
-            error(
-                "xml_document",
-                "这是XML文件，不是CSV或Excel表格",
-                "This is an XML document, not a CSV or Excel table",
-            )
-        )
-
-
-def _spreadsheetml_2003() -> ReadError:
-    return ReadError(
-        error(
-            "spreadsheetml_2003",
-            "这是“XML 电子表格 2003”格式，不支持。请用Excel打开后另存为“Excel 工作簿(*.xlsx)”再上传",
-            "This is an 'XML Spreadsheet 2003' file, which is not supported; open it in Excel and save it as "
-            "an Excel workbook (*.xlsx)",
-        )
-    )
-
-
-def _sniff_delimiter(text: str) -> str:
-    sample = text[:65536]
-    if len(text) > len(sample) and "\n" in sample:
-        sample = sample[: sample.rfind("\n") + 1]
-    best_score, best = 0.0, ","
-    for delimiter in DELIMITERS:
-        if delimiter not in sample:
-            continue
-        counts = []
-        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter, strict=False)
-        try:
-            for row in itertools.islice(reader, 200):
-                if any(cell.strip() for cell in row):
-                    counts.append(len(row))
-        except csv.Error:
-            continue
-        if not counts:
-            continue
-        width, frequency = Counter(counts).most_common(1)[0]
-        if width < 2:
-            continue
-        score = frequency / len(counts)
-        if score > best_score:
-            best_score, best = score, delimiter
-    return best
-
-
 class _RowLimit:
     """Where reading a CSV file stops: more non-blank rows than the data-row limit plus a margin."""
 
@@ -293,13 +191,7 @@ class _RowLimit:
     def error(self) -> ReadError:
         name = _shown_name(self.filename)
         return ReadError(
-            error(
-                "too_many_data_rows",
-                f"文件“{name}”超过 {self.max_rows:,} 行数据的上限，已停止读取。请拆分为每个不超过 "
-                f"{self.max_rows:,} 行的文件后分别上传",
-                f"The file “{name}” has more than {self.max_rows:,} data rows, the upload limit; reading "
-                f"stopped there. Split it into files of at most {self.max_rows:,} rows and upload them one by one",
-            )
+            catalogued("error", "too_many_data_rows", name=name, self_max_rows=self.max_rows)
         )
 
 
@@ -369,12 +261,7 @@ def _parse_csv(text: str, delimiter: str, limit: _RowLimit | None = None) -> lis
                 raise _too_many_cells()
             if len(rows) > EXCEL_MAX_ROWS:
                 raise ReadError(
-                    error(
-                        "too_many_rows",
-                        f"文件超过 {EXCEL_MAX_ROWS:,} 行（Excel的最大行数），已拒绝。请拆分后上传",
-                        f"The file has more than {EXCEL_MAX_ROWS:,} rows (Excel's limit); split it and upload "
-                        "the parts",
-                    )
+                    catalogued("error", "too_many_rows:2", EXCEL_MAX_ROWS=EXCEL_MAX_ROWS)
                 )
             if filled:
                 non_blank += 1
@@ -384,36 +271,16 @@ def _parse_csv(text: str, delimiter: str, limit: _RowLimit | None = None) -> lis
         row_number = len(rows) + 1
         if "field larger than field limit" in str(exc):
             raise ReadError(
-                error(
-                    "cell_too_long",
-                    f"第{row_number}行有一个超过 {csv.field_size_limit():,} 个字符的单元格，"
-                    "通常是引号未闭合，使后面的内容都并进了同一个单元格。请检查该行的引号",
-                    f"row {row_number} has a cell longer than {csv.field_size_limit():,} characters, usually "
-                    "an unclosed quote that swallowed the rest of the file; check the quotes on that row",
-                    row=row_number,
-                )
+                catalogued("error", "cell_too_long", row=row_number, row_number=row_number, csv_field_size_limit=csv.field_size_limit())
             ) from None
         raise ReadError(
-            error(
-                "csv_error",
-                f"第{row_number}行无法按CSV格式读取",
-                f"row {row_number} cannot be read as CSV ({_short(exc)})",
-                row=row_number,
-            )
+            catalogued("error", "csv_error", row=row_number, row_number=row_number, short_exc=_short(exc))
         ) from None
     if rows and _ends_inside_quotes(text[last_offset:], delimiter):
         column = len(rows[-1]) - 1
         label = _column_label(rows, column) if len(rows) > 1 else excel_column(column)
         raise ReadError(
-            error(
-                "unbalanced_quote",
-                f"第{len(rows)}行“{label}”列的引号未闭合：从这里到文件末尾的内容都被当成了同一个单元格。"
-                "请补上或删除该单元格中的引号",
-                f"the quote that opens in row {len(rows)}, column “{label}” is never closed, so everything "
-                "up to the end of the file became one cell; close or remove that quote",
-                row=len(rows),
-                column=label,
-            )
+            catalogued("error", "unbalanced_quote", row=len(rows), column=label, len_rows=len(rows), label=label)
         )
     return rows
 

@@ -11,7 +11,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from loaders.messages import Message, ReadError, error, excel_column, warning
+from loaders.messages import Message, ReadError, excel_column
+from loaders.upload.messages import catalogued
 
 # Room for the checker's 1,000,000 data rows (loaders.upload.limits.MAX_DATA_ROWS): a tidy table of that many
 # rows is ~52 MB in UTF-8. .streamlit/config.toml's server.maxUploadSize must be at least this.
@@ -100,79 +101,38 @@ class _CellNotes:
             if r not in self.bom_rows and r > 0:
                 self.bom_rows.add(r)
                 self._add(
-                    warning(
-                        "bom_in_middle",
-                        f"第{r + 1}行含字节顺序标记(BOM)，文件可能由两个导出文件拼接而成；已删除该标记，请检查是否有重复的表头",
-                        f"row {r + 1} contains a byte-order mark: the file looks like two exports pasted together. "
-                        "The mark was removed; check for a repeated header row",
-                        row=r + 1,
-                    )
+                    catalogued("warning", "bom_in_middle", row=r + 1, r_1=r + 1)
                 )
         if _CONTROL_RE.search(value):
             value = _CONTROL_RE.sub("", value)
             label = _column_label(self.rows, c)
             self._add(
-                warning(
-                    "control_characters",
-                    f"第{r + 1}行“{label}”列含控制字符（如空字符、ESC），已删除",
-                    f"row {r + 1}, column “{label}” contained control characters (such as NUL or ESC); "
-                    "they were removed",
-                    row=r + 1,
-                    column=label,
-                )
+                catalogued("warning", "control_characters", row=r + 1, column=label, r_1=r + 1, label=label)
             )
         if _SURROGATE_RE.search(value):
             value = _SURROGATE_RE.sub("\ufffd", value)
             label = _column_label(self.rows, c)
             self._add(
-                warning(
-                    "invalid_character",
-                    f"第{r + 1}行“{label}”列含无效的Unicode字符，已替换为“\ufffd”",
-                    f"row {r + 1}, column “{label}” contained invalid Unicode (a lone surrogate); it was "
-                    "replaced by “\ufffd”",
-                    row=r + 1,
-                    column=label,
-                )
+                catalogued("warning", "invalid_character", row=r + 1, column=label, r_1=r + 1, label=label)
             )
         return value
 
     def long_cell(self, r: int, c: int, length: int) -> None:
         label = _column_label(self.rows, c)
         self._add(
-            warning(
-                "cell_longer_than_excel",
-                f"第{r + 1}行“{label}”列有 {length:,} 个字符，超过Excel单元格上限 {EXCEL_CELL_CHARS:,} 个字符",
-                f"row {r + 1}, column “{label}” has {length:,} characters, more than an Excel cell can hold "
-                f"({EXCEL_CELL_CHARS:,})",
-                row=r + 1,
-                column=label,
-            )
+            catalogued("warning", "cell_longer_than_excel", row=r + 1, column=label, r_1=r + 1, label=label, length=length, EXCEL_CELL_CHARS=EXCEL_CELL_CHARS)
         )
 
     def formula_without_value(self, r: int, c: int) -> None:
         cell = f"{excel_column(c)}{r + 1}"
         self._add(
-            warning(
-                "formula_without_value",
-                f"单元格 {cell} 是公式但没有保存计算结果（文件可能由程序生成），按空值处理。请在Excel中打开并保存后重新上传",
-                f"cell {cell} holds a formula without a saved result (the file was probably written by a "
-                "program); it is read as empty. Open and save the file in Excel, then upload again",
-                row=r + 1,
-                column=excel_column(c),
-            )
+            catalogued("warning", "formula_without_value", row=r + 1, column=excel_column(c), cell=cell)
         )
 
     def bad_date(self, r: int, c: int) -> None:
         cell = f"{excel_column(c)}{r + 1}"
         self._add(
-            warning(
-                "date_out_of_range",
-                f"单元格 {cell} 设为日期格式，但数值超出日期范围，按错误值 #VALUE! 处理",
-                f"cell {cell} is formatted as a date but its number is outside the range of dates; it is "
-                "read as the error value #VALUE!",
-                row=r + 1,
-                column=excel_column(c),
-            )
+            catalogued("warning", "date_out_of_range", row=r + 1, column=excel_column(c), cell=cell)
         )
 
     def _add(self, message: Message) -> None:
@@ -189,7 +149,7 @@ class _CellNotes:
             if self.overflow[code]:
                 more = self.overflow[code]
                 out.append(
-                    warning(code, f"另有 {more} 处同类问题未逐一列出", f"{more} more of the same were not listed")
+                    catalogued("warning", "more_of_the_same", code=code, more=more)
                 )
         return out
 
@@ -213,16 +173,12 @@ def _is_blank(value: object) -> bool:
 
 
 def _empty_file() -> ReadError:
-    return ReadError(error("file_empty", "文件为空，没有表头和数据", "The file is empty: no header and no data"))
+    return ReadError(catalogued("error", "file_empty"))
 
 
 def _too_many_cells() -> ReadError:
     return ReadError(
-        error(
-            "too_many_cells",
-            f"表格超过 {MAX_CELLS:,} 个单元格，已拒绝。请拆分后上传",
-            f"The table has more than {MAX_CELLS:,} cells; split it and upload the parts",
-        )
+        catalogued("error", "too_many_cells", MAX_CELLS=MAX_CELLS)
     )
 
 
@@ -230,52 +186,27 @@ def _kind_mismatch(extension: str, kind: str) -> Message:
     shown = extension or "（无）"
     shown_en = extension or "(none)"
     if kind == "xlsx":
-        return warning(
-            "kind_mismatch",
-            f"文件扩展名为 {shown}，但内容是Excel工作簿(xlsx)，已按xlsx读取",
-            f"The file's extension is {shown_en} but its content is an Excel workbook (xlsx); it was read as xlsx",
-        )
-    return warning(
-        "kind_mismatch",
-        f"文件扩展名为 {shown}，但内容是文本(CSV)，已按CSV读取",
-        f"The file's extension is {shown_en} but its content is text (CSV); it was read as CSV",
-    )
+        return catalogued("warning", "kind_mismatch:2", shown=shown, shown_en=shown_en)
+    return catalogued("warning", "kind_mismatch", shown=shown, shown_en=shown_en)
 
 
 def _ole2_error(data: bytes) -> ReadError:
     if "EncryptedPackage".encode("utf-16-le") in data or "EncryptionInfo".encode("utf-16-le") in data:
         return _encrypted_error()
     return ReadError(
-        error(
-            "legacy_or_encrypted",
-            "这是旧版Excel(.xls)文件或设置了打开密码的工作簿，不支持。请在Excel中去掉打开密码，"
-            "并另存为“Excel 工作簿(*.xlsx)”后上传",
-            "This is an old Excel (.xls) file or a password-protected workbook, which is not supported. "
-            "Remove the password in Excel and save it as an Excel workbook (*.xlsx)",
-        )
+        catalogued("error", "legacy_or_encrypted")
     )
 
 
 def _encrypted_error() -> ReadError:
     return ReadError(
-        error(
-            "encrypted",
-            "该工作簿设置了打开密码（已加密），无法读取。请在Excel中去掉密码（文件→信息→保护工作簿→用密码进行加密，"
-            "清空密码）后另存为 .xlsx 再上传",
-            "The workbook is password-protected (encrypted) and cannot be read. Remove the password in Excel "
-            "(File > Info > Protect Workbook > Encrypt with Password, clear it) and save as .xlsx",
-        )
+        catalogued("error", "encrypted")
     )
 
 
 def _unsafe_xml(detail: str) -> ReadError:
     return ReadError(
-        error(
-            "unsafe_xml",
-            "文件包含不安全的XML内容（实体声明或外部引用），已拒绝。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
-            f"The file contains unsafe XML (entity declarations or external references: {detail}); refused. "
-            "Save it from Excel as an Excel workbook (*.xlsx)",
-        )
+        catalogued("error", "unsafe_xml", detail=detail)
     )
 
 
@@ -284,13 +215,7 @@ def _xml_encoding_refused(part: str, encoding: str) -> ReadError:
     hide a DOCTYPE from the scan, so it is not read."""
     shown = part[:80]
     return ReadError(
-        error(
-            "unsafe_xml",
-            f"文件中的XML部件“{shown}”使用 {encoding} 编码（Excel只写UTF-8），无法做安全检查，已拒绝。"
-            "请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
-            f"The XML part “{shown}” is encoded in {encoding} (Excel writes only UTF-8) and cannot be checked safely;"
-            " refused. Save it from Excel as an Excel workbook (*.xlsx)",
-        )
+        catalogued("error", "unsafe_xml:2", shown=shown, encoding=encoding)
     )
 
 

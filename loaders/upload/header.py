@@ -236,3 +236,18 @@ def resolve_figure_columns(table: Table, header_row: int, metrics: MetricIndex, 
     else:
         table.table_period = None
 
+
+
+def warn_unread_columns(table: Table, display_name: str, out: Collector) -> None:
+    """A column kept out of the figures (a header not recognised, an identifier) is named, not dropped silently.
+
+    Columns already named by a message of the header pass (a change without its metric, a unit the
+    header cannot take) and the ordinal columns (序号, 排名 …) are not named again.
+    """
+    named = {m.column for m in out.messages}
+    header_row = table.header_rows[-1] + 1 if table.header_rows else None
+    for c in table.columns:
+        if c.role not in ("text", "identifier") or not c.header or c.header in named:
+            continue
+        out.say("warning", "column_not_imported:identifier" if c.role == "identifier" else "column_not_imported",
+                row=header_row, column=c.header, file=echo(display_name), header=echo(c.header))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loaders.messages import Message
+from loaders.messages import Message, error, warning
 from loaders.upload.catalogue import TEXTS
 
 
@@ -27,3 +27,14 @@ class Collector:
         """Add the catalogue's message `key` (`loaders.upload.catalogue`), its fields filled."""
         zh, en = TEXTS[key]
         self.add(level, key.partition(":")[0], zh.format(**fields), en.format(**fields), row, column)
+
+
+def catalogued(level: str, key: str, row: int | None = None, column: str | None = None, code: str | None = None,
+               **fields) -> Message:
+    """The catalogue's message `key` as a `Message` (the readers', which raise or keep them, not collect them).
+
+    `code` overrides the key's code where one message serves several (“and N more of the same”).
+    """
+    zh, en = TEXTS[key]
+    make = error if level == "error" else warning
+    return make(code or key.partition(":")[0], zh.format(**fields), en.format(**fields), row=row, column=column)

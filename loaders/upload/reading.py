@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import os
 
-from loaders.messages import ReadError, error
+from loaders.messages import ReadError
 from loaders.upload.delimited import _read_csv
 from loaders.upload.grid import (
     _OLE2_MAGIC,
@@ -50,6 +50,7 @@ from loaders.upload.grid import (
     _ole2_error,
     _short,
 )
+from loaders.upload.messages import catalogued
 from loaders.upload.workbook import _read_xlsx
 
 
@@ -68,12 +69,7 @@ def read_grid(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES, max_row
         raise
     except Exception as exc:  # the promise: no parser's exception reaches the person
         raise ReadError(
-            error(
-                "unreadable",
-                "无法读取该文件，文件可能已损坏。请在Excel中打开后另存为“Excel 工作簿(*.xlsx)”或“CSV UTF-8(逗号分隔)”再上传",
-                f"The file could not be read and may be damaged ({type(exc).__name__}: {_short(exc)}). "
-                "Open it in Excel and save it as an Excel workbook (*.xlsx) or CSV UTF-8, then upload again",
-            )
+            catalogued("error", "unreadable", type_exc___name=type(exc).__name__, short_exc=_short(exc))
         ) from exc
 
 
@@ -82,16 +78,11 @@ def _read(data: bytes, filename: str, max_bytes: int, max_rows: int | None) -> G
         data = bytes(data)
     if not isinstance(data, bytes):
         raise ReadError(
-            error("not_bytes", "上传的内容不是文件数据", f"expected the file's bytes, got {type(data).__name__}")
+            catalogued("error", "not_bytes", type_data___name=type(data).__name__)
         )
     if len(data) > max_bytes:
         raise ReadError(
-            error(
-                "file_too_large",
-                f"文件大小为 {_megabytes(len(data))}，超过上限 {_megabytes(max_bytes)}，请拆分后再上传",
-                f"The file is {_megabytes(len(data))}, above the limit of {_megabytes(max_bytes)}; "
-                "split it and upload the parts",
-            )
+            catalogued("error", "file_too_large", megabytes_len_data=_megabytes(len(data)), megabytes_max_bytes=_megabytes(max_bytes))
         )
     if not data:
         raise _empty_file()
@@ -107,11 +98,7 @@ def _read(data: bytes, filename: str, max_bytes: int, max_rows: int | None) -> G
     for magic, name in _OTHER_BINARY_MAGICS:
         if data.startswith(magic):
             raise ReadError(
-                error(
-                    "not_a_table",
-                    f"这是{name}文件，不是表格。请上传 .xlsx 或 .csv 文件",
-                    f"This is a {name} file, not a table; upload an .xlsx or .csv file",
-                )
+                catalogued("error", "not_a_table", name=name)
             )
     grid = _read_csv(data, extension, filename, max_rows)
     if extension in XLSX_EXTENSIONS or extension == ".xls":

@@ -12,6 +12,7 @@ from loaders.periods import Period
 from loaders.regions import RegionMatch
 from loaders.upload import limits
 from loaders.upload.cells import CONTROL, is_blank
+from loaders.upload.coded import CodedRows, as_list
 from loaders.upload.labels import Column
 from loaders.upload.messages import Collector
 
@@ -32,8 +33,9 @@ class Table:
 
     @classmethod
     def of_grid(cls, grid) -> Table:
+        rows = getattr(grid, "rows", None)
         return cls(
-            rows=list(getattr(grid, "rows", None) or []),
+            rows=rows if isinstance(rows, CodedRows) and len(rows) else list(rows or []),
             merged=list(getattr(grid, "merged", None) or []),
             kind=getattr(grid, "file_kind", "") or "",
             percent_cells=set(getattr(grid, "percent_cells", None) or ()),
@@ -70,7 +72,8 @@ def trim(table: Table) -> None:
     rows = table.rows
     while rows and all(is_blank(v) for v in rows[-1]):
         rows.pop()
-    table.width = max((len(r) for r in rows), default=0)
+    coded = rows.coded() if isinstance(rows, CodedRows) else None
+    table.width = rows.width if coded else max((len(r) for r in rows), default=0)
     # Trailing columns that are empty everywhere (styled but blank) do not count.
     while table.width and all(len(r) < table.width or is_blank(r[table.width - 1]) for r in rows):
         table.width -= 1
@@ -82,7 +85,7 @@ def check_cells(table: Table, header: int | None, out: Collector) -> bool:
     names = {}
     if header is not None:
         names = {j: v.strip() for j, v in enumerate(table.rows[header]) if isinstance(v, str) and 0 < len(v.strip()) <= 40}
-    for i, row in enumerate(table.rows):
+    for i, row in enumerate(as_list(table.rows)):
         for j, value in enumerate(row):
             if not isinstance(value, str):
                 continue

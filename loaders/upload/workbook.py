@@ -13,7 +13,7 @@ import zipfile
 from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
-from loaders.messages import Message, ReadError, error, excel_column, info, warning
+from loaders.messages import Message, ReadError, excel_column, info, warning
 from loaders.upload.grid import (
     _DTD_RE,
     _SCAN_CHUNK,
@@ -42,6 +42,7 @@ from loaders.upload.grid import (
     _unsafe_xml,
     _xml_encoding_refused,
 )
+from loaders.upload.messages import catalogued
 
 # ---------------------------------------------------------------- XLSX
 
@@ -54,11 +55,7 @@ def _read_xlsx(data: bytes, max_text: int) -> Grid:
     warnings: list[Message] = []
     if macro_enabled:
         warnings.append(
-            warning(
-                "macros_not_run",
-                "工作簿含宏（.xlsm），宏不会被执行，只读取单元格中保存的值",
-                "The workbook contains macros (.xlsm); they are never run, only the stored cell values are read",
-            )
+            catalogued("warning", "macros_not_run")
         )
     workbook = _load_workbook(data)
     try:
@@ -74,12 +71,7 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
         return zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, OSError, ValueError, EOFError, IndexError) as exc:
         raise ReadError(
-            error(
-                "damaged_file",
-                "文件已损坏或不完整，无法作为Excel工作簿(.xlsx)打开。请重新导出或在Excel中另存为 .xlsx 后上传",
-                f"The file is damaged or incomplete and cannot be opened as an Excel workbook ({_short(exc)}); "
-                "export it again or save it from Excel as .xlsx",
-            )
+            catalogued("error", "damaged_file:2", short_exc=_short(exc))
         ) from None
 
 
@@ -87,22 +79,12 @@ def _check_zip_limits(archive: zipfile.ZipFile) -> None:
     entries = archive.infolist()
     if len(entries) > MAX_ZIP_ENTRIES:
         raise ReadError(
-            error(
-                "zip_too_many_entries",
-                f"文件内部包含 {len(entries):,} 个部件，超过上限 {MAX_ZIP_ENTRIES:,}，已拒绝",
-                f"The file holds {len(entries):,} parts, above the limit of {MAX_ZIP_ENTRIES:,}; refused",
-            )
+            catalogued("error", "zip_too_many_entries", len_entries=len(entries), MAX_ZIP_ENTRIES=MAX_ZIP_ENTRIES)
         )
     declared = sum(entry.file_size for entry in entries)
     if declared > MAX_UNCOMPRESSED_BYTES:
         raise ReadError(
-            error(
-                "zip_too_large",
-                f"文件解压后有 {_megabytes(declared)}，超过上限 {_megabytes(MAX_UNCOMPRESSED_BYTES)}"
-                "（可能是“压缩炸弹”），已拒绝",
-                f"The file would unpack to {_megabytes(declared)}, above the limit of "
-                f"{_megabytes(MAX_UNCOMPRESSED_BYTES)} (possibly a zip bomb); refused",
-            )
+            catalogued("error", "zip_too_large", megabytes_declared=_megabytes(declared), megabytes_MAX_UNCOMPRESSED_BYTES=_megabytes(MAX_UNCOMPRESSED_BYTES))
         )
     for entry in entries:
         if entry.file_size > RATIO_CHECK_MIN_BYTES and entry.file_size > MAX_COMPRESSION_RATIO * max(
@@ -110,12 +92,7 @@ def _check_zip_limits(archive: zipfile.ZipFile) -> None:
         ):
             ratio = entry.file_size / max(entry.compress_size, 1)
             raise ReadError(
-                error(
-                    "zip_ratio",
-                    f"文件解压后体积异常（压缩比 {ratio:,.0f}:1，上限 {MAX_COMPRESSION_RATIO}:1），可能是“压缩炸弹”，已拒绝",
-                    f"The file's compression ratio is abnormal ({ratio:,.0f}:1, limit {MAX_COMPRESSION_RATIO}:1), "
-                    "possibly a zip bomb; refused",
-                )
+                catalogued("error", "zip_ratio", ratio=ratio, MAX_COMPRESSION_RATIO=MAX_COMPRESSION_RATIO)
             )
         if entry.flag_bits & 0x1:
             raise _encrypted_error()
@@ -128,42 +105,23 @@ def _check_package(archive: zipfile.ZipFile) -> tuple[frozenset[str], bool]:
         if "mimetype" in names and names["mimetype"].file_size < 200:
             if b"opendocument.spreadsheet" in archive.read(names["mimetype"]):
                 raise ReadError(
-                    error(
-                        "ods_file",
-                        "这是 OpenDocument 表格(.ods)，不支持。请另存为“Excel 工作簿(*.xlsx)”后上传",
-                        "This is an OpenDocument spreadsheet (.ods), which is not supported; save it as an "
-                        "Excel workbook (*.xlsx)",
-                    )
+                    catalogued("error", "ods_file")
                 )
         raise ReadError(
-            error(
-                "not_a_workbook",
-                "这是一个ZIP压缩包，不是Excel工作簿(.xlsx)。请解压后上传其中的表格，或上传 .xlsx/.csv 文件",
-                "This is a ZIP archive, not an Excel workbook (it has no [Content_Types].xml); unpack it "
-                "and upload the table inside, or upload an .xlsx/.csv file",
-            )
+            catalogued("error", "not_a_workbook")
         )
     safe_parts = _scan_xml_parts(archive)
     workbook_part, content_type = _find_workbook_part(archive, names["[content_types].xml"])
     if workbook_part is None or workbook_part.lower() not in names:
         raise ReadError(
-            error(
-                "not_a_workbook",
-                "文件中没有找到工作簿（缺少 xl/workbook.xml），不是有效的Excel工作簿",
-                "No workbook part was found (xl/workbook.xml is missing); this is not a valid Excel workbook",
-            )
+            catalogued("error", "not_a_workbook:2")
         )
     entry = names[workbook_part.lower()]
     with archive.open(entry) as handle:
         head = handle.read(65536)
     if _STRICT_NAMESPACE in head:
         raise ReadError(
-            error(
-                "strict_ooxml",
-                "这是“Strict Open XML 电子表格”格式，不支持。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
-                "This workbook uses the Strict Open XML format, which is not supported; save it from Excel "
-                "as an Excel workbook (*.xlsx)",
-            )
+            catalogued("error", "strict_ooxml")
         )
     return safe_parts, "macroenabled" in (content_type or "")
 
@@ -173,14 +131,7 @@ def _find_workbook_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tup
 
     if entry.file_size > MAX_CONTENT_TYPES_BYTES:
         raise ReadError(
-            error(
-                "too_many_parts",
-                f"工作簿的部件清单（[Content_Types].xml）有 {_megabytes(entry.file_size)}，超过上限 "
-                f"{_megabytes(MAX_CONTENT_TYPES_BYTES)}（工作表或部件过多），已拒绝。请只保留需要的工作表后另存为 .xlsx 再上传",
-                f"The workbook's list of parts ([Content_Types].xml) is {_megabytes(entry.file_size)}, above the limit of"
-                f" {_megabytes(MAX_CONTENT_TYPES_BYTES)} (too many sheets or parts); refused. Keep only the sheets needed"
-                " and save it as .xlsx",
-            )
+            catalogued("error", "too_many_parts", megabytes_entry_file_size=_megabytes(entry.file_size), megabytes_MAX_CONTENT_TYPES_BYTES=_megabytes(MAX_CONTENT_TYPES_BYTES))
         )
     root = ElementTree.fromstring(archive.read(entry))
     overrides = {}
@@ -194,12 +145,7 @@ def _find_workbook_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> tup
     if "wordprocessingml" in kinds or "presentationml" in kinds:
         word = "wordprocessingml" in kinds
         raise ReadError(
-            error(
-                "other_office_document",
-                f"这是{'Word 文档' if word else 'PowerPoint 演示文稿'}，不是Excel工作簿。请上传 .xlsx 或 .csv 文件",
-                f"This is a {'Word document' if word else 'PowerPoint presentation'}, not an Excel workbook; "
-                "upload an .xlsx or .csv file",
-            )
+            catalogued("error", "other_office_document", Word_文档_if_word_else_PowerPoint_演示文稿='Word 文档' if word else 'PowerPoint 演示文稿', Word_document_if_word_else_PowerPoint_presentation='Word document' if word else 'PowerPoint presentation')
         )
     names = {info.filename.lower() for info in archive.infolist()}
     if "xl/workbook.xml" in names:
@@ -304,19 +250,10 @@ def _workbook_error(exc: BaseException) -> ReadError:
         return _unsafe_xml(_short(chain[-1]))
     if any(isinstance(e, zipfile.BadZipFile) for e in chain):
         return ReadError(
-            error(
-                "damaged_file",
-                "文件已损坏（内部数据校验失败），无法读取。请重新导出或在Excel中另存为 .xlsx 后上传",
-                f"The file is damaged ({_short(exc)}); export it again or save it from Excel as .xlsx",
-            )
+            catalogued("error", "damaged_file", short_exc=_short(exc))
         )
     return ReadError(
-        error(
-            "workbook_unreadable",
-            "无法读取该Excel工作簿，文件可能已损坏或由不兼容的程序生成。请在Excel中打开后另存为“Excel 工作簿(*.xlsx)”再上传",
-            f"The workbook could not be read ({type(exc).__name__}: {_short(exc)}); it may be damaged or "
-            "written by an incompatible program. Open it in Excel and save it as an Excel workbook (*.xlsx)",
-        )
+        catalogued("error", "workbook_unreadable", type_exc___name=type(exc).__name__, short_exc=_short(exc))
     )
 
 
@@ -423,12 +360,7 @@ class _TextBudget:
         self.left -= characters
         if self.left < 0:
             raise ReadError(
-                error(
-                    "text_amplification",
-                    f"工作簿中的文字总量超过 {self.limit:,} 个字符（可能是同一长文本被大量单元格引用），已拒绝",
-                    f"The workbook's cells hold more than {self.limit:,} characters in total (possibly one long "
-                    "text referenced by many cells); refused",
-                )
+                catalogued("error", "text_amplification", self_limit=self.limit)
             )
 
 
@@ -664,34 +596,15 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
                         max_col = c + 1
         except ParseError as exc:
             raise ReadError(
-                error(
-                    "damaged_sheet",
-                    f"工作表“{sheet.title}”的内容已损坏（XML格式错误），无法读取。请在Excel中打开后另存为 .xlsx 再上传",
-                    f"sheet “{sheet.title}” is damaged (malformed XML: {_short(exc)}); open the file in Excel, "
-                    "save it as .xlsx and upload again",
-                )
+                catalogued("error", "damaged_sheet", sheet_title=sheet.title, short_exc=_short(exc))
             ) from None
         except _BadSharedString as exc:
             raise ReadError(
-                error(
-                    "bad_shared_string",
-                    f"工作表“{sheet.title}”的单元格{exc.cell}引用了不存在的共享字符串（编号“{exc.index}”，文件中只有"
-                    f"{exc.count}个），文件已损坏。请在Excel中打开后另存为 .xlsx 再上传",
-                    f"sheet “{sheet.title}”, cell {exc.cell} refers to shared string “{exc.index}”, but the file holds"
-                    f" {exc.count} (numbered from 0); the file is damaged. Open it in Excel, save it as .xlsx and upload"
-                    " again",
-                    row=int(exc.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")),
-                    column=exc.cell.rstrip("0123456789"),
-                )
+                catalogued("error", "bad_shared_string", row=int(exc.cell.lstrip('ABCDEFGHIJKLMNOPQRSTUVWXYZ')), column=exc.cell.rstrip('0123456789'), sheet_title=sheet.title, exc_cell=exc.cell, exc_index=exc.index, exc_count=exc.count)
             ) from None
         except (_BadReference, IndexError, ValueError) as exc:
             raise ReadError(
-                error(
-                    "bad_cell_reference",
-                    f"工作表“{sheet.title}”含无效的单元格位置或引用，文件可能已损坏。请在Excel中另存为 .xlsx 后上传",
-                    f"sheet “{sheet.title}” has an invalid cell position or reference ({_short(exc)}); the file "
-                    "may be damaged. Save it from Excel as .xlsx and upload again",
-                )
+                catalogued("error", "bad_cell_reference", sheet_title=sheet.title, short_exc=_short(exc))
             ) from None
 
     merged.sort()
@@ -731,19 +644,10 @@ def _read_sheet(workbook, sheet, budget: _TextBudget, percent_styles: frozenset[
 def _no_data_sheet(sheet_names: list[str], skipped_zh: list[str], skipped_en: list[str]) -> ReadError:
     if not sheet_names:
         return ReadError(
-            error(
-                "no_sheets",
-                "工作簿中没有可读取的工作表。请在Excel中另存为“Excel 工作簿(*.xlsx)”后上传",
-                "The workbook has no readable worksheet; save it from Excel as an Excel workbook (*.xlsx)",
-            )
+            catalogued("error", "no_sheets")
         )
     detail_zh = "（已跳过：" + "、".join(skipped_zh) + "）" if skipped_zh else ""
     detail_en = " (skipped: " + ", ".join(skipped_en) + ")" if skipped_en else ""
     return ReadError(
-        error(
-            "no_data_sheet",
-            f"工作簿中没有含数据的可见工作表{detail_zh}。如数据在隐藏工作表中，请取消隐藏后重新上传",
-            f"The workbook has no visible sheet with data{detail_en}. If the data are on a hidden sheet, "
-            "unhide it and upload again",
-        )
+        catalogued("error", "no_data_sheet", detail_zh=detail_zh, detail_en=detail_en)
     )
