@@ -126,6 +126,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{text}”已于{year}年调整，按今天的{name_zh}（{code}）读取",
         "“{text}” was changed in {year}; read as today's {name_en} ({code})",
     ),
+    "region_outside_title": (
+        "“{text}”（{name_zh}）不在标题所写的{title_zh}之内，请核对标题或地区",
+        "“{text}” ({name_en}) is not within {title_en}, which the title names; please check the title or the region",
+    ),
     "region_outside_parent": (
         "“{inner_col_header}”列的“{inner_text}”（{inner_name_zh}）不属于“{outer_col_header}”列的“{outer_text}”（{outer_name_zh}），请核对",
         "“{inner_text}” in column “{inner_col_header}” ({inner_name_en}) is not in “{outer_text}” in column “{outer_col_header}” ({outer_name_en}); please check",

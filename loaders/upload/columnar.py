@@ -161,6 +161,8 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
         if not isinstance(found, RegionMatch) or found.matched_by == "renamed":  # a former name is warned of
             raise NotPlain
         regions.append(found)
+    if places.outside_title({m.region_code for m in regions}, table.title_text)[1]:
+        raise NotPlain  # the row passes warn of a region outside the title's division
 
     # Periods (values.row_period): each distinct cell once.
     period_codes, period_cells = coded[period_col.index]

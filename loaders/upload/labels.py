@@ -284,6 +284,10 @@ def total_kind_of(text: str) -> str:
     bare = BRACKET.sub("", key)
     if bare in TOTAL_WORDS or bare.startswith(("合计", "总计")):
         return "total"
+    if bare.endswith(("合计", "总计")):
+        # 百色市合计, 南宁市总计: the total of the rows above it, up to the first row that is not data
+        # (the whole table when it ends one city's table, that city's rows when several follow).
+        return "subtotal"
     return ""
 
 

@@ -84,6 +84,9 @@ def resolve_regions(table: Table, data_rows: list[tuple[int, list[object]]], tid
         else:
             out.add("error", match_.code, match_.message_zh, match_.message_en, row=data_rows[k][0],
                      column=region_col.header)
+    if texts:
+        warn_outside_title([(row_no, m) for (row_no, _), m in zip(data_rows, found, strict=True) if m is not None],
+                           table.title_text, region_col.header, out)
     return found
 
 
@@ -188,6 +191,27 @@ def table_hint(matches, title_text: str):
         return memo[0]
 
     return level, parent
+
+
+def outside_title(codes, title_text: str) -> tuple[RegionMatch | None, set[str]]:
+    """The division the title names and which of `codes` lie outside it (none when the title names none)."""
+    title = title_region_of(title_text) if title_text else None
+    if title is None or title.level == "country":
+        return title, set()
+    return title, {c for c in codes if c != title.region_code and not is_within(c, title.region_code)}
+
+
+def warn_outside_title(rows: list[tuple[int, RegionMatch]], title_text: str, column: str, out: Collector) -> None:
+    """A row's region outside the one division the title names (南宁市… over 右江区): warned once per region.
+
+    The title may be loose or wrong and the rows right, so this is a warning naming both, not a refusal.
+    """
+    title, outside = outside_title({m.region_code for _, m in rows}, title_text)
+    for row_no, match_ in rows:
+        if match_.region_code in outside:
+            outside.discard(match_.region_code)
+            out.say("warning", "region_outside_title", row=row_no, column=column, text=echo(match_.text),
+                    name_zh=match_.name_zh, name_en=match_.name_en, title_zh=title.name_zh, title_en=title.name_en)
 
 
 def note_renamed(match: RegionMatch, row_no: int, column: str, out: Collector) -> None:
