@@ -16,26 +16,27 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from charts.downloads import neutralise_cell, to_csv_bytes
 from loaders.catalog import load_catalog
+from loaders.upload.labels import TEMPLATE_EXAMPLE_NOTE
 
 HEADERS = ["地区", "期间", "指标", "数值", "计量单位", "限定词", "来源", "备注"]
 UNIT_CHOICES = ["人", "起", "个", "张", "户", "次", "场", "条", "份", "元", "万元", "亿元", "%"]
 QUALIFIER_CHOICES = ["精确", "余", "约", "不足"]
 EXAMPLE_ROWS = [
-    ["百色市", "2024年1-10月", "立案数", 1200, "起", "精确", "百色市公安局", "示例行，请删除"],
-    ["百色市", "2024年1-10月", "挽回群众损失", 2230, "万元", "余", "百色市公安局", "示例行，请删除"],
+    ["百色市", "2024年1-10月", "立案数", 1200, "起", "精确", "示例：某市公安局", TEMPLATE_EXAMPLE_NOTE],
+    ["百色市", "2024年1-10月", "挽回群众损失", 2230, "万元", "余", "示例：某市公安局", TEMPLATE_EXAMPLE_NOTE],
 ]
 INSTRUCTIONS = [
     ("填写说明", ""),
-    ("1", "在“数据”工作表中每行填写一个数字；不要合并单元格，不要加合计行。"),
-    ("2", "地区：从下拉列表选择（省级或地级行政区），或填写6位行政区划代码。"),
+    ("1", "在“数据”工作表中每行填写一个数字；不要合并单元格，不要加合计行。两行示例（备注“示例行，请删除”）只示范格式，上传前请删除，否则文件会被拒绝。"),
+    ("2", "地区：从下拉列表选择（省级、地级或县级行政区），或填写6位行政区划代码。"),
     ("3", "期间：如“2024年”“2024年1-10月”“2024年10月”。"),
     ("4", "指标：使用指标目录中的名称（见“指标目录说明”工作表）；新指标会作为新指标导入并提示核对。"),
     ("5", "数值：只填数字；单位写在“计量单位”列（万元、亿元会自动换算为元）。"),
     ("6", "限定词：精确；余（至少，如“1.3万余”）；约；不足（少于）。"),
     ("7", "来源：发布单位或文件名称，便于核对。"),
     ("Instructions", ""),
-    ("1", "One figure per row on the 数据 (data) sheet; no merged cells, no total rows."),
-    ("2", "地区 (region): pick from the list, or enter the 6-digit GB/T 2260 code."),
+    ("1", "One figure per row on the 数据 (data) sheet; no merged cells, no total rows. The two example rows (备注 示例行，请删除) only show the format: delete them before uploading, or the file is refused."),
+    ("2", "地区 (region): pick from the list (provinces, prefectures, counties), or enter the 6-digit GB/T 2260 code."),
     ("3", "期间 (period): e.g. 2024年, 2024年1-10月, 2024年10月."),
     ("4", "指标 (metric): a name from the 指标目录说明 (metric catalogue) sheet; new names become new metrics with a warning."),
     ("5", "数值 (value): digits only; put the unit in 计量单位 (万元 and 亿元 are converted to yuan)."),

@@ -16,8 +16,8 @@ from streamlit.testing.v1 import AppTest
 
 import ui.data
 from loaders.store import KEY_COLUMNS, Store, StoreError, StoreUnavailableError
-from loaders.template import build_template_csv
 from tests.conftest import CORPUS, REPO
+from tests.filled_template import filled_template_csv
 from tests.pg import free_port
 from tests.store_crash_worker import build_figures
 from tests.test_store import assert_all_or_none, expect_ready, figure, report_of, snapshots
@@ -255,7 +255,7 @@ def test_pages_show_the_curated_figures_under_a_notice_while_the_server_is_down(
 @pytest.mark.postgres
 def test_the_upload_page_refuses_to_save_while_the_server_is_down(dead_url):
     at = AppTest.from_file(str(REPO / "pages" / "upload.py"), default_timeout=TIMEOUT).run()
-    at.get("file_uploader")[0].set_value(("模板.csv", build_template_csv(), "text/csv"))
+    at.get("file_uploader")[0].set_value(("模板.csv", filled_template_csv(), "text/csv"))
     at = at.run()
     assert not at.exception, [e.value for e in at.exception]
     errors = [e.value for e in at.error]

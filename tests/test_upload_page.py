@@ -10,9 +10,9 @@ from streamlit.testing.v1 import AppTest
 
 from loaders import access
 from loaders.store import Store
-from loaders.template import build_template_csv, build_template_xlsx
 from tests import corpus_fixtures
 from tests.conftest import REPO
+from tests.filled_template import filled_template_csv, filled_template_xlsx
 
 PAGE = str(REPO / "pages" / "upload.py")
 TIMEOUT = 60
@@ -50,7 +50,7 @@ def test_page_runs_and_says_uploads_are_open(db_url, lang):
 
 
 def test_template_upload_previews_then_stores_on_confirm(db_url):
-    at = upload(run_page(), "模板.csv", build_template_csv())
+    at = upload(run_page(), "模板.csv", filled_template_csv())
     assert not at.exception
     assert "校验通过，" in texts(at), texts(at)
     assert Store(db_url).read_figures().empty, "nothing may be stored before confirmation"
@@ -66,8 +66,27 @@ def test_template_upload_previews_then_stores_on_confirm(db_url):
     assert list(uploads.uploader) == ["百色市公安局"] and list(uploads.file_name) == ["模板.csv"]
 
 
+@pytest.mark.parametrize("kind", ["csv", "xlsx"])
+def test_the_template_sent_back_unchanged_is_refused_and_stores_nothing(db_url, kind):
+    """Its example rows' numbers only show the format: they never become a region's figures."""
+    from loaders.template import build_template_csv, build_template_xlsx
+
+    data = build_template_csv() if kind == "csv" else build_template_xlsx()
+    at = upload(run_page(), f"模板.{kind}", data)
+    assert not at.exception
+    assert "未通过校验（2 个错误）" in texts(at) and "未保存任何数据" in texts(at), texts(at)
+    assert not any(b.key == "upload_confirm" for b in at.get("button"))
+    assert Store(db_url).list_uploads().empty
+    from loaders.upload.check import check_bytes
+
+    report = check_bytes(data, f"模板.{kind}")
+    assert [(m.level, m.code, m.row, m.column) for m in report.messages if m.level == "error"] == [
+        ("error", "template_example_row", 2, "备注"), ("error", "template_example_row", 3, "备注")]
+    assert "这是模板的示例行" in report.messages[0].message_zh and "example rows" in report.messages[0].message_en
+
+
 def test_a_nul_character_in_the_uploader_is_refused_with_a_message(db_url):
-    at = upload(run_page(), "模板.csv", build_template_csv())
+    at = upload(run_page(), "模板.csv", filled_template_csv())
     at.text_input(key="upload_uploader").input("百色\x00市")
     at.button(key="upload_confirm").click()
     at = at.run()
@@ -77,7 +96,7 @@ def test_a_nul_character_in_the_uploader_is_refused_with_a_message(db_url):
 
 
 def test_same_file_twice_is_recognised(db_url):
-    data = build_template_xlsx()
+    data = filled_template_xlsx()
     at = upload(run_page(), "模板.xlsx", data)
     at.text_input(key="upload_uploader").input("甲")
     at.button(key="upload_confirm").click()
@@ -118,7 +137,7 @@ def test_passphrase_locks_uploading(db_url, monkeypatch):
 
 
 def test_remove_and_restore_an_upload(db_url):
-    at = upload(run_page(), "模板.csv", build_template_csv())
+    at = upload(run_page(), "模板.csv", filled_template_csv())
     at.text_input(key="upload_uploader").input("乙")
     at.button(key="upload_confirm").click()
     at = at.run()
@@ -144,7 +163,7 @@ def test_template_xlsx_has_instructions_and_dropdowns():
 
     from openpyxl import load_workbook
 
-    wb = load_workbook(BytesIO(build_template_xlsx()))
+    wb = load_workbook(BytesIO(filled_template_xlsx()))
     assert wb.sheetnames[0] == "填表说明"
     data = wb["数据"]
     assert [c.value for c in data[1]][:4] == ["地区", "期间", "指标", "数值"]

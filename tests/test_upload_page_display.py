@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from loaders.store import Store
-from loaders.template import build_template_csv
+from tests.filled_template import filled_template_csv
 from tests.test_upload_page import db_url, run_page, texts, upload  # noqa: F401 - db_url is a fixture
 
 CHANGES_CSV = "地区,年份,群众被骗损失同比下降,立案数\n百色市,2024,32.1%,1500\n".encode()
@@ -49,7 +49,7 @@ def save(at, who: str = "百色市公安局"):
 
 
 def test_no_already_uploaded_warning_right_after_a_save(db_url):  # noqa: F811
-    at = save(upload(run_page(), "模板.csv", build_template_csv()))
+    at = save(upload(run_page(), "模板.csv", filled_template_csv()))
     assert not at.exception
     assert "已保存" in texts(at)
     assert "不再重复保存" not in texts(at), texts(at)
@@ -57,7 +57,7 @@ def test_no_already_uploaded_warning_right_after_a_save(db_url):  # noqa: F811
 
 
 def test_upload_times_are_shown_in_beijing_time(db_url):  # noqa: F811
-    at = save(upload(run_page(), "模板.csv", build_template_csv()))
+    at = save(upload(run_page(), "模板.csv", filled_template_csv()))
     stored = Store(db_url).list_uploads().uploaded_at.iloc[0]  # UTC
     column = "时间（北京时间，UTC+8）"
     history = table_with(at, column)
@@ -65,7 +65,7 @@ def test_upload_times_are_shown_in_beijing_time(db_url):  # noqa: F811
 
 
 def test_the_same_file_again_names_beijing_time(db_url):  # noqa: F811
-    data = build_template_csv()
+    data = filled_template_csv()
     save(upload(run_page(), "模板.csv", data))
     stored = Store(db_url).list_uploads().uploaded_at.iloc[0]
     at = upload(run_page(), "again.csv", data)
@@ -82,7 +82,7 @@ def unescaped(markdown: str) -> str:
 
 
 def test_a_file_name_with_a_url_is_never_a_link(db_url):  # noqa: F811
-    at = save(upload(run_page(), URL_FILE, build_template_csv()))
+    at = save(upload(run_page(), URL_FILE, filled_template_csv()))
     bodies = [el.value for kind in ("success", "warning", "error", "info", "markdown", "caption") for el in at.get(kind)]
     bodies += [el.proto.label for el in at.get("expandable")]  # st.status labels
     assert any("evil" in body for body in bodies)

@@ -126,6 +126,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{text}”已于{year}年调整，按今天的{name_zh}（{code}）读取",
         "“{text}” was changed in {year}; read as today's {name_en} ({code})",
     ),
+    "template_example_row": (
+        "这是模板的示例行（备注“示例行，请删除”），其中的数字只是格式示例、不是真实数据：请删除此行后再上传",
+        "this is one of the template's example rows (备注 “示例行，请删除”): its numbers only show the format "
+        "and are not real data; delete the row and upload again",
+    ),
     "region_outside_title": (
         "“{text}”（{name_zh}）不在标题所写的{title_zh}之内，请核对标题或地区",
         "“{text}” ({name_en}) is not within {title_en}, which the title names; please check the title or the region",

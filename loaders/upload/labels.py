@@ -59,6 +59,9 @@ IDENTIFIER_WORDS = ("编号", "号码", "身份证", "证件", "账号", "卡号
 AGENCY_WORDS = (("公安", "public_security"), ("人民银行", "pboc"), ("人行", "pboc"), ("通信管理", "communications"),
                 ("通管", "communications"), ("教育", "education"))
 
+# The 备注 of the upload template's example rows (loaders/template.py): a row still carrying it is refused,
+# so the template's illustrative numbers can never be stored as a region's figures.
+TEMPLATE_EXAMPLE_NOTE = "示例行，请删除"
 TOTAL_WORDS = frozenset(
     {"合计", "总计", "总数", "共计", "汇总", "全市", "全省", "全区", "全州", "全盟", "全县", "全国", "全自治区",
      "全地区", "全市合计", "全省合计", "总体", "累计"}

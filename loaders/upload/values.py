@@ -17,7 +17,7 @@ from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.regions import RegionMatch, echo
 from loaders.upload.cells import FORMULA, cell_text, header_key, is_blank, own_copy, plain
-from loaders.upload.labels import Column, MetricIndex, Spec, Unit, agency_of, parse_unit
+from loaders.upload.labels import TEMPLATE_EXAMPLE_NOTE, Column, MetricIndex, Spec, Unit, agency_of, parse_unit
 from loaders.upload.messages import Collector
 from loaders.upload.specs import tidy_change_spec, tidy_spec
 from loaders.upload.table import Table
@@ -72,6 +72,10 @@ def build_candidates(table: Table, data_rows: list[tuple[int, list[object]]], re
         period = row_period(row_no, values, period_col, table, memo, out)
         agency = agency_of(values[agency_col.index]) if agency_col is not None else ""
         remark = row_remark(values, note_cols, memo) if note_cols else ""
+        if remark and TEMPLATE_EXAMPLE_NOTE in remark:
+            example_col = next(c for c in note_cols if TEMPLATE_EXAMPLE_NOTE in cell_text(values[c.index]))
+            out.say("error", "template_example_row", row=row_no, column=example_col.header)
+            continue
         if tidy:
             tidy_row(row_no, values, region, period, agency, percent_rules, remark, cells=cells, metrics=metrics)
             continue
