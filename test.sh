@@ -10,4 +10,10 @@ source ./setup.sh requirements-dev.txt
 echo "==> ruff"
 .venv/bin/ruff check .
 echo "==> pytest"
+# One worker per core (at most 4), a test file kept on one worker (module fixtures: a browser, a
+# dashboard, a PostgreSQL database); ANTIFRAUD_TEST_WORKERS=0 runs everything in this process.
+workers="${ANTIFRAUD_TEST_WORKERS:-$(python3 -c 'import os; print(min(4, os.cpu_count() or 1))')}"
+if [ "$workers" -gt 1 ]; then
+    exec .venv/bin/python -m pytest -n "$workers" --dist loadfile "$@"
+fi
 exec .venv/bin/python -m pytest "$@"
