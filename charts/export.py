@@ -54,6 +54,8 @@ ASPECTS = {"16:9": (960, 540), "4:3": (720, 540)}
 DEFAULT_SCALE = 2
 DEFAULT_TIMEOUT = 60.0
 GEO_TRACES = ("choropleth", "scattergeo")
+STATIC_URL = "/app/static/"  # Streamlit's static serving of STATIC_FOLDER
+STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 BODY_SIZE = 13
@@ -636,10 +638,15 @@ def _render(figure: go.Figure, opts: dict) -> bytes:
     draws nothing.
     """
     topojson = pio.defaults.topojson if any(trace.type in GEO_TRACES for trace in figure.data) else None
+    spec = figure.to_dict()
+    for trace in spec["data"]:
+        if isinstance(trace.get("geojson"), str) and trace["geojson"].startswith(STATIC_URL):
+            # a map names its shipped boundaries by the app's URL (charts.maps.boundaries_url): kaleido reads the file
+            trace["geojson"] = (STATIC_FOLDER / trace["geojson"].removeprefix(STATIC_URL)).as_uri()
     try:
-        return SERVER.render(figure.to_dict(), opts, topojson)
+        return SERVER.render(spec, opts, topojson)
     except BrowserCrashError:
-        return SERVER.render(figure.to_dict(), opts, topojson)
+        return SERVER.render(spec, opts, topojson)
 
 
 # ---------------------------------------------------------------------------------------------

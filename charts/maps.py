@@ -41,7 +41,8 @@ INSET_DOMAIN = {"x": [0.76, 0.93], "y": [0.0, 0.34]}
 MAIN_LON, MAIN_LAT = (73.0, 136.0), (17.5, 54.0)
 MAIN_SOUTH = 17.5  # the national map's lines stop here; the inset draws what lies south of it (when it has an inset)
 BRIEF_POINTS = 6  # the hover's trend in brief: the region's latest points
-TOPOJSON_URL = "/app/static/topojson/"  # Streamlit's static serving (server.enableStaticServing)
+STATIC_URL = "/app/static/"  # Streamlit's static serving (server.enableStaticServing) of ROOT/static
+TOPOJSON_URL = STATIC_URL + "topojson/"
 NO_DATA_COLOR = "#e3e3e3"
 NATIONAL_CODE = "100000"  # the whole country: ends in 0000 like a province, but is not one of the map's areas
 SCALE = [[0.0, "#eef4f7"], [1.0, "#1f5673"]]
@@ -57,6 +58,20 @@ def boundary_source(lang: str) -> str:
     source = os.environ.get("ANTIFRAUD_BOUNDARIES_SOURCE") or t("map.default_boundaries", lang)
     approval = os.environ.get("ANTIFRAUD_MAP_APPROVAL", "")
     return t("map.boundaries_line", lang, source=source, approval=approval or t("map.no_approval", lang))
+
+
+def boundaries_url(area: str = NATIONAL) -> str | None:
+    """The URL Streamlit serves the area's boundary file at, when it is a shipped one (under static/).
+
+    A figure then names its GeoJSON by URL: plotly.js fetches it once and caches it, so each rerun
+    sends a small figure instead of the boundaries (charts/export.py maps the URL back to the file
+    for kaleido). A configured file elsewhere is put into the figure itself.
+    """
+    path = (boundaries_path() if area == NATIONAL else prefectures_folder() / f"{area}.geojson").resolve()
+    static = (ROOT / "static").resolve()
+    if not path.is_relative_to(static) or not path.is_file():
+        return None
+    return STATIC_URL + path.relative_to(static).as_posix()
 
 
 def prefectures_folder() -> Path:
@@ -145,18 +160,23 @@ def _period_brief(row: dict, lang: str) -> str:
 
 def trend_brief(values: pd.DataFrame, region: str, lang: str) -> str:
     """The region's points in the map's measure, oldest first: "2022 1,234 → 2023 ≥1,500"."""
-    rows = values[values["region_code"] == region].drop_duplicates(["period_start", "period_end"])
-    rows = rows.sort_values(["period_end", "period_start"]).tail(BRIEF_POINTS)
-    parts = []
-    for row in rows.to_dict("records"):
+    return trend_briefs(values, lang).get(region, "")
+
+
+def trend_briefs(values: pd.DataFrame, lang: str) -> dict[str, str]:
+    """trend_brief of every region of `values`, in one pass (a map's hover has one per region)."""
+    rows = values.drop_duplicates(["region_code", "period_start", "period_end"]).sort_values(["period_end", "period_start"])
+    points: dict[str, list[str]] = {}
+    columns = ["region_code", "period_start", "period_end", "period_text", "measure", "value", "plotted", "qualifier"]
+    for row in rows[columns].to_dict("records"):
         if not _available(row["plotted"]):
             value = "—"
         elif row["measure"] == "absolute":
             value = format_number(row["value"], None, row["qualifier"], lang)
         else:
             value = format_number(row["plotted"], None, row["qualifier"], lang)
-        parts.append(f"{_period_brief(row, lang)} {value}")
-    return " → ".join(parts)
+        points.setdefault(str(row["region_code"]), []).append(f"{_period_brief(row, lang)} {value}")
+    return {region: " → ".join(parts[-BRIEF_POINTS:]) for region, parts in points.items()}
 
 
 def build_map_chart(
@@ -171,14 +191,17 @@ def build_map_chart(
     measure = str(values["measure"].iloc[0]) if len(values) else "absolute"
     missing = [code for code in names if code not in {r["region_code"] for r in drawn}]
     unavailable = {r["region_code"]: r for r in records if not _available(r["plotted"])}
-    no_data = [[_no_data_hover(code, catalog, unavailable, lang, values)] for code in missing]
+    briefs = trend_briefs(values, lang)
+    no_data = [[_no_data_hover(code, catalog, unavailable, lang, briefs)] for code in missing]
     z = [float(r["plotted"]) for r in drawn]
-    shown = [[r["figure_id"], _map_hover(r, lang, catalog, values)] for r in drawn]
+    shown = [[r["figure_id"], _map_hover(r, lang, catalog, briefs)] for r in drawn]
     geos = ["geo", "geo2"] if area == NATIONAL else ["geo"]
     traces = []
     for geo in geos:
         keep = (lambda code: code in INSET_PROVINCES) if geo == "geo2" else (lambda code: True)
-        shapes = areas if geo == "geo" else {"type": "FeatureCollection", "features": [f for f in areas["features"] if keep(f["properties"]["code"])]}
+        shapes = boundaries_url(area) or (
+            areas if geo == "geo" else {"type": "FeatureCollection", "features": [f for f in areas["features"] if keep(f["properties"]["code"])]}
+        )
         pick = [i for i, code in enumerate(missing) if keep(code)]
         traces.append(
             go.Choropleth(
@@ -276,17 +299,17 @@ def _outline_traces(features: list[dict], geo: str) -> list[go.Scattergeo]:
     return traces
 
 
-def _map_hover(row: dict, lang: str, catalog: Catalog, values: pd.DataFrame) -> str:
-    brief = trend_brief(values, row["region_code"], lang)
+def _map_hover(row: dict, lang: str, catalog: Catalog, briefs: dict[str, str]) -> str:
+    brief = briefs.get(row["region_code"], "")
     return _hover(row, lang, catalog) + "<br>" + plot_text(t("map.hover.trend", lang, trend=brief))
 
 
-def _no_data_hover(code: str, catalog: Catalog, unavailable: dict[str, dict], lang: str, values: pd.DataFrame) -> str:
+def _no_data_hover(code: str, catalog: Catalog, unavailable: dict[str, dict], lang: str, briefs: dict[str, str]) -> str:
     if code in unavailable:
         row = unavailable[code]
         key = "trends.no_base" if row["measure"] == "change" else f"compare.unavailable.{row['measure']}"
         text = f"<b>{plot_text(row[text_column('region', lang)])}</b><br>{plot_text(t(key, lang))}"
     else:
         text = f"<b>{plot_text(catalog.label('divisions', code, lang))}</b><br>{plot_text(t('map.no_data', lang))}"
-    brief = trend_brief(values, code, lang)
+    brief = briefs.get(code, "")
     return text + ("<br>" + plot_text(t("map.hover.trend", lang, trend=brief)) if brief else "")

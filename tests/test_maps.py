@@ -182,3 +182,16 @@ def test_the_map_page_offers_a_province_and_draws_its_prefectures(page_store, la
     at.selectbox(key="map_area").set_value(GUANGDONG).run()
     assert not at.exception, [e.value for e in at.exception]
     assert len(at.dataframe[-1].value) == SHOWN and at.query_params["area"] == GUANGDONG
+
+
+def test_shipped_boundaries_go_by_url_and_a_configured_file_inline(figures, data, catalog, monkeypatch, tmp_path):
+    values = build_map_values(figures, catalog, "cases_filed", "absolute", data)
+    chart = build_map_chart(values, "2024-01-01|2024-12-31", "zh", catalog)
+    sources = {trace.geojson for trace in chart.figure.data if trace.type == "choropleth"}
+    assert sources == {"/app/static/boundaries/provinces.geojson"}  # fetched once by the browser, not sent on every rerun
+    assert len(chart.figure.to_json()) < 100_000
+    own = tmp_path / "standard.geojson"
+    own.write_bytes(DEFAULT_BOUNDARIES.read_bytes())
+    monkeypatch.setenv("ANTIFRAUD_BOUNDARIES", str(own))
+    chart = build_map_chart(values, "2024-01-01|2024-12-31", "zh", catalog)
+    assert all(isinstance(trace.geojson, dict) for trace in chart.figure.data if trace.type == "choropleth")
