@@ -3,7 +3,16 @@ choropleth, offline boundaries)."""
 
 import streamlit as st
 
-from charts.maps import NATIONAL, TOPOJSON_URL, build_map_chart, build_map_values, default_map_period, map_areas, map_metrics, map_periods
+from charts.maps import (
+    NATIONAL,
+    TOPOJSON_URL,
+    build_map_chart,
+    build_map_values,
+    default_map_period,
+    map_areas,
+    map_metrics,
+    map_periods,
+)
 from charts.trends import MEASURES, TrendsData, prepare_trends
 from i18n import format_period, t
 from ui.charts import PLOTLY_CONFIG, SHOWN_KEY, render_page_export

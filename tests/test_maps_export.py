@@ -75,7 +75,7 @@ def exported(tmp_path_factory):
 def map_pixels(png: bytes) -> float:
     """The share of pixels in the map's blue scale (the provinces' fill), not grey text or white."""
     rgb = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-    r, g, b = rgb[..., 0], rgb[..., 1], rgb[..., 2]
+    r, b = rgb[..., 0], rgb[..., 2]
     return float(((b - r > 25) & (b < 250)).mean())
 
 
