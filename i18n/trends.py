@@ -77,7 +77,7 @@ TRENDS_MESSAGES: dict[str, dict[str, str]] = {
     "trends.no": {"zh": "否", "en": "no"},
     "trends.events": {"zh": "图中标记的事件", "en": "Events marked on the chart"},
     "page.map": {"zh": "地图", "en": "Map"},
-    "map.title": {"zh": "分省地图", "en": "Map of provinces"},
+    "map.title": {"zh": "地图", "en": "Map"},
     "map.intro": {
         "zh": "一个指标、一个口径、一个报告期的分省分布，或一个省内的分地区分布。灰色为无数据（不是0）。边界仅供示意，见下方边界来源。",
         "en": "One metric, measure and period by province, or by prefecture within a province. Grey means no data (not zero). Boundaries are for illustration; see their source below.",
