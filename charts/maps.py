@@ -38,6 +38,7 @@ NATIONAL = "national"  # the map's area: the whole country by province, or a pro
 INSET_PROVINCES = ("440000", "450000", "460000", "350000", "710000", "810000", "820000")  # around the South China Sea
 INSET_LON, INSET_LAT = (105.0, 123.0), (2.5, 24.5)
 INSET_DOMAIN = {"x": [0.76, 0.93], "y": [0.0, 0.34]}
+INSET_LABEL = (117.0, 4.3)  # lon, lat of the inset's name: open sea at its bottom right
 MAIN_LON, MAIN_LAT = (73.0, 136.0), (17.5, 54.0)
 MAIN_SOUTH = 17.5  # the national map's lines stop here; the inset draws what lies south of it (when it has an inset)
 BRIEF_POINTS = 6  # the hover's trend in brief: the region's latest points
@@ -247,10 +248,13 @@ def build_map_chart(
                 "projection": {"type": "mercator"}, "lonaxis": {"range": list(INSET_LON)}, "lataxis": {"range": list(INSET_LAT)}, "bgcolor": "white",
             },
         )  # fmt: skip
-        figure.add_annotation(
-            text=plot_text(t("map.inset", lang)), x=sum(INSET_DOMAIN["x"]) / 2, y=INSET_DOMAIN["y"][0], xref="paper", yref="paper",
-            xanchor="center", yanchor="bottom", yshift=3, showarrow=False, font={"size": 10, "color": NEUTRAL_COLOR}, bgcolor="white",
-        )  # fmt: skip
+        # the inset's name, placed in its own projection so it stays inside its frame at any width
+        figure.add_trace(
+            go.Scattergeo(
+                lon=[INSET_LABEL[0]], lat=[INSET_LABEL[1]], mode="text", text=[plot_text(t("map.inset", lang)).replace(" Sea ", " Sea<br>")],
+                geo="geo2", textfont={"size": 10, "color": NEUTRAL_COLOR}, hoverinfo="skip", showlegend=False,
+            )  # fmt: skip
+        )
     else:
         figure.update_geos(**hidden, showframe=False, projection={"type": "mercator"}, fitbounds="locations", bgcolor="white")
     figure.update_layout(margin={"l": 10, "r": 10, "b": 10})
