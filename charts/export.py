@@ -40,6 +40,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from charts.spec import Chart
 from i18n import t
@@ -52,6 +53,9 @@ FORMATS = ("png", "svg", "pdf")
 ASPECTS = {"16:9": (960, 540), "4:3": (720, 540)}
 DEFAULT_SCALE = 2
 DEFAULT_TIMEOUT = 60.0
+GEO_TRACES = ("choropleth", "scattergeo")
+STATIC_URL = "/app/static/"  # Streamlit's static serving of STATIC_FOLDER
+STATIC_FOLDER = Path(__file__).resolve().parents[1] / "static"
 BROWSER_CANDIDATES = ("/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
 
 BODY_SIZE = 13
@@ -159,7 +163,7 @@ class BrowserServer:
             except concurrent.futures.TimeoutError:
                 future.cancel()
 
-    def render(self, figure: dict, opts: dict) -> bytes:
+    def render(self, figure: dict, opts: dict, topojson: str | None = None) -> bytes:
         deadline = export_timeout()
         ends = time.monotonic() + deadline
         if not self._lock.acquire(timeout=deadline):
@@ -170,7 +174,7 @@ class BrowserServer:
             k, loop = self._kaleido, self._loop
         finally:
             self._lock.release()
-        future = asyncio.run_coroutine_threadsafe(_settled(k.calc_fig(figure, opts=opts)), loop)
+        future = asyncio.run_coroutine_threadsafe(_settled(k.calc_fig(figure, opts=opts, topojson=topojson)), loop)
         try:
             return _outcome(future.result(timeout=max(ends - time.monotonic(), 1.0)))
         except concurrent.futures.TimeoutError:
@@ -444,7 +448,8 @@ def _shows_legend(figure: go.Figure) -> bool:
     """Whether plotly draws a legend: one trace gets one only when the layout asks for it."""
     if figure.layout.showlegend is False:
         return False
-    shown = [t for t in figure.data if t.showlegend is not False]
+    # a choropleth is in the legend only when it says so (plotly's default for it is False)
+    shown = [t for t in figure.data if t.showlegend is not False and not (t.type == "choropleth" and t.showlegend is None)]
     if figure.layout.showlegend is True and shown:
         return True
     return len(shown) > 1 or any(t.type in ("pie", "funnelarea", "sunburst", "treemap") for t in shown)
@@ -502,7 +507,7 @@ def _left_labels(figure: go.Figure) -> list[str]:
         return [str(t) for t in axis.ticktext]
     labels: list[str] = []
     for trace in figure.data:
-        if (getattr(trace, "yaxis", None) or "y") == "y" and trace.y is not None:
+        if (getattr(trace, "yaxis", None) or "y") == "y" and getattr(trace, "y", None) is not None:  # a map's traces have no y
             labels += [v for v in trace.y if isinstance(v, str)]
     return list(dict.fromkeys(labels))
 
@@ -626,11 +631,22 @@ def to_image(
 
 
 def _render(figure: go.Figure, opts: dict) -> bytes:
-    """One export; a browser that crashed is replaced and asked once more."""
+    """One export; a browser that crashed is replaced and asked once more.
+
+    A geo chart's base map comes from `plotly.io.defaults.topojson` (charts.maps points it at the
+    local empty base map), never from plotly's CDN: without it plotly.js fetches one and, offline,
+    draws nothing.
+    """
+    topojson = pio.defaults.topojson if any(trace.type in GEO_TRACES for trace in figure.data) else None
+    spec = figure.to_dict()
+    for trace in spec["data"]:
+        if isinstance(trace.get("geojson"), str) and trace["geojson"].startswith(STATIC_URL):
+            # a map names its shipped boundaries by the app's URL (charts.maps.boundaries_url): kaleido reads the file
+            trace["geojson"] = (STATIC_FOLDER / trace["geojson"].removeprefix(STATIC_URL)).as_uri()
     try:
-        return SERVER.render(figure.to_dict(), opts)
+        return SERVER.render(spec, opts, topojson)
     except BrowserCrashError:
-        return SERVER.render(figure.to_dict(), opts)
+        return SERVER.render(spec, opts, topojson)
 
 
 # ---------------------------------------------------------------------------------------------

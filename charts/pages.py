@@ -125,4 +125,8 @@ def build_page_charts(page_id: str, figures: pd.DataFrame, lang: str) -> list[Ch
         from charts.trends import build_default_trend_charts
 
         return build_default_trend_charts(figures, lang, catalog)
+    if page_id == "map":
+        from charts.maps import build_default_map_charts
+
+        return build_default_map_charts(figures, lang, catalog)
     return []

@@ -31,25 +31,26 @@ if not data.metrics:
     st.info(t("trends.none", lang))
     st.stop()
 
-metric_names = data.metric_names[lang]
-init_choice("trends_metric", "metric", data.metrics, data.metrics[0])
-left, right = st.columns([2, 3])
-left.selectbox(t("trends.metric", lang), data.metrics, format_func=lambda m: metric_names.get(m, m), key="trends_metric")
-sync_param("trends_metric", "metric", data.metrics[0])
-metric_id = st.session_state["trends_metric"]
-
-regions = data.regions[metric_id]
-first_regions = default_regions(data, metric_id)
-init_choices("trends_regions", "regions", regions, first_regions)
-region_names = data.region_names[lang]
-right.multiselect(t("trends.regions", lang), regions, format_func=lambda r: region_names.get(r, r), key="trends_regions")
-sync_param("trends_regions", "regions", first_regions)
-chosen_regions = [r for r in regions if r in set(st.session_state["trends_regions"])]
-
 
 @st.fragment
-def trend_view(metric_id: str, chosen_regions: list[str]) -> None:
-    """Measure, base period, caveats, chart, stated changes and table: a change of measure reruns only this."""
+def trend_view() -> None:
+    """Metric, regions, measure, base period, caveats, chart, stated changes and table: a change of
+    any of them reruns only this, not the page's frame."""
+    metric_names = data.metric_names[lang]
+    init_choice("trends_metric", "metric", data.metrics, data.metrics[0])
+    left, right = st.columns([2, 3])
+    left.selectbox(t("trends.metric", lang), data.metrics, format_func=lambda m: metric_names.get(m, m), key="trends_metric")
+    sync_param("trends_metric", "metric", data.metrics[0])
+    metric_id = st.session_state["trends_metric"]
+
+    regions = data.regions[metric_id]
+    first_regions = default_regions(data, metric_id)
+    init_choices("trends_regions", "regions", regions, first_regions)
+    region_names = data.region_names[lang]
+    right.multiselect(t("trends.regions", lang), regions, format_func=lambda r: region_names.get(r, r), key="trends_regions")
+    sync_param("trends_regions", "regions", first_regions)
+    chosen_regions = [r for r in regions if r in set(st.session_state["trends_regions"])]
+
     start_chart_collection()
     init_choice("trends_measure", "measure", MEASURES, "absolute")
     st.radio(t("trends.measure", lang), MEASURES, format_func=lambda m: t(f"trends.measure.{m}", lang), key="trends_measure", horizontal=True)
@@ -96,4 +97,4 @@ def trend_view(metric_id: str, chosen_regions: list[str]) -> None:
     render_page_export("trends", lang)
 
 
-trend_view(metric_id, chosen_regions)
+trend_view()

@@ -1,12 +1,18 @@
-"""趋势 in a real headless Chromium over a store holding a 31-province, three-year upload: the lines
-draw, no exception, in both languages at desktop and phone widths, and no request leaves the app's
-host (every other request is blocked and counted; zero allowed).
+"""趋势 and 地图 in a real headless Chromium over a store holding a 31-province, three-year upload
+(and 广东's prefectures for two years): the lines draw, the map draws every province (and the
+南海诸岛 inset, and a province's prefectures), its hover gives the region's trend in brief, no
+exception, in both languages at desktop and phone widths, and no request leaves the app's host
+(every other request is blocked and counted; zero allowed).
 
-Screenshots go to artifacts/screenshots/trends_<lang>_<width>.png (kept by CI, not by git).
+Screenshots go to artifacts/screenshots/<view>_<lang>_<width>.png (kept by CI, not by git). With
+ANTIFRAUD_README_SCREENSHOTS=1 the desktop Chinese views also refresh README's docs/screenshots/
+trends.png and map.png (the chart alone, reduced to a 64-colour palette to keep them small).
 """
 
 from __future__ import annotations
 
+import io
+import os
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -23,19 +29,32 @@ REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 LOAD_MS = 45_000
 REGIONS = ["110000", "120000", "140000", "620000"]
+README_SCREENSHOTS = REPO / "docs" / "screenshots"
+
+
+def save_readme_screenshot(locator, name: str) -> None:
+    """The chart as README shows it: a small palette PNG in docs/screenshots/ (only when asked)."""
+    if os.environ.get("ANTIFRAUD_README_SCREENSHOTS") != "1":
+        return
+    from PIL import Image
+
+    README_SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    image = Image.open(io.BytesIO(locator.screenshot())).convert("RGB")
+    image.quantize(colors=64, method=Image.Quantize.MEDIANCUT).save(README_SCREENSHOTS / f"{name}.png", optimize=True)
 
 
 @pytest.fixture(scope="module")
 def app_url(tmp_path_factory):
     from loaders.store import Store
     from loaders.tables import check_bytes
+    from tests.test_maps import prefecture_csv
     from tests.test_trends import upload_csv
 
     store = tmp_path_factory.mktemp("trends_e2e") / "store.db"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ANTIFRAUD_DB_URL", f"sqlite:///{store}")
-        data = upload_csv()
-        Store().save_upload(check_bytes(data, "provinces.csv"), data, "provinces.csv", "test")
+        for name, data in (("provinces.csv", upload_csv()), ("guangdong.csv", prefecture_csv())):
+            Store().save_upload(check_bytes(data, name), data, name, "test")
     with running_app("dashboard.py", store) as url:
         yield url
 
@@ -79,6 +98,8 @@ def test_the_lines_draw_offline(browser, app_url, lang, width):
         expect(page.get_by_text("Traceback (most recent call last)")).to_have_count(0)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"trends_{lang}_{width}.png"), full_page=True)
+        if (lang, width) == ("zh", 1400):
+            save_readme_screenshot(chart, "trends")
         leaks = list(blocked)
         assert leaks == [], f"requests left the app's host: {leaks}"
     finally:
@@ -107,11 +128,32 @@ def test_the_map_draws_every_province_offline(browser, app_url, lang, width):
         page.goto(f"{app_url}/map?lang={lang}&metric=cases_filed&period=2024-01-01|2024-12-31")
         expect(page.get_by_test_id("stMainBlockContainer").locator("h1").first).to_contain_text("地图" if lang == "zh" else "Map")
         chart = page.locator(".stPlotlyChart").first
-        # 31 provinces with data + 3 without (台湾, 香港, 澳门): every one drawn as a filled path
-        expect(chart.locator(".choroplethlayer path.choroplethlocation")).to_have_count(34, timeout=LOAD_MS)
+        # 31 provinces with data + 3 without (台湾, 香港, 澳门): every one drawn as a filled path, and
+        # the 南海诸岛 inset's 7 (广东, 广西, 海南, 福建, 台湾, 香港, 澳门) again
+        provinces = chart.locator(".choroplethlayer path.choroplethlocation")
+        expect(provinces).to_have_count(41, timeout=LOAD_MS)
+        expect(chart.locator("svg text", has_text="南海诸岛" if lang == "zh" else "South China Sea")).to_be_visible()
         expect(page.get_by_test_id("stException")).to_have_count(0)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"map_{lang}_{width}.png"), full_page=True)
+        if (lang, width) == ("zh", 1400):
+            save_readme_screenshot(chart, "map")
+        # the hover of a province with data: its value and its trend in brief
+        boxes = sorted((b for b in (provinces.nth(i).bounding_box() for i in range(34)) if b), key=lambda b: -b["width"] * b["height"])
+        hover = chart.locator(".hoverlayer .hovertext")
+        for box in boxes[:6]:  # the largest provinces' middles (内蒙古's lies in Mongolia: no hover there, try the next)
+            page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=5)
+            try:
+                expect(hover).to_have_count(1, timeout=1_500)
+                break
+            except AssertionError:
+                continue
+        expect(hover).to_contain_text("趋势：2022年" if lang == "zh" else "Trend: 2022", timeout=10_000)
+        if width == 1400:  # a province's prefectures: 广东's 21, 5 with data
+            page.goto(f"{app_url}/map?lang={lang}&area=440000&metric=cases_filed&period=2024-01-01|2024-12-31")
+            chart = page.locator(".stPlotlyChart").first
+            expect(chart.locator(".choroplethlayer path.choroplethlocation")).to_have_count(21, timeout=LOAD_MS)
+            expect(page.get_by_test_id("stException")).to_have_count(0)
         leaks = list(blocked)
         assert leaks == [], f"requests left the app's host: {leaks}"
     finally:
