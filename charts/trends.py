@@ -351,6 +351,8 @@ def build_trend_chart(trend: pd.DataFrame, lang: str, catalog: Catalog, events: 
     apply_layout(figure, title, subtitle, height=460 + 20 * min(legend_rows, 8), legend="bottom")
     figure.update_layout(hovermode="closest", legend={"y": -0.18})
     figure.update_xaxes(type="date", title={"text": plot_text(t("trends.axis.period", lang))})
+    if lang == "zh":  # plotly's own date ticks are English ("Jul 2022") whatever the page's language
+        figure.update_xaxes(tickformat="%Y年%-m月")
     figure.update_yaxes(title={"text": plot_text(t(f"trends.axis.{measure}", lang, unit=unit))}, rangemode="tozero" if measure != "change" else "normal")
     if measure == "change":
         figure.add_hline(y=0, line={"color": NEUTRAL_COLOR, "width": 1})

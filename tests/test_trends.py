@@ -338,3 +338,11 @@ def test_the_map_page_runs(page_store, lang):
     assert len(at.get("plotly_chart")) == 1 and len(at.dataframe[-1].value) == 31
     at.selectbox(key="map_measure").set_value("per_30_days").run()
     assert not at.exception
+
+
+
+def test_the_date_axis_speaks_the_pages_language(figures, data, catalog):
+    """plotly's date ticks are English (Jul 2022) unless told: the Chinese chart names years and months in Chinese."""
+    trend = build_trend(figures, catalog, "cases_filed", [BOUNDED[0], "110000"], data=data)
+    assert build_trend_chart(trend, "zh", catalog).figure.layout.xaxis.tickformat == "%Y年%-m月"
+    assert build_trend_chart(trend, "en", catalog).figure.layout.xaxis.tickformat is None
