@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from charts.downloads import neutralise_cell, to_csv_bytes
 from loaders.catalog import load_catalog
+from loaders.csvsafe import neutralise_cell, to_csv_bytes
 
 HEADERS = ["地区", "期间", "指标", "数值", "计量单位", "限定词", "来源", "备注"]
 UNIT_CHOICES = ["人", "起", "个", "张", "户", "次", "场", "条", "份", "元", "万元", "亿元", "%"]
