@@ -351,19 +351,23 @@ def _lay_out(
     the left axis's category labels fit beside the plot."""
     width, height = size
     text_width = width - 2 * PAD
+    figure = go.Figure(chart.figure)  # a deep copy: the screen's figure is left as it is
+    # The screen's compare chart sets its margins and switches automargin off (charts.compare._fix_margins);
+    # a slide is laid out afresh here, with the tick labels measured by plotly.
+    figure.update_xaxes(automargin=True)
+    figure.update_yaxes(automargin=True)
+    rewrapped = _legend_for_panel_bars(chart, figure)
+    # With that legend the subtitle (every region, then every period) is left out: the legend names
+    # each region-period drawn, and the two rows of panels need the height.
+    subtitle = chart.subtitle if rewrapped is None else ""
     title_lines = wrap_text(chart.title, text_width, sizes.title) if chart.title else []
-    subtitle_lines = wrap_text(chart.subtitle, text_width, sizes.subtitle) if chart.subtitle else []
+    subtitle_lines = wrap_text(subtitle, text_width, sizes.subtitle) if subtitle else []
     footer_lines: list[str] = []
     for note in [*notes, chart.source_line]:
         footer_lines += wrap_text(note, text_width, sizes.footer)
 
     title_height = len(title_lines) * sizes.title * LINE + len(subtitle_lines) * sizes.subtitle * LINE
     footer_height = len(footer_lines) * sizes.footer * LINE
-    figure = go.Figure(chart.figure)  # a deep copy: the screen's figure is left as it is
-    # The screen's compare chart sets its margins and switches automargin off (charts.compare._fix_margins);
-    # a slide is laid out afresh here, with the tick labels measured by plotly.
-    figure.update_xaxes(automargin=True)
-    figure.update_yaxes(automargin=True)
     if sizes != SIZE_STEPS[0]:
         for update in (figure.update_xaxes, figure.update_yaxes):
             update(tickfont_size=sizes.tick, title_font_size=sizes.tick + 1)
@@ -379,7 +383,9 @@ def _lay_out(
     right = max(margin.r if margin.r is not None else 0, 30)
     plot_width = width - left - right
     legend_height = _legend_height(figure, plot_width)
-    axis_space = _fit_bottom_axis(figure, plot_width)
+    _space_panel_columns(figure, plot_width)
+    axis_spaces = _fit_x_axes(figure, plot_width, rewrapped or ())
+    axis_space = max(axis_spaces.values())
     # Subplot titles, a line or two each (the screen's compare chart wraps them to their panel).
     above_plot = 24 * max((str(a.text or "").count("<br>") + 1 for a in figure.layout.annotations if _above_plot(a)), default=0)
     legend_top = PAD + title_height + 8
@@ -441,7 +447,9 @@ def _lay_out(
         font={"family": FONT_FAMILY, "size": sizes.footer, "color": FOOTER_COLOR},
     )
     _set_font_everywhere(figure)
-    return figure, (top + bottom) / height, _left_labels_height(figure) <= height - top - bottom
+    panel_px = _space_panel_rows(figure, axis_spaces, height - top - bottom)
+    fits = _left_labels_height(figure) <= height - top - bottom and (panel_px is None or panel_px >= MIN_PANEL_SHARE * height)
+    return figure, (top + bottom) / height, fits
 
 
 def _shows_legend(figure: go.Figure) -> bool:
@@ -473,6 +481,11 @@ def _legend_height(figure: go.Figure, plot_width: float) -> float:
             rows, used = rows + 1, 0.0
         used += item
     return rows * size * 1.9 + 6
+
+
+def _panel_title(annotation) -> bool:
+    """A title standing on top of a plot (make_subplots' subplot titles), in any row."""
+    return annotation.yref == "paper" and annotation.y is not None and annotation.yanchor == "bottom"
 
 
 def _above_plot(annotation) -> bool:
@@ -539,24 +552,198 @@ def _category_labels(figure: go.Figure, axis_name: str) -> list[str] | None:
     return list(dict.fromkeys(values))
 
 
-def _fit_bottom_axis(figure: go.Figure, plot_width: float) -> float:
-    """Lay out the x axes' tick labels predictably and return the pixels they take below the plot.
+def _fit_x_axes(figure: go.Figure, plot_width: float, rewrapped: tuple[str, ...] = ()) -> dict[str, float]:
+    """Lay out every x axis's tick labels predictably; the pixels each takes below its plot.
 
     Category labels that fit are wrapped onto at most three lines; labels that still do not fit are
-    turned 45°, so the footer can be placed below them instead of on top of them.
+    turned 45°, so the footer (and a lower row of panels) can be placed below them instead of on top.
     """
     if not any(t.type in ("bar", "scatter", "box", "histogram", "waterfall", "funnel") for t in figure.data):
-        return 16  # pies and the like: no axis below the plot
+        return {"xaxis": 16}  # pies and the like: no axis below the plot
     names = [name for name in figure.layout if name.startswith("xaxis")] or ["xaxis"]
-    return max(_fit_x_axis(figure, name, plot_width) for name in names)
+    return {name: _fit_x_axis(figure, name, plot_width, name in rewrapped) for name in names}
 
 
-def _fit_x_axis(figure: go.Figure, axis_name: str, plot_width: float) -> float:
+def _legend_for_panel_bars(chart: Chart, figure: go.Figure) -> tuple[str, ...] | None:
+    """Small multiples whose bars are coloured by region-period (the compare chart): a legend names
+    the colours instead of every panel's tick labels (in place).
+
+    On a slide the panels are too narrow for a region-period label under each bar: turned 45° the
+    labels of an upper row ran into the next row's panel titles. Each bar's region-period is read
+    from the chart's own data (its figure_id's label, "<region · period> · <metric>"); the legend is
+    used when every colour stands for one region-period. A panel with a colour twice (several
+    agencies' bars of one region-period) labels each bar with its agency instead (read from the
+    bar's hover text). Returns the x axes whose agency tick texts are to be wrapped to their panel
+    (None: no legend, the chart is left as it is).
+    """
+    traces, layout = list(figure.data), figure.layout
+    panels = [a for a in layout.annotations if _panel_title(a)]
+    if (
+        len(traces) < 2
+        or len(panels) != len(traces)
+        or not all(t.type == "bar" and t.orientation != "h" for t in traces)
+        or len({t.xaxis or "x" for t in traces}) != len(traces)
+        or not {"figure_id", "label"} <= set(chart.data.columns)
+    ):
+        return None
+    labels = dict(zip(chart.data["figure_id"], chart.data["label"], strict=True))
+    colour_of: dict[str, str] = {}
+    combo_of: dict[str, str] = {}
+    named_by_legend, agency_ticks, retick = [], [], []
+    for trace in traces:
+        colours, custom = trace.marker.color, trace.customdata
+        if not isinstance(colours, tuple | list) or custom is None or len(colours) != len(custom):
+            return None
+        suffix = f" · {html.unescape(str(trace.name or ''))}"
+        axis = layout[_axis_name(trace.xaxis, "x")]
+        if len(set(colours)) == len(colours):
+            named_by_legend.append(axis)
+        else:  # the colour names the region-period; the tick its bar's agency (from the bar's hover text)
+            agencies = [_hover_agency(str(row[1]), chart.lang) for row in custom]
+            if all(agencies) and trace.x is not None:
+                agency_ticks.append((axis, list(trace.x), agencies))
+                retick.append(_axis_name(trace.xaxis, "x"))
+        for colour, row in zip(colours, custom, strict=True):
+            label = str(labels.get(row[0], ""))
+            if not label.endswith(suffix):
+                return None
+            combo = label[: -len(suffix)]
+            if colour_of.setdefault(combo, colour) != colour or combo_of.setdefault(colour, combo) != combo:
+                return None
+    for axis in named_by_legend:
+        axis.showticklabels = False
+    for axis, categories, agencies in agency_ticks:
+        axis.update(tickmode="array", tickvals=categories, ticktext=[plot_text(agency) for agency in agencies])
+    for combo, colour in colour_of.items():
+        figure.add_trace(
+            go.Scatter(
+                x=[None], y=[None], mode="markers", name=plot_text(combo), showlegend=True, hoverinfo="skip",
+                marker={"symbol": "square", "size": 12, "color": colour},
+            )
+        )
+    layout.showlegend = True
+    # The builder's margins made room for its turned labels; the slide's are measured afresh.
+    layout.margin.l = layout.margin.r = None
+    return tuple(retick)
+
+
+def _hover_agency(hover: str, lang: str) -> str | None:
+    """The agency a bar's hover text names (charts.data.build_hover's agency line), or None."""
+    before, _, after = t("chart.hover.agency", lang, agency="\x00").partition("\x00")
+    for line in hover.split("<br>"):
+        text = html.unescape(line)
+        if before and text.startswith(before) and text.endswith(after) and len(text) > len(before) + len(after):
+            return text[len(before) : len(text) - len(after)]
+    return None
+
+
+def _axis_name(ref: str | None, letter: str) -> str:
+    """"x3" -> "xaxis3", None/"x" -> "xaxis"."""
+    return f"{letter}axis{(ref or letter)[1:]}"
+
+
+MIN_PANEL_SHARE = 0.12  # each row of small multiples keeps at least this share of the image's height
+PANEL_GAP = 10  # pixels between a row's tick labels and the next row's panel titles
+
+
+def _space_panel_columns(figure: go.Figure, plot_width: float) -> None:
+    """Small multiples side by side: the columns moved apart so that each column's value ticks and
+    axis title (left of its plots) stand in the gap before it, clear of the column to its left; the
+    columns share what is left of the width. A chart with one column is left as it is."""
+    layout = figure.layout
+    columns: dict[tuple[float, float], list[str]] = {}  # a column's x domain -> its y axes
+    for name in [n for n in layout if n.startswith("yaxis")]:
+        anchor = layout[name].anchor
+        if not anchor or anchor == "free" or layout[name].type not in (None, "-", "linear"):
+            return
+        columns.setdefault(tuple(layout[f"xaxis{anchor[1:]}"].domain or (0.0, 1.0)), []).append(name)
+    if len(columns) < 2:
+        return
+
+    def left_of(name: str) -> float:  # the value ticks ("4,000,000,000") and the turned title, in pixels
+        axis = layout[name]
+        size = axis.tickfont.size or BODY_SIZE
+        top = max(abs(v) for v in (axis.range or (0, 1)))
+        ticks = _text_width(f"{top:,.0f}" if top >= 10 else f"{top:.2g}", size) + 8
+        title = (axis.title.font.size or BODY_SIZE) * LINE * (1 + str(axis.title.text).count("<br>")) + 6 if axis.title.text else 0
+        return ticks + title
+
+    order = sorted(columns)  # left to right
+    gaps = [max(left_of(name) for name in columns[domain]) + PANEL_GAP for domain in order[1:]]
+    column_px = (plot_width - sum(gaps)) / len(order)
+    if column_px <= 40:
+        return
+    new_domains, x = {}, 0.0
+    for index, domain in enumerate(order):
+        new_domains[domain] = (max(0.0, x / plot_width), min(1.0, (x + column_px) / plot_width))
+        x += column_px + (gaps[index] if index < len(gaps) else 0)
+    for name in [n for n in layout if n.startswith("xaxis")]:
+        domain = tuple(layout[name].domain or (0.0, 1.0))
+        if domain in new_domains:
+            layout[name].domain = new_domains[domain]
+    centres = {round((a + b) / 2, 6): sum(new_domains[(a, b)]) / 2 for a, b in order}
+    for annotation in layout.annotations:
+        if _panel_title(annotation) and annotation.xref == "paper" and round(annotation.x, 6) in centres:
+            annotation.x = centres[round(annotation.x, 6)]
+
+
+def _space_panel_rows(figure: go.Figure, axis_spaces: dict[str, float], plot_px: float) -> float | None:
+    """Small multiples in rows (the compare chart): the rows moved apart so that each row's tick
+    labels (slanted ones reach far down) end above the next row's panel titles; the panels share what
+    is left. The pixels of each row's plot, or None for a chart with one row of plots.
+
+    The screen stacks such panels one a row instead (charts.style); a slide has no room for that.
+    """
+    layout = figure.layout
+    rows: dict[tuple[float, float], list[str]] = {}  # a row's y domain -> its x axes
+    for name in axis_spaces:
+        anchor = layout[name].anchor
+        if not anchor or anchor == "free":
+            return None
+        domain = tuple(layout[f"yaxis{anchor[1:]}"].domain or (0.0, 1.0))
+        rows.setdefault(domain, []).append(name)
+    if len(rows) < 2:
+        return None
+    order = sorted(rows, key=lambda d: -d[1])  # top row first
+    old_tops = [domain[1] for domain in order]
+    titles = {round(top, 6): 0.0 for top in old_tops}  # the panel titles' lines above each row
+    for annotation in layout.annotations:
+        if _panel_title(annotation) and round(annotation.y, 6) in titles:
+            lines = str(annotation.text or "").count("<br>") + 1
+            size = annotation.font.size or BODY_SIZE
+            titles[round(annotation.y, 6)] = max(titles[round(annotation.y, 6)], lines * size * LINE + 6)
+    gaps = [
+        max(axis_spaces[name] for name in rows[upper]) + titles[round(lower[1], 6)] + PANEL_GAP
+        for upper, lower in zip(order, order[1:], strict=False)
+    ]
+    row_px = (plot_px - sum(gaps)) / len(order)
+    if row_px <= 0:
+        return row_px
+    new_domains, y = {}, 0.0  # pixels down from the plot area's top
+    for index, domain in enumerate(order):
+        new_domains[domain] = (max(0.0, 1 - (y + row_px) / plot_px), min(1.0, 1 - y / plot_px))
+        y += row_px + (gaps[index] if index < len(gaps) else 0)
+    for name in [n for n in layout if n.startswith("yaxis")]:
+        domain = tuple(layout[name].domain or (0.0, 1.0))
+        if domain in new_domains:
+            layout[name].domain = new_domains[domain]
+    tops = {round(domain[1], 6): new_domains[domain][1] for domain in order}
+    for annotation in layout.annotations:
+        if _panel_title(annotation) and round(annotation.y, 6) in tops:
+            annotation.y = tops[round(annotation.y, 6)]
+    return row_px
+
+
+def _fit_x_axis(figure: go.Figure, axis_name: str, plot_width: float, rewrap: bool = False) -> float:
+    """The pixels the axis's tick labels (and title) take below its plot, laid out to fit; tick texts
+    set before are kept as they are unless `rewrap`."""
     axis = figure.layout[axis_name]
     tick_size = axis.tickfont.size or BODY_SIZE
     title_space = 0.0
     if axis.title.text:
         title_space = (axis.title.font.size or BODY_SIZE) * LINE * (1 + str(axis.title.text).count("<br>")) + 10
+    if axis.showticklabels is False:  # a legend names the bars (_legend_for_panel_bars)
+        return title_space + 8
     labels = _category_labels(figure, axis_name)
     if not labels:
         return tick_size * LINE + 14 + title_space
@@ -565,8 +752,8 @@ def _fit_x_axis(figure: go.Figure, axis_name: str, plot_width: float) -> float:
     wrapped = [wrap_text(label.replace("<br>", "\n"), slot, tick_size) for label in labels]
     fits = all(_text_width(line, tick_size) <= slot for lines in wrapped for line in lines)
     if fits and all(len(lines) <= 3 for lines in wrapped):
-        if axis.ticktext is None:
-            axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(lines) for lines in wrapped])
+        if axis.ticktext is None or rewrap:
+            axis.update(tickmode="array", tickvals=list(axis.tickvals or labels), ticktext=["<br>".join(lines) for lines in wrapped])
         axis.tickangle = 0
         rows = max(len(lines) for lines in wrapped)
         return rows * tick_size * LINE + 14 + title_space
@@ -574,8 +761,8 @@ def _fit_x_axis(figure: go.Figure, axis_name: str, plot_width: float) -> float:
     # (a turned label of n lines is n × line height / sin 45° wide along the axis).
     max_rows = max(1, int((slot + 8) / (tick_size * LINE * 1.42)))
     wrapped = [_wrap_to_rows(label.replace("<br>", " "), max_rows, tick_size) for label in labels]
-    if axis.ticktext is None:
-        axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(lines) for lines in wrapped])
+    if axis.ticktext is None or rewrap:
+        axis.update(tickmode="array", tickvals=list(axis.tickvals or labels), ticktext=["<br>".join(lines) for lines in wrapped])
     widest = max(_text_width(line, tick_size) for lines in wrapped for line in lines)
     rows = max(len(lines) for lines in wrapped)
     axis.tickangle = -45

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import html
 import math
 import numbers
@@ -202,9 +203,30 @@ def _title_text(title: str, subtitle: str) -> tuple[str, int, int]:
     return text, len(title_lines), len(subtitle_lines)
 
 
-def _thin_log_ticks(axis) -> None:
+# The screen's copy is laid out on the figure's plain dict (`to_dict()`), not on plotly objects: every
+# attribute set on a plotly figure walks its property tree and dispatches relayout callbacks, which
+# made this copy ~100 ms of each compare rerun (bench interaction). The dict is wrapped in a Figure
+# unvalidated at the end: every value in it came from a validated figure or from the numbers below.
+
+
+def _get(mapping: dict | None, *path: str):
+    """mapping[path[0]][path[1]]…, or None where a step is missing (plotly's unset property)."""
+    for key in path:
+        if not isinstance(mapping, dict):
+            return None
+        mapping = mapping.get(key)
+    return mapping
+
+
+def _axis_names(layout: dict) -> list[str]:
+    """The layout's axes as plotly lists them: xaxis and yaxis always, numbered ones when set."""
+    numbered = [name for name in layout if re.fullmatch(r"[xy]axis\d+", name)]
+    return ["xaxis", "yaxis", *numbered]
+
+
+def _thin_log_ticks(axis: dict) -> None:
     """At most MAX_LOG_TICKS labelled decades on a log axis with its own tick texts (every other one, ...)."""
-    values, texts = list(axis.tickvals or []), list(axis.ticktext or [])
+    values, texts = list(axis.get("tickvals") or []), list(axis.get("ticktext") or [])
     if len(values) <= MAX_LOG_TICKS or len(values) != len(texts):
         return
     step = math.ceil(len(values) / MAX_LOG_TICKS)
@@ -212,15 +234,19 @@ def _thin_log_ticks(axis) -> None:
     axis.update(tickvals=[values[i] for i in sorted(keep)], ticktext=[texts[i] for i in sorted(keep)])
 
 
-def _wrap_left_labels(figure: go.Figure) -> int:
+def _is_horizontal_bar(trace: dict) -> bool:
+    return trace.get("type") == "bar" and trace.get("orientation") == "h"
+
+
+def _wrap_left_labels(spec: dict) -> tuple[int, int]:
     """Re-wrap the left axis's category labels of horizontal bars to SCREEN_LABEL_WIDTH (their tick
     texts only: the categories stay as built); the pixels of height the extra lines need, and the
     plot height the rows need."""
-    bars = [trace for trace in figure.data if trace.type == "bar" and trace.orientation == "h" and trace.y is not None]
-    axis = figure.layout.yaxis
-    if not bars or axis.ticktext is not None:
+    bars = [trace for trace in spec["data"] if _is_horizontal_bar(trace) and trace.get("y") is not None]
+    axis = spec["layout"].setdefault("yaxis", {})
+    if not bars or axis.get("ticktext") is not None:
         return 0, 0
-    labels = list(dict.fromkeys(str(y) for trace in bars for y in trace.y))
+    labels = list(dict.fromkeys(str(y) for trace in bars for y in trace["y"]))
     wrapped = [_wrap(_plain(label), SCREEN_LABEL_WIDTH) for label in labels]
     axis.update(tickmode="array", tickvals=labels, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
     # Bars share the plot's height evenly: every row needs room for the tallest label. The builder
@@ -230,69 +256,78 @@ def _wrap_left_labels(figure: go.Figure) -> int:
     return max(0, needed - built), needed
 
 
-def _wrap_bottom_labels(figure: go.Figure) -> int:
+def _wrap_bottom_labels(spec: dict) -> int:
     """Re-wrap a single x axis's few category labels (tick texts only) to SCREEN_X_LABEL_WIDTH; the
     pixels of height the extra lines need."""
-    axis = figure.layout.xaxis
-    categories = list(axis.categoryarray or [])
-    if not categories or axis.ticktext is not None or len(categories) > 4 or "xaxis2" in set(figure.layout):
+    layout = spec["layout"]
+    axis = layout.setdefault("xaxis", {})
+    categories = list(axis.get("categoryarray") or [])
+    if not categories or axis.get("ticktext") is not None or len(categories) > 4 or "xaxis2" in layout:
         return 0
     wrapped = [[wrapped for line in str(c).split("<br>") for wrapped in _wrap(_plain(line), SCREEN_X_LABEL_WIDTH)] for c in categories]
     axis.update(tickmode="array", tickvals=categories, ticktext=["<br>".join(plot_text(line) for line in lines) for lines in wrapped])
     return 17 * max(0, max(len(lines) for lines in wrapped) - max(len(str(c).split("<br>")) for c in categories))
 
 
-def _outside_text_reach(figure: go.Figure) -> int:
+def _outside_texts(spec: dict) -> list[tuple[object, object]]:
+    """(value, text) of every value written outside a horizontal bar."""
+    return [
+        (value, text)
+        for trace in spec["data"]
+        if _is_horizontal_bar(trace) and trace.get("textposition") == "outside" and trace.get("text") is not None
+        for value, text in zip(trace.get("x") if trace.get("x") is not None else (), trace["text"], strict=False)
+    ]
+
+
+def _outside_text_reach(spec: dict) -> int:
     """The right margin that holds values written after horizontal bars on a phone's narrow plot."""
-    axis = figure.layout.xaxis
-    if axis.range is None:
-        return 0
-    start, end = axis.range
-    log = axis.type == "log"
-    if not log:
+    axis = spec["layout"].get("xaxis", {})
+    if axis.get("range") is None or axis.get("type") != "log":
         return 0  # linear axes: _fit_linear_outside_texts widened the range instead
+    start, end = axis["range"]
     texts, positions = [], []
-    for trace in figure.data:
-        if trace.type != "bar" or trace.orientation != "h" or trace.textposition != "outside" or trace.text is None:
+    for value, text in _outside_texts(spec):
+        if value is None or value <= 0:
             continue
-        for value, text in zip(trace.x, trace.text, strict=False):
-            if value is None or (log and value <= 0):
-                continue
-            position = ((math.log10(value) if log else value) - start) / (end - start)
-            texts.append(str(text))
-            positions.append(min(max(position, 0.0), 1.0))
+        position = (math.log10(value) - start) / (end - start)
+        texts.append(str(text))
+        positions.append(min(max(position, 0.0), 1.0))
     return outside_text_margin(texts, positions, PHONE_PLOT_PX) if texts else 0
 
 
-def _is_value_axis(figure: go.Figure, axis) -> bool:
+def _is_value_axis(spec: dict, name: str) -> bool:
     """Whether every trace on this axis plots numbers along it (a category axis keeps every label)."""
-    name = axis.plotly_name  # "xaxis", "yaxis2"
     letter, ref = name[0], name[0] + name[len("xaxis"):]
-    values = [v for trace in figure.data if (getattr(trace, f"{letter}axis", None) or letter) == ref for v in (getattr(trace, letter) or ())]
+    values = [v for trace in spec["data"] if (trace.get(f"{letter}axis") or letter) == ref for v in (_values(trace.get(letter)))]
     return bool(values) and all(isinstance(v, numbers.Real) and not isinstance(v, bool) for v in values if v is not None)
 
 
-def _fit_linear_outside_texts(figure: go.Figure) -> None:
+def _values(array) -> list:
+    """A data array as a list: plain lists, tuples and NumPy arrays alike (None: no values)."""
+    if array is None:
+        return []
+    return array.tolist() if hasattr(array, "tolist") else list(array)
+
+
+def _fit_linear_outside_texts(spec: dict) -> None:
     """Widen a linear x range so that the values written outside horizontal bars, before negative
     bars too, stay inside a phone's narrow plot (PHONE_PLOT_PX) instead of over the labels."""
-    axis = figure.layout.xaxis
-    if axis.range is None or axis.type == "log":
+    axis = spec["layout"].get("xaxis", {})
+    if axis.get("range") is None or axis.get("type") == "log":
         return
     texts = [
         (float(value), (drawn_units(str(text)) * TEXT_UNIT_PX + 8) / PHONE_PLOT_PX)
-        for trace in figure.data
-        if trace.type == "bar" and trace.orientation == "h" and trace.textposition == "outside" and trace.text is not None
-        for value, text in zip(trace.x, trace.text, strict=False)
+        for value, text in _outside_texts(spec)
         if isinstance(value, numbers.Real)
     ]
     if not texts:
         return
-    start, end = axis.range
+    start, end = axis["range"]
     for _ in range(8):  # each end moves with the span; a few rounds settle it
         span = end - start
         start = min([start, *(v - min(k, 0.45) * span for v, k in texts if v < 0)])
         end = max([end, *(v + min(k, 0.45) * span for v, k in texts if v >= 0)])
-    axis.range = [start, end]
+    axis["range"] = [start, end]
 
 
 def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figure:
@@ -303,51 +338,61 @@ def build_screen_figure(figure: go.Figure, title: str, subtitle: str) -> go.Figu
     after bars and beside markers keep room on a narrow plot, and the chart neither zooms nor pans
     (a finger scrolling the page would zoom it; every chart has its own exports below it).
     """
-    screen = go.Figure(figure)
-    layout = screen.layout
-    height = layout.height or 420
+    spec = figure.to_dict()  # a deep copy: exports lay out the original
+    spec.setdefault("data", [])
+    layout = spec.setdefault("layout", {})
+    height = layout.get("height") or 420
     title_lines = subtitle_lines = 0
-    if layout.title.text:
+    if _get(layout, "title", "text"):
         old_title = len(wrap_text(title, TITLE_WIDTH))
         old_subtitle = len(wrap_text(subtitle, SUBTITLE_WIDTH)) if subtitle else 0
         text, title_lines, subtitle_lines = _title_text(title, subtitle)
-        layout.title.text = text
+        layout["title"]["text"] = text
         height += 23 * (title_lines - old_title) + 19 * (max(subtitle_lines, 1) - max(old_subtitle, 1))
-    stacked = _is_small_multiples(screen)
+    stacked = _is_small_multiples(spec)
     if stacked:
-        plot_height, layout.title.pad.b = _stack_panels(screen, PHONE_CHART_PX)
-        height = 20 + 23 * title_lines + 19 * subtitle_lines + layout.title.pad.b + plot_height + layout.margin.b
-        extra = rows_px = 0
+        plot_height, pad = _stack_panels(spec, PHONE_CHART_PX)
+        layout.setdefault("title", {}).setdefault("pad", {})["b"] = pad
+        height = 20 + 23 * title_lines + 19 * subtitle_lines + pad + plot_height + layout["margin"]["b"]
+        rows_px = 0
     else:
-        extra, rows_px = _wrap_left_labels(screen)
-        height += extra + _wrap_bottom_labels(screen)
-    for axis in [layout[name] for name in layout if name.startswith(("xaxis", "yaxis"))]:
-        axis.fixedrange = True
-        if axis.type == "log" and axis.tickvals is not None:
+        extra, rows_px = _wrap_left_labels(spec)
+        height += extra + _wrap_bottom_labels(spec)
+    for name in _axis_names(layout):
+        axis = layout.setdefault(name, {})
+        axis["fixedrange"] = True
+        if axis.get("type") == "log" and axis.get("tickvals") is not None:
             _thin_log_ticks(axis)
-        elif axis.tickmode != "array" and axis.type in (None, "-", "linear") and not (stacked and axis.nticks) and _is_value_axis(screen, axis):
-            axis.nticks = MAX_TICKS
-        if axis.title.text and "<br>" not in str(axis.title.text):
-            axis.title.text = "<br>".join(plot_text(line) for line in _wrap(_plain(axis.title.text), SCREEN_AXIS_TITLE_WIDTH))
+        elif (
+            axis.get("tickmode") != "array"
+            and axis.get("type") in (None, "-", "linear")
+            and not (stacked and axis.get("nticks"))
+            and _is_value_axis(spec, name)
+        ):
+            axis["nticks"] = MAX_TICKS
+        axis_title = _get(axis, "title", "text")
+        if axis_title and "<br>" not in str(axis_title):
+            axis["title"]["text"] = "<br>".join(plot_text(line) for line in _wrap(_plain(axis_title), SCREEN_AXIS_TITLE_WIDTH))
     if not stacked:  # a stacked figure's panels made room for their values themselves
-        _fit_linear_outside_texts(screen)
-    reach = _outside_text_reach(screen)
-    if reach > (layout.margin.r or 0):
-        layout.margin.r = reach
-    for trace in screen.data:
-        if trace.type == "scatter" and trace.textposition == "middle right" and trace.text is not None:
-            trace.text = ["<br>".join(plot_text(line) for line in _wrap(_plain(text), SCREEN_POINT_TEXT_WIDTH)) for text in trace.text]
+        _fit_linear_outside_texts(spec)
+    reach = _outside_text_reach(spec)
+    if reach > (_get(layout, "margin", "r") or 0):
+        layout.setdefault("margin", {})["r"] = reach
+    for trace in spec["data"]:
+        if trace.get("type") == "scatter" and trace.get("textposition") == "middle right" and trace.get("text") is not None:
+            trace["text"] = ["<br>".join(plot_text(line) for line in _wrap(_plain(text), SCREEN_POINT_TEXT_WIDTH)) for text in trace["text"]]
     if rows_px:  # everything around the plot, estimated; on a phone a legend shows one entry a row
-        entries = sum(1 for trace in screen.data if trace.showlegend is not False and trace.name) if layout.showlegend else 0
-        if entries and layout.legend.yanchor == "bottom":  # above the plot: on a phone one entry a row
-            layout.legend.y = 1.0
-            layout.title.pad.b = 26 + 22 * entries
-        axis_title = str(layout.xaxis.title.text or "")
+        shown = layout.get("showlegend")
+        entries = sum(1 for trace in spec["data"] if trace.get("showlegend") is not False and trace.get("name")) if shown else 0
+        if entries and _get(layout, "legend", "yanchor") == "bottom":  # above the plot: on a phone one entry a row
+            layout["legend"]["y"] = 1.0
+            layout.setdefault("title", {}).setdefault("pad", {})["b"] = 26 + 22 * entries
+        axis_title = str(_get(layout, "xaxis", "title", "text") or "")
         around = 20 + 23 * title_lines + 19 * subtitle_lines + 14 + 44 * entries + 50 + 20 + 17 * (axis_title.count("<br>") + 1)
         height = max(height, around + rows_px)
-    layout.height = height
-    layout.dragmode = False
-    return screen
+    layout["height"] = height
+    layout["dragmode"] = False
+    return go.Figure(spec, _validate=False)
 
 
 # --- small multiples (the compare chart): one panel a row, horizontal bars ---------------------------------
@@ -362,14 +407,14 @@ PANEL_TITLE_LINE_PX = 18
 PANEL_BELOW_PX = 26  # under a panel: its value ticks (the axis title adds a line each)
 
 
-def _is_small_multiples(figure: go.Figure) -> bool:
+def _is_small_multiples(spec: dict) -> bool:
     """Vertical bars, one trace per panel, each panel titled by an annotation (charts.compare)."""
-    traces, annotations = list(figure.data), list(figure.layout.annotations or [])
+    traces, annotations = spec["data"], spec["layout"].get("annotations") or []
     return (
         bool(traces)
         and len(annotations) == len(traces)
-        and all(trace.type == "bar" and trace.orientation != "h" for trace in traces)
-        and len({trace.xaxis or "x" for trace in traces}) == len(traces)
+        and all(trace.get("type") == "bar" and trace.get("orientation") != "h" for trace in traces)
+        and len({trace.get("xaxis") or "x" for trace in traces}) == len(traces)
     )
 
 
@@ -384,29 +429,31 @@ def _axis_name(ref: str | None, letter: str) -> str:
     return f"{letter}axis{(ref or letter)[1:]}"
 
 
-def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
-    """Lay the panels of a small-multiples figure one a row as horizontal bars (in place); returns the
-    plot area's height and the top margin's pad (the first panel's title) in pixels."""
-    layout = screen.layout
+def _stack_panels(spec: dict, plot_px: float) -> tuple[int, int]:
+    """Lay the panels of a small-multiples figure (a plain dict, in place) one a row as horizontal
+    bars across a chart `plot_px` wide; returns the plot area's height and the top margin's pad (the
+    first panel's title) in pixels."""
+    layout = spec["layout"]
+    margin = layout.setdefault("margin", {})
     panels = []
-    for trace, annotation in zip(screen.data, layout.annotations, strict=True):
-        x_name, y_name = _axis_name(trace.xaxis, "x"), _axis_name(trace.yaxis, "y")
-        categories = list(dict.fromkeys(str(c) for c in trace.x))
+    for trace, annotation in zip(spec["data"], layout["annotations"], strict=True):
+        x_name, y_name = _axis_name(trace.get("xaxis"), "x"), _axis_name(trace.get("yaxis"), "y")
+        categories = list(dict.fromkeys(str(c) for c in _values(trace.get("x"))))
         labels = [_wrap(_plain(c), PANEL_LABEL_WIDTH) for c in categories]  # the builder's lines joined, wrapped afresh
-        title = _wrap(_plain(annotation.text), PANEL_TITLE_UNITS)
-        value_axis = layout[y_name]
-        axis_title = str(value_axis.title.text or "")
+        title = _wrap(_plain(annotation.get("text", "")), PANEL_TITLE_UNITS)
+        value_axis = layout.setdefault(y_name, {})
+        axis_title = str(_get(value_axis, "title", "text") or "")
         axis_title_lines = _wrap(_plain(axis_title), SCREEN_AXIS_TITLE_WIDTH) if axis_title else []
         rows = len(categories) * (PANEL_ROW_LINE_PX * max(len(lines) for lines in labels) + PANEL_ROW_GAP_PX)
-        panels.append((trace, annotation, x_name, y_name, categories, labels, title, value_axis.range, axis_title_lines, rows))
+        panels.append((trace, annotation, x_name, y_name, categories, labels, title, value_axis.get("range"), axis_title_lines, rows))
     widest = max(text_width(line) for panel in panels for lines in panel[5] for line in lines) * TEXT_UNIT_PX  # plain text: as drawn
-    layout.margin.l = math.ceil(widest + 16)
+    margin["l"] = math.ceil(widest + 16)
     # The value ticks of the widest range ("5,000,000,000" is ~95 px): the last one is centred on its
     # tick near the plot's right edge, and fewer of them fit a phone's plot.
     tick_px = max(_tick_label_units(panel[7]) for panel in panels) * TEXT_UNIT_PX
-    layout.margin.r = math.ceil(max(30, tick_px / 2 + 6))
-    layout.margin.b = PANEL_BELOW_PX + 17 * len(panels[-1][8]) + 10
-    plot = plot_px - layout.margin.l - layout.margin.r  # the plot's width on a phone
+    margin["r"] = math.ceil(max(30, tick_px / 2 + 6))
+    margin["b"] = PANEL_BELOW_PX + 17 * len(panels[-1][8]) + 10
+    plot = plot_px - margin["l"] - margin["r"]  # the plot's width
     # The pixels from the plot area's top: each panel's title (the first one's sits in the title's pad),
     # its rows, then its ticks and axis title (the last one's in the bottom margin).
     spans, y = [], 0
@@ -419,18 +466,18 @@ def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
             y += PANEL_BELOW_PX + 17 * len(axis_title_lines) + 18
     height = y
     for (trace, annotation, x_name, y_name, categories, labels, title, value_range, axis_title_lines, _), (top, bottom) in zip(panels, spans, strict=True):
-        values, texts = list(trace.y), list(trace.text or [])
-        trace.update(x=values, y=list(trace.x), orientation="h")
+        values, texts = _values(trace.get("y")), _values(trace.get("text"))
+        trace.update(x=values, y=_values(trace.get("x")), orientation="h")
         start, end = value_range if value_range is not None else (0.0, max([v for v in values if v is not None] or [1.0]) * 1.25)
-        if trace.textposition == "outside":  # room after each bar for its value, on a phone's narrow plot
+        if trace.get("textposition") == "outside":  # room after each bar for its value, on a narrow plot
             reach = [(float(v), (drawn_units(str(s)) * TEXT_UNIT_PX + 10) / plot) for v, s in zip(values, texts, strict=False) if v is not None]
             for _ in range(8):
                 end = max([end, *(v + min(k, 0.6) * (end - start) for v, k in reach)])
         domain = [1 - bottom / height, 1 - top / height]
         layout[x_name] = {
-            **layout[y_name].to_plotly_json(),
+            **copy.deepcopy(layout[y_name]),
             "domain": [0.0, 1.0],
-            "anchor": trace.yaxis or "y",
+            "anchor": trace.get("yaxis") or "y",
             "range": [start, end],
             "title": {"text": "<br>".join(plot_text(line) for line in axis_title_lines), "standoff": 6},
             "tickangle": 0,
@@ -438,9 +485,9 @@ def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
             "automargin": False,
         }
         layout[y_name] = {
-            **{k: v for k, v in layout[x_name].to_plotly_json().items() if k in ("gridcolor", "zerolinecolor", "fixedrange")},
+            **{k: v for k, v in layout[x_name].items() if k in ("gridcolor", "zerolinecolor", "fixedrange")},
             "domain": domain,
-            "anchor": trace.xaxis or "x",
+            "anchor": trace.get("xaxis") or "x",
             "type": "category",
             "tickmode": "array",
             "tickvals": categories,
@@ -451,6 +498,6 @@ def _stack_panels(screen: go.Figure, plot_px: float) -> tuple[int, int]:
         }
         annotation.update(
             text="<br>".join(plot_text(line) for line in title), x=0.0, xanchor="left", xref="paper",
-            xshift=4 - layout.margin.l, y=domain[1], yanchor="bottom", yref="paper", yshift=4, align="left",
+            xshift=4 - margin["l"], y=domain[1], yanchor="bottom", yref="paper", yshift=4, align="left",
         )
     return height, PANEL_TITLE_LINE_PX * len(panels[0][6]) + 14

@@ -76,6 +76,7 @@ UPLOAD_MESSAGES: dict[str, dict[str, str]] = {
     "upload.details": {"zh": "编码：{encoding}；工作表：{sheet}", "en": "Encoding: {encoding}; sheet: {sheet}"},
     "upload.report": {"zh": "校验报告", "en": "Validation report"},
     "upload.preview": {"zh": "将要保存的数字（预览）", "en": "Figures to be stored (preview)"},
+    "upload.preview_first": {"zh": "显示前 {shown} 行，共 {total} 行", "en": "Showing the first {shown} rows of {total}"},
     "upload.col.level": {"zh": "级别", "en": "Level"},
     "upload.col.row": {"zh": "行", "en": "Row"},
     "upload.col.column": {"zh": "列", "en": "Column"},

@@ -34,7 +34,7 @@ def _cmd_figures(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        from charts.downloads import neutralise_frame
+        from loaders.csvsafe import neutralise_frame
 
         # Formula-safe like every CSV the project writes; values stay numbers (-20 prints as -20).
         neutralise_frame(figures).to_csv(sys.stdout, index=False, lineterminator="\n")
@@ -53,7 +53,7 @@ def _cmd_regions(args: argparse.Namespace) -> int:
         json.dump(records, sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        from charts.downloads import neutralise_frame
+        from loaders.csvsafe import neutralise_frame
 
         neutralise_frame(frame).to_csv(sys.stdout, index=False, lineterminator="\n")
     return 0
@@ -91,7 +91,7 @@ def _cmd_extract(args: argparse.Namespace) -> int:
         json.dump(result.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         sys.stdout.write("\n")
     else:
-        from charts.downloads import neutralise_frame
+        from loaders.csvsafe import neutralise_frame
 
         frame = pd.DataFrame([f.to_dict() for f in result.figures], columns=COLUMNS)
         frame["value"] = pd.Series([int(v) if float(v).is_integer() else v for v in frame["value"]], dtype=object)

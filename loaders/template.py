@@ -1,8 +1,10 @@
 """Upload templates: an XLSX with instructions and drop-down lists, and the same as CSV.
 
-Every cell goes through `charts.downloads.neutralise_cell` (the one formula-neutralising function),
-so a catalogue label can never become a formula in the template. Both use the tidy shape (one row per figure) that `loaders.tables` reads: 地区, 期间, 指标, 数值,
-计量单位, 限定词, 来源, 备注. A template filled in as instructed passes `check_bytes` unchanged.
+Every cell goes through `loaders.csvsafe.neutralise_cell` (the one formula-neutralising function),
+so a catalogue label can never become a formula in the template. Both use the tidy shape (one row per
+figure) the upload checker reads: 地区, 期间, 指标, 数值, 计量单位, 限定词, 来源, 备注. The two example
+rows only show the format and are refused if sent back (备注 `TEMPLATE_EXAMPLE_NOTE`); a template filled
+in as instructed passes `check_bytes` unchanged.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from charts.downloads import neutralise_cell, to_csv_bytes
 from loaders.catalog import load_catalog
+from loaders.csvsafe import neutralise_cell, to_csv_bytes
 from loaders.upload.labels import TEMPLATE_EXAMPLE_NOTE
 
 HEADERS = ["地区", "期间", "指标", "数值", "计量单位", "限定词", "来源", "备注"]

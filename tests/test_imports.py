@@ -187,3 +187,36 @@ def test_the_cycle_finder_accepts_a_tree(tmp_path):
     (tmp_path / "c.py").write_text("import os\n")
     modules = {p.stem: p for p in tmp_path.glob("*.py")}
     assert find_cycle(import_graph(modules)) is None
+
+
+def layer_violations(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """(importer, imported) pairs where loaders/ imports charts/ or ui/: the layers above it.
+
+    loaders/ reads, checks and stores (pure Python, no Streamlit, no plotly); charts/ draws what it
+    gives and ui/ shows that. An import up the layers, even inside a function, ties the store and
+    the command line to the chart code (and to what that imports)."""
+    above = ("charts", "ui")
+    return sorted(
+        (module, target)
+        for module, targets in graph.items()
+        if module == "loaders" or module.startswith("loaders.")
+        for target in targets
+        if target in above or target.startswith(tuple(f"{layer}." for layer in above))
+    )
+
+
+def test_loaders_import_nothing_from_charts_or_ui():
+    graph = import_graph(project_modules())
+    assert "loaders.csvsafe" in graph["charts.downloads"]  # the one formula-neutralising function lives below the charts
+    assert layer_violations(graph) == []
+
+
+def test_the_layer_rule_sees_an_import_inside_a_function(tmp_path):
+    (tmp_path / "loaders").mkdir()
+    (tmp_path / "charts").mkdir()
+    for package in ("loaders", "charts"):
+        (tmp_path / package / "__init__.py").write_text("")
+    (tmp_path / "charts" / "downloads.py").write_text("def to_csv_bytes(frame):\n    return b''\n")
+    (tmp_path / "loaders" / "template.py").write_text("def template():\n    from charts.downloads import to_csv_bytes\n")
+    violations = layer_violations(import_graph(project_modules(tmp_path)))
+    assert ("loaders.template", "charts.downloads") in violations

@@ -47,3 +47,21 @@ def test_log_axes_label_at_most_four_decades(crackdown):
 )
 def test_no_line_starts_with_closing_or_ends_with_opening_punctuation(text, lines):
     assert _wrap(text, 24) == lines
+
+
+def test_the_screen_copy_is_made_once_per_chart_content():
+    """ui.charts keeps each laid-out copy by the digest of the chart's content: the same content gets
+    the same copy, any change (here the title) a new one that shows the change."""
+    import dataclasses
+
+    from ui.charts import screen_figure
+    from ui.export import chart_fingerprint
+
+    chart, twin = (build_page_charts("crackdown", build_all_figures(), "en")[0] for _ in range(2))  # as two reruns build it
+    assert twin is not chart and twin.figure is not chart.figure
+    first = screen_figure(chart, chart_fingerprint(chart))
+    assert screen_figure(twin, chart_fingerprint(twin)) is first
+    retitled = dataclasses.replace(chart, title="Another title")
+    other = screen_figure(retitled, chart_fingerprint(retitled))
+    assert other is not first and "Another title" in other.layout.title.text
+    assert other.to_json() == build_screen_figure(retitled.figure, retitled.title, retitled.subtitle).to_json()

@@ -88,3 +88,27 @@ def test_a_file_name_with_a_url_is_never_a_link(db_url):  # noqa: F811
     assert any("evil" in body for body in bodies)
     for body in bodies:
         assert not AUTOLINK.search(unescaped(body)), body
+
+
+def many_figures_csv(count: int) -> bytes:
+    """A tidy CSV of `count` figures: one city's 立案数 for `count` months from January 1990."""
+    lines = ["地区,期间,指标,数值,单位"]
+    lines += [f"百色市,{1990 + i // 12}年{i % 12 + 1}月,立案数,{100 + i},起" for i in range(count)]
+    return ("\n".join(lines) + "\n").encode()
+
+
+@pytest.mark.parametrize(("lang", "caption"), [("zh", "显示前 1,000 行，共 1,203 行"), ("en", "Showing the first 1,000 rows of 1,203")])
+def test_the_preview_shows_the_first_thousand_rows_and_says_how_many_there_are(db_url, lang, caption):  # noqa: F811
+    at = upload(run_page(lang), "many.csv", many_figures_csv(1_203))
+    assert not at.exception
+    assert "1,203" in texts(at) or "1203" in texts(at), texts(at)  # every figure is checked and will be stored
+    shown = preview(at)
+    assert len(shown) == 1_000
+    assert list(shown.iloc[:2, 0]) == ["2", "3"]  # the file's first data rows, in order
+    assert caption in [el.value for el in at.caption]
+
+
+def test_a_preview_under_the_cap_shows_every_row_without_a_count(db_url):  # noqa: F811
+    at = upload(run_page(), "few.csv", many_figures_csv(30))
+    assert len(preview(at)) == 30
+    assert not [el.value for el in at.caption if "显示前" in el.value]

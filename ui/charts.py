@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
+
+import plotly.graph_objects as go
 import streamlit as st
 
 from charts.data import localise_columns
@@ -22,6 +26,30 @@ PLOTLY_CONFIG = {
 
 
 SHOWN_KEY = "_charts_shown_this_run"
+
+# The screen's copies of the charts drawn lately, by the digest of everything the chart shows (its
+# figure, words and data: ui.export.chart_fingerprint), for the whole process: a presenter clicking
+# back to a view, or a second visitor, gets the copy already laid out. Only read once made
+# (st.plotly_chart serialises a copy of it).
+_SCREEN_FIGURES: OrderedDict[str, go.Figure] = OrderedDict()
+_SCREEN_FIGURES_KEPT = 64
+_SCREEN_LOCK = threading.Lock()
+
+
+def screen_figure(chart: Chart, fingerprint: str) -> go.Figure:
+    """The chart's figure as the page draws it (charts.style.build_screen_figure: a copy, exports lay
+    out the original), made once per chart content."""
+    with _SCREEN_LOCK:
+        figure = _SCREEN_FIGURES.get(fingerprint)
+        if figure is not None:
+            _SCREEN_FIGURES.move_to_end(fingerprint)
+            return figure
+    figure = build_screen_figure(chart.figure, chart.title, chart.subtitle)
+    with _SCREEN_LOCK:
+        _SCREEN_FIGURES[fingerprint] = figure
+        while len(_SCREEN_FIGURES) > _SCREEN_FIGURES_KEPT:
+            _SCREEN_FIGURES.popitem(last=False)
+    return figure
 
 
 def start_chart_collection() -> None:
@@ -47,7 +75,9 @@ def render_chart(chart: Chart, key: str) -> None:
         st.info(t("chart.no_data", lang))
         return
     config = {**PLOTLY_CONFIG, "toImageButtonOptions": {**PLOTLY_CONFIG["toImageButtonOptions"], "filename": chart.chart_id}}
-    figure = build_screen_figure(chart.figure, chart.title, chart.subtitle)  # a copy: exports lay out the original
+    from ui import export
+
+    figure = screen_figure(chart, export.chart_fingerprint(chart))
     st.plotly_chart(figure, key=f"{key}_figure", theme=None, config=config)
     if chart.source_line:
         st.caption(escape_markdown(chart.source_line))
@@ -55,6 +85,4 @@ def render_chart(chart: Chart, key: str) -> None:
         st.caption(escape_markdown(note))
     with st.expander(t("chart.show_data", lang)):
         st.dataframe(localise_columns(chart.data, lang), hide_index=True, key=f"{key}_data")
-    from ui import export
-
     export.render_chart_downloads(chart, key)

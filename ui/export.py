@@ -83,8 +83,28 @@ def _words(lang: str) -> dict[str, str]:
     return WORDS["en" if lang == "en" else "zh"]
 
 
+# The digests of the charts shown lately, by object: a chart's own downloads and the page export both
+# need it in the same run (each digest serialises the whole figure). The chart is held beside its
+# digest, so an id is never reused for another chart while its entry lives.
+_DIGESTS: dict[int, tuple[Chart, str]] = {}
+_DIGESTS_KEPT = 64
+
+
 def chart_fingerprint(chart: Chart) -> str:
-    """A digest of everything an export of the chart shows: same digest, same files."""
+    """A digest of everything an export of the chart shows: same digest, same files.
+
+    A Chart is not changed once built (charts.spec), so its digest is worked out once."""
+    held = _DIGESTS.get(id(chart))
+    if held is not None and held[0] is chart:
+        return held[1]
+    digest = _digest(chart)
+    if len(_DIGESTS) >= _DIGESTS_KEPT:
+        _DIGESTS.clear()
+    _DIGESTS[id(chart)] = (chart, digest)
+    return digest
+
+
+def _digest(chart: Chart) -> str:
     parts = [
         chart.chart_id,
         chart.lang,

@@ -141,8 +141,14 @@ def messages_frame(messages: list[Message], lang: str) -> pd.DataFrame:
     ).astype(str)
 
 
-def preview_frame(report: CheckReport, catalog: Catalog, lang: str) -> pd.DataFrame:
-    figures = report.figures
+# The preview shows the first rows only: a million-figure upload would otherwise send every row to
+# the browser (and work out each row's text here first). The count says how many there are.
+PREVIEW_ROWS = 1_000
+
+
+def preview_frame(report: CheckReport, catalog: Catalog, lang: str, limit: int | None = PREVIEW_ROWS) -> pd.DataFrame:
+    """The figures to be stored as the pages will show them: the first `limit` (None: every one)."""
+    figures = report.figures if limit is None else report.figures.head(limit)
     name_col = "name_zh" if lang == "zh" else "name_en"
 
     def region(code: str) -> str:
@@ -295,6 +301,8 @@ def render_upload(catalog: Catalog, allowed: bool, lang: str) -> None:
     if report.status == "rejected" or report.figures.empty:
         return
     st.markdown(f"**{t('upload.preview', lang)}**")
+    if len(report.figures) > PREVIEW_ROWS:
+        st.caption(t("upload.preview_first", lang, shown=f"{PREVIEW_ROWS:,}", total=f"{len(report.figures):,}"))
     st.dataframe(preview_frame(report, catalog, lang), hide_index=True, width="stretch", key="upload_preview")
     try:
         store = current_store()
