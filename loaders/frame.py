@@ -112,16 +112,38 @@ def uploaded_figures() -> pd.DataFrame:
 def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     """Every figure the project knows: curated, derived, and uploaded, in one tidy shape."""
     catalog = load_catalog()
+    parts = [build_curated_part(catalog)]
+    if include_uploaded and store_may_hold_figures():
+        uploaded = uploaded_figures()
+        if len(uploaded):
+            parts.append(build_uploaded_part(uploaded, catalog))
+    return assemble_figures(parts)
+
+
+def build_curated_part(catalog: Catalog) -> pd.DataFrame:
+    """The curated and derived figures, labelled (`OUTPUT_COLUMNS`): the first part of every frame."""
     curated = load_curated_figures(catalog)
     prefixes = dict(zip(catalog.sources.source_id, catalog.sources.prefix, strict=True))
     derived = derive_figures(curated, prefixes)
     curated = curated.assign(derived=False, formula="", formula_zh="")
-    parts = [curated, derived]
-    if include_uploaded and store_may_hold_figures():
-        uploaded = uploaded_figures()
-        if len(uploaded):
-            parts.append(uploaded)
-    frames = [p for p in parts if len(p)]
+    return _finished([p for p in (curated, derived) if len(p)], catalog)
+
+
+def build_uploaded_part(uploaded: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Uploaded figures (`loaders.store` frames: one upload's, or all of them) labelled (`OUTPUT_COLUMNS`).
+
+    Every row is labelled on its own, so the frame of several uploads is the concatenation of their
+    parts: a reader can label a new upload's figures and append them (`ui.data`)."""
+    return _finished([uploaded], catalog)
+
+
+def assemble_figures(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts (`build_curated_part`, then `build_uploaded_part`s) as one frame, each column contiguous."""
+    frames = [p for p in parts if len(p)] or parts[:1]
+    return _contiguous(pd.concat(frames, ignore_index=True))
+
+
+def _finished(frames: list[pd.DataFrame], catalog: Catalog) -> pd.DataFrame:
     figures = pd.concat(frames, ignore_index=True)
     figures["derived"] = figures["derived"].astype(bool)
     figures["value"] = figures["value"].astype(float)
@@ -131,7 +153,7 @@ def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     figures = _with_labels(figures, catalog)
     text_columns = [c for c in OUTPUT_COLUMNS if c not in ("value", "derived")]
     figures[text_columns] = figures[text_columns].fillna("").astype(str)
-    return _contiguous(figures[OUTPUT_COLUMNS].reset_index(drop=True))
+    return figures[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
 def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
