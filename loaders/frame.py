@@ -156,16 +156,24 @@ def _finished(frames: list[pd.DataFrame], catalog: Catalog) -> pd.DataFrame:
     return figures[OUTPUT_COLUMNS].reset_index(drop=True)
 
 
-def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each Arrow-backed column as one chunk (concat leaves several).
+# Chunks an Arrow-backed column may keep before `_contiguous` joins them into one.
+MAX_CHUNKS = 64
 
-    Pages filter this frame on every rerun; taking rows out of a chunked column costs ~10x more
-    (54 ms against 5 ms for 3,000 of a million rows), the same for every later filter.
+
+def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
+    """Each Arrow-backed column of more than MAX_CHUNKS chunks as one chunk (concat chains them).
+
+    Pages filter this frame on every rerun. With pandas 3.1 / pyarrow 26 a mask, `isin`, `==` or a
+    take of 3,000 of a million rows costs the same on 1, 2 or 12 chunks (2.5 / 1.8 / 2.3 ms for the
+    mask, 2026-12-07); with an older pyarrow a chunked take cost ~10x more. Joining every column
+    copies the whole frame (5.5 s for a million figures on the loaded bench machine), which is what
+    made the first page after an upload rebuild-slow; a column is joined only past MAX_CHUNKS (a
+    part per upload, a few chunks each).
     """
     for column in frame.columns:
         array = frame[column].array
         if hasattr(array, "__arrow_array__"):
             chunked = array.__arrow_array__()
-            if getattr(chunked, "num_chunks", 1) > 1:
+            if getattr(chunked, "num_chunks", 1) > MAX_CHUNKS:
                 frame[column] = pd.array(chunked.combine_chunks(), dtype=frame[column].dtype)
     return frame
