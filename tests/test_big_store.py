@@ -15,7 +15,7 @@ import charts.cards as cards_module
 import ui.data
 from charts.cards import DEFAULT_REGION_LIMIT, build_cards, default_regions, region_choices
 from loaders.catalog import load_catalog
-from loaders.frame import _with_labels, build_all_figures
+from loaders.frame import MAX_CHUNKS, _with_labels, build_all_figures
 
 CURATED_REGIONS = ["620000", "451000", "100000"]  # Gansu, Baise, the whole country (MPS 2021)
 MONTHS = 6
