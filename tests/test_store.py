@@ -409,6 +409,51 @@ def test_restore_keeps_what_is_shown_when_slots_clash(stored_pair):
     assert filed[["value", "upload_id"]].values.tolist() == [[1500.0, newer]]
 
 
+def one_figure(value: float) -> Report:
+    return report_of(figure(value=value))
+
+
+def slot_shown(store: Store) -> list[list]:
+    return store.read_figures()[["value", "upload_id"]].values.tolist()
+
+
+def test_removing_an_upload_that_hid_two_others_shows_one_the_newest(store):
+    """The open rule (docs/status.md): A shown; B saved keeping A (B hidden by A); A removed (B shown);
+    C saved choosing the new value (B hidden by C); A restored (hidden by C, the shown one stays).
+    C now hides two figures of one slot. Removing C shows ONE: B, of the later-saved upload (the
+    value shown just before C replaced it); A stays hidden, by B, and comes back if B is removed."""
+    a = store.save_upload(one_figure(1.0), b"A", "a.csv", "li")
+    b = store.save_upload(one_figure(2.0), b"B", "b.csv", "li")  # default: keep the existing (A)
+    assert slot_shown(store) == [[1.0, a]]
+    store.remove_upload(a, "li")
+    assert slot_shown(store) == [[2.0, b]]
+    c = store.save_upload(one_figure(3.0), b"C", "c.csv", "li", replace={"*": "new"})
+    store.restore_upload(a, "li")
+    assert slot_shown(store) == [[3.0, c]]
+    store.remove_upload(c, "li")
+    assert slot_shown(store) == [[2.0, b]]  # one value in the slot, never two
+    removed = store.read_events(c).iloc[-1]
+    assert json.loads(removed.detail) == {"conflicts_shown_again": 2, "conflicts_hidden_again": 1}
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+    store.restore_upload(c, "li")  # the shown one stays: C comes back hidden by A
+    assert slot_shown(store) == [[1.0, a]]
+
+
+def test_restoring_an_upload_applies_its_own_choice_again(store):
+    """B replaced A's value; B removed (A shown), C saved keeping A; B restored: B's choice holds
+    again (B shown, A hidden by it) and C stays hidden, by A. Removing B again shows A."""
+    a = store.save_upload(one_figure(1.0), b"A", "a.csv", "li")
+    b = store.save_upload(one_figure(2.0), b"B", "b.csv", "li", replace={"*": "new"})
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+    store.save_upload(one_figure(3.0), b"C", "c.csv", "li")  # keeps A: C hidden by A
+    store.restore_upload(b, "li")
+    assert slot_shown(store) == [[2.0, b]]
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+
+
 def test_a_bad_choice_is_refused_before_anything_is_stored(stored_pair):
     store, _ = stored_pair
     before = counts(store.url)

@@ -31,7 +31,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog, load_catalog
-from loaders.frame import assemble_figures, build_all_figures, build_curated_part, build_uploaded_part
+from loaders import frame as frame_module
+from loaders.frame import assemble_figures, build_curated_part, build_uploaded_part
 from loaders.model import configured_database_url, store_may_hold_figures
 
 log = logging.getLogger("antifraud.data")
@@ -156,13 +157,19 @@ def _uploaded_parts(db_url: str) -> UploadedParts:
         return _UPLOADED.setdefault(db_url, UploadedParts(db_url))
 
 
+def build_all_figures() -> pd.DataFrame:
+    """`loaders.frame.build_all_figures()` of the configured store, made by applying the store's
+    change to the uploads' parts already labelled (`UploadedParts`) instead of reading and labelling
+    every figure again. (Tests replace this function to give the pages other figures.)"""
+    return _uploaded_parts(configured_database_url()).build()
+
+
 def _load_figures(db_url: str, version: int) -> pd.DataFrame:
     """Built once per store and store version; shared, never mutated. Under `UNAVAILABLE`: the
-    curated and derived figures only. A new version applies the change to the uploads' parts
-    already labelled (`UploadedParts`) instead of reading and labelling every figure again."""
+    curated and derived figures only."""
     if version == UNAVAILABLE:
-        return _FIGURES.get((db_url, version), lambda: build_all_figures(include_uploaded=False))
-    return _FIGURES.get((db_url, version), _uploaded_parts(db_url).build)
+        return _FIGURES.get((db_url, version), lambda: frame_module.build_all_figures(include_uploaded=False))
+    return _FIGURES.get((db_url, version), build_all_figures)
 
 
 def _figures_key() -> tuple[str, int]:
