@@ -354,7 +354,8 @@ class Store:
         figures = normalise_figures(report.figures)
         if figures.empty:
             raise RefusedUploadError("文件中没有可保存的数字", "the file holds no figures to store")
-        _refuse_nul(figures, uploader=uploader, sheet=report.sheet, encoding=report.encoding)
+        # The figures' text holds no NUL: `normalise_figures` dropped it with the other control characters.
+        _refuse_nul(uploader=uploader, sheet=report.sheet, encoding=report.encoding)
         for key in replace or {}:
             _choice(replace, key)
         sha256 = hashlib.sha256(data).hexdigest()

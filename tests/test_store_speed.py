@@ -151,3 +151,15 @@ def test_read_figures_builds_the_frame_pandas_would_from_the_rows(store, tmp_pat
     expected[text] = expected[text].astype(str)
     pd.testing.assert_frame_equal(frame, expected)
     assert frame["derived"].sum() == 100 and (frame.dtypes[text] == "str").all()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", "b"], ["a", "b\x00c"], ["x\u202e", "y"], ["甲", "乙\t"], [], ["", ""], ["\x7f"], ["ok", "\u2028"]],
+)
+def test_the_joined_control_search_agrees_with_the_search_per_value(values):
+    from loaders.labels import CONTROL_PATTERN
+    from loaders.storage.normalise import _holds_control
+
+    column = pd.Series(values, dtype="str")
+    assert _holds_control(column) == bool(column.str.contains(CONTROL_PATTERN, regex=True).any())

@@ -30,12 +30,19 @@ _WRITE_OPTIONS = pa.ipc.IpcWriteOptions(compression="zstd")
 _TEXT = [c for c in BLOB_COLUMNS if c not in ("value", "source_row", "derived")]
 
 
+# Rows of a column looked at first: a column whose sample is mostly distinct (ids, evidence) is
+# left plain without hashing all of it.
+SAMPLE_ROWS = 10_000
+
+
 def _text_array(values: pd.Series) -> pa.Array:
     array = pa.array(values, type=pa.large_string(), from_pandas=True)
     if len(array) > 16:
-        encoded = array.dictionary_encode()
-        if len(encoded.dictionary) < DICTIONARY_SHARE * len(array):
-            return encoded
+        sample = array.slice(0, SAMPLE_ROWS)
+        if len(sample) == len(array) or len(sample.unique()) < DICTIONARY_SHARE * len(sample):
+            encoded = array.dictionary_encode()
+            if len(encoded.dictionary) < DICTIONARY_SHARE * len(array):
+                return encoded
     return array
 
 

@@ -96,7 +96,7 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     if convert:
         out[convert] = out[convert].fillna("").astype(str)
     for column in TEXT_COLUMNS:  # labels from a file: no terminal escapes or bidi overrides (loaders.labels)
-        if out[column].str.contains(CONTROL_PATTERN, regex=True).any():
+        if _holds_control(out[column]):
             out[column] = out[column].map(clean_label)
     out["value"] = pd.to_numeric(out["value"], errors="raise").astype(float)
     bad = out.index[~np.isfinite(out["value"].to_numpy())]
@@ -106,6 +106,22 @@ def normalise_figures(figures: pd.DataFrame) -> pd.DataFrame:
     if out["source_row"].dtype != np.int64:  # an int64 column already holds what the list would give
         out["source_row"] = [None if pd.isna(v) else int(v) for v in out["source_row"]]
     return out.reset_index(drop=True)
+
+
+def _holds_control(column: pd.Series) -> bool:
+    """Whether any value holds a control or bidi character (`CONTROL_PATTERN`, one character class).
+
+    One regex search over all the values joined end to end (a match cannot span two values, the
+    pattern being one character), instead of one per value: ~0.36 s a column of a million → a copy
+    and one scan."""
+    import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
+
+    values = pa.array(column, type=pa.large_string(), from_pandas=True)
+    if values.null_count:
+        return bool(column.str.contains(CONTROL_PATTERN, regex=True).fillna(False).any())
+    one_list = pa.LargeListArray.from_arrays(pa.array([0, len(values)], type=pa.int64()), values)
+    joined = pc.binary_join(one_list, pa.scalar("", pa.large_string()))
+    return bool(pc.match_substring_regex(joined, CONTROL_PATTERN)[0].as_py())
 
 
 def _renumbered_facts(figures: pd.DataFrame, new_ids: list[str]) -> list[str]:
