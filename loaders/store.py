@@ -8,7 +8,8 @@ This module holds `Store` (save, conflicts, remove/restore, reads, events) and t
 per URL (made, then its schema upgraded by `loaders.migrations`, on first use). Its parts are in
 `loaders/storage/`, one module per noun, none importing this one:
 
-- `schema`: the tables (`uploads`, `upload_figures`, `upload_metrics`, `upload_events`), column lists;
+- `schema`: the tables (`uploads`, `upload_parts`, `figure_choices`, `upload_metrics`, `upload_events`), column lists;
+- `blobs`: an upload's figures as one Arrow IPC blob, in parts; `shown`: what the store shows now;
 - `errors`: `StoreError` and the rest, driver errors translated into `StoreUnavailableError`;
 - `transactions`: write transactions and locks, one-snapshot reads, bulk insert and fetch;
 - `engine`: making an engine (SQLite hooks, PostgreSQL options), `database_url`;
