@@ -1,6 +1,10 @@
 """Run every benchmark against its baseline, measured in the same run; print one JSON object.
 
-    python bench/run.py [--quick] [--json] [--only NAME[,NAME]] [--runs N] [--markdown FILE]
+    python bench/run.py [--quick] [--json] [--only NAME[,NAME]] [--runs N] [--markdown FILE] [--postgres]
+
+With --postgres, ingest_csv and big_store also run on a throw-away PostgreSQL cluster (initdb and
+pg_ctl as tests/pg.py finds them; durable settings) and report PostgreSQL against SQLite.
+big_store also times the first page run after another process stores a one-figure upload.
 
 Each benchmark gives {"ours", "baseline", "ratio": ours/baseline, "goal", "met", "unit", "runs", ...}:
 medians of `runs` runs (1 with --quick, which also shrinks every input). See bench/README.md.
