@@ -83,6 +83,8 @@ from loaders.storage.normalise import (
     _metric_row,
     _refuse_nul,
     _renumbered_facts,
+    new_figure_ids,
+    renumbered_fact_ids,
     display_name,
     normalise_figures,
 )
@@ -159,6 +161,7 @@ __all__ = [
     # normalise
     "MAX_NAME", "NUL", "CheckReportLike", "_FIELD_ZH", "_as_list", "_is_str_column", "_iso_date", "_messages_json",
     "_metric_row", "_refuse_nul", "_renumbered_facts", "display_name", "normalise_figures",
+    "new_figure_ids", "renumbered_fact_ids",
     # snapshot
     "SNAPSHOT_DIR_ENV", "SNAPSHOT_PATTERN", "STALE_TEMPORARY_SECONDS", "TEMPORARY_PATTERN", "_columns_frame",
     "_lock_exclusively", "_read_snapshot", "_remove_stale_temporaries", "_snapshot_database", "_snapshot_file",
@@ -365,8 +368,8 @@ class Store:
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
         total = len(figures)
-        new_ids = [f"{upload_id}-{n:03d}" for n in range(1, total + 1)]
-        fact_ids = _renumbered_facts(figures, new_ids)
+        new_ids = new_figure_ids(upload_id, total)
+        fact_ids = renumbered_fact_ids(figures, new_ids)
         # The blob is made before the write lock is taken (its figure ids are this upload's own).
         blob = to_blob(figures.assign(figure_id=new_ids, fact_id=fact_ids))
 
