@@ -2,7 +2,7 @@
 default the SQLite file) copied into another, empty store (e.g. a new PostgreSQL database).
 
 Rows are copied table by table, as they are (upload ids, event ids and times, uploaders, removed
-and conflict-hidden figures, the original files), in one transaction of the target: on any error
+and conflict-hidden figures in their blobs and choices, the original files), in one transaction of the target: on any error
 nothing is stored. The target's schema is created or upgraded first; a target already holding an
 upload is refused. The source is only read (its schema must be this code's version).
 """
@@ -18,6 +18,7 @@ from loaders import store
 from loaders.migrations import head, read_version
 
 BATCH = 5_000
+PART_BATCH = 4  # upload_parts rows (each up to blobs.PART_BYTES) held at once
 
 
 class CopyRefusedError(store.StoreError):
@@ -72,12 +73,17 @@ def copy_store(source_url: str, target_url: str) -> Copied:
                 columns = [c.name for c in table.columns]
                 times = [i for i, c in enumerate(table.columns) if isinstance(c.type, sa.DateTime)]
                 order = list(table.primary_key.columns)
-                result = conn.execution_options(yield_per=BATCH).execute(sa.select(table).order_by(*order))
+                batch_size = PART_BATCH if table is store.upload_parts else BATCH
+                result = conn.execution_options(yield_per=batch_size).execute(sa.select(table).order_by(*order))
                 counts[table.name] = 0
-                for batch in result.partitions(BATCH):
+                for batch in result.partitions(batch_size):
                     rows = [dict(zip(columns, _as_utc(tuple(r), times), strict=True)) for r in batch]
                     out.execute(table.insert(), rows)
                     counts[table.name] += len(rows)
+        # The figures themselves (in the uploads' blobs), as the first schema counted its rows.
+        counts["upload_figures"] = int(
+            out.execute(sa.select(sa.func.coalesce(sa.func.sum(store.uploads.c.figure_count), 0))).scalar_one()
+        )
         if out.dialect.name == "postgresql":  # serial ids go on after the copied ones
             for table in store.metadata.sorted_tables:
                 for column in table.primary_key.columns:

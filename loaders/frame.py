@@ -112,16 +112,38 @@ def uploaded_figures() -> pd.DataFrame:
 def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     """Every figure the project knows: curated, derived, and uploaded, in one tidy shape."""
     catalog = load_catalog()
+    parts = [build_curated_part(catalog)]
+    if include_uploaded and store_may_hold_figures():
+        uploaded = uploaded_figures()
+        if len(uploaded):
+            parts.append(build_uploaded_part(uploaded, catalog))
+    return assemble_figures(parts)
+
+
+def build_curated_part(catalog: Catalog) -> pd.DataFrame:
+    """The curated and derived figures, labelled (`OUTPUT_COLUMNS`): the first part of every frame."""
     curated = load_curated_figures(catalog)
     prefixes = dict(zip(catalog.sources.source_id, catalog.sources.prefix, strict=True))
     derived = derive_figures(curated, prefixes)
     curated = curated.assign(derived=False, formula="", formula_zh="")
-    parts = [curated, derived]
-    if include_uploaded and store_may_hold_figures():
-        uploaded = uploaded_figures()
-        if len(uploaded):
-            parts.append(uploaded)
-    frames = [p for p in parts if len(p)]
+    return _finished([p for p in (curated, derived) if len(p)], catalog)
+
+
+def build_uploaded_part(uploaded: pd.DataFrame, catalog: Catalog) -> pd.DataFrame:
+    """Uploaded figures (`loaders.store` frames: one upload's, or all of them) labelled (`OUTPUT_COLUMNS`).
+
+    Every row is labelled on its own, so the frame of several uploads is the concatenation of their
+    parts: a reader can label a new upload's figures and append them (`ui.data`)."""
+    return _finished([uploaded], catalog)
+
+
+def assemble_figures(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The parts (`build_curated_part`, then `build_uploaded_part`s) as one frame, each column contiguous."""
+    frames = [p for p in parts if len(p)] or parts[:1]
+    return _contiguous(pd.concat(frames, ignore_index=True))
+
+
+def _finished(frames: list[pd.DataFrame], catalog: Catalog) -> pd.DataFrame:
     figures = pd.concat(frames, ignore_index=True)
     figures["derived"] = figures["derived"].astype(bool)
     figures["value"] = figures["value"].astype(float)
@@ -131,19 +153,27 @@ def build_all_figures(include_uploaded: bool = True) -> pd.DataFrame:
     figures = _with_labels(figures, catalog)
     text_columns = [c for c in OUTPUT_COLUMNS if c not in ("value", "derived")]
     figures[text_columns] = figures[text_columns].fillna("").astype(str)
-    return _contiguous(figures[OUTPUT_COLUMNS].reset_index(drop=True))
+    return figures[OUTPUT_COLUMNS].reset_index(drop=True)
+
+
+# Chunks an Arrow-backed column may keep before `_contiguous` joins them into one.
+MAX_CHUNKS = 64
 
 
 def _contiguous(frame: pd.DataFrame) -> pd.DataFrame:
-    """Each Arrow-backed column as one chunk (concat leaves several).
+    """Each Arrow-backed column of more than MAX_CHUNKS chunks as one chunk (concat chains them).
 
-    Pages filter this frame on every rerun; taking rows out of a chunked column costs ~10x more
-    (54 ms against 5 ms for 3,000 of a million rows), the same for every later filter.
+    Pages filter this frame on every rerun. With pandas 3.1 / pyarrow 26 a mask, `isin`, `==` or a
+    take of 3,000 of a million rows costs the same on 1, 2 or 12 chunks (2.5 / 1.8 / 2.3 ms for the
+    mask, 2026-12-07); with an older pyarrow a chunked take cost ~10x more. Joining every column
+    copies the whole frame (5.5 s for a million figures on the loaded bench machine), which is what
+    made the first page after an upload rebuild-slow; a column is joined only past MAX_CHUNKS (a
+    part per upload, a few chunks each).
     """
     for column in frame.columns:
         array = frame[column].array
         if hasattr(array, "__arrow_array__"):
             chunked = array.__arrow_array__()
-            if getattr(chunked, "num_chunks", 1) > 1:
+            if getattr(chunked, "num_chunks", 1) > MAX_CHUNKS:
                 frame[column] = pd.array(chunked.combine_chunks(), dtype=frame[column].dtype)
     return frame

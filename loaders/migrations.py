@@ -26,8 +26,10 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from loaders.storage.blobs import to_blob, write_parts
 from loaders.storage.errors import StoreError
-from loaders.storage.schema import metadata
+from loaders.storage.schema import BLOB_COLUMNS, TEXT_COLUMNS, figure_choices, metadata, upload_parts
+from loaders.storage.shown import set_choices
 from loaders.storage.transactions import _write_transaction
 
 VERSION_TABLE = "schema_version"
@@ -55,9 +57,50 @@ def _first_release(conn: Connection) -> None:
     """Version 1 is the schema of the first release: nothing to do on a database that has it."""
 
 
+# The first release's figure table, as step 2 reads it before dropping it (not in `metadata`).
+_v1_metadata = sa.MetaData()
+_v1_upload_figures = sa.Table(
+    "upload_figures",
+    _v1_metadata,
+    sa.Column("row_id", sa.Integer, primary_key=True),
+    sa.Column("upload_id", sa.String(32)),
+    *[sa.Column(c, sa.Double if c == "value" else sa.Integer if c == "source_row" else sa.Boolean if c == "derived" else sa.Text) for c in BLOB_COLUMNS],
+    sa.Column("hidden_by", sa.String(32)),
+)
+
+
+def _figures_as_blobs(conn: Connection) -> None:
+    """Version 2: each upload's `upload_figures` rows become ONE blob (`upload_parts`, in row order:
+    figure_index = position among its upload's rows by row_id) and each `hidden_by` a `figure_choices`
+    row; then `upload_figures` is dropped. Every column of every row is kept."""
+    import pandas as pd  # here: migrations are imported by the store at start
+
+    upload_parts.create(conn, checkfirst=True)
+    figure_choices.create(conn, checkfirst=True)
+    if not sa.inspect(conn).has_table("upload_figures"):
+        return
+    f = _v1_upload_figures.c
+    upload_ids = [r[0] for r in conn.execute(sa.select(f.upload_id).distinct().order_by(f.upload_id))]
+    for upload_id in upload_ids:
+        rows = conn.execute(
+            sa.select(*[f[c] for c in BLOB_COLUMNS], f.hidden_by).where(f.upload_id == upload_id).order_by(f.row_id)
+        ).all()
+        frame = pd.DataFrame([tuple(r) for r in rows], columns=[*BLOB_COLUMNS, "hidden_by"])
+        frame["value"] = frame["value"].astype(float)
+        frame["derived"] = frame["derived"].astype(bool)
+        frame[TEXT_COLUMNS] = frame[TEXT_COLUMNS].fillna("").astype(str)
+        frame["source_row"] = [None if pd.isna(v) else int(v) for v in frame["source_row"]]
+        write_parts(conn, upload_id, to_blob(frame))
+        set_choices(
+            conn, [(upload_id, i, by) for i, by in enumerate(frame["hidden_by"].tolist()) if by is not None and not pd.isna(by)]
+        )
+    _v1_upload_figures.drop(conn)
+
+
 STEPS: list[Step] = [
     Step(1, "uploads, upload_figures, upload_metrics, upload_events (the first release)", _first_release),
-    Step(2, "upload_populations (uploaded resident populations)", lambda conn: metadata.tables["upload_populations"].create(conn, checkfirst=True)),
+    Step(2, "each upload's figures as one columnar blob (upload_parts), conflict choices in figure_choices", _figures_as_blobs),
+    Step(3, "upload_populations (uploaded resident populations)", lambda conn: metadata.tables["upload_populations"].create(conn, checkfirst=True)),
 ]
 
 
@@ -113,7 +156,7 @@ def upgrade(engine: Engine, steps: list[Step] | None = None) -> Upgrade:
             done.created = True
         else:
             if before == 0:  # tables of the first release, from before versions were recorded
-                metadata.create_all(conn, checkfirst=True)
+                metadata.create_all(conn, checkfirst=True)  # (the newest tables; step 2 fills them)
                 conn.execute(schema_version.insert().values(version=1, name=steps[0].name, applied_at=now))
                 before = 1
             for step in steps:

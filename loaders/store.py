@@ -8,7 +8,8 @@ This module holds `Store` (save, conflicts, remove/restore, reads, events) and t
 per URL (made, then its schema upgraded by `loaders.migrations`, on first use). Its parts are in
 `loaders/storage/`, one module per noun, none importing this one:
 
-- `schema`: the tables (`uploads`, `upload_figures`, `upload_metrics`, `upload_events`), column lists;
+- `schema`: the tables (`uploads`, `upload_parts`, `figure_choices`, `upload_metrics`, `upload_events`), column lists;
+- `blobs`: an upload's figures as one Arrow IPC blob, in parts; `shown`: what the store shows now;
 - `errors`: `StoreError` and the rest, driver errors translated into `StoreUnavailableError`;
 - `transactions`: write transactions and locks, one-snapshot reads, bulk insert and fetch;
 - `engine`: making an engine (SQLite hooks, PostgreSQL options), `database_url`;
@@ -26,6 +27,7 @@ import json
 import threading
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -49,6 +51,7 @@ from loaders.storage.conflicts import (
     _empty_conflicts,
     _visible_rows,
     conflict_key,
+    hide_released,
 )
 from loaders.storage.engine import (
     BUSY_TIMEOUT_MS,
@@ -80,13 +83,17 @@ from loaders.storage.normalise import (
     _metric_row,
     _refuse_nul,
     _renumbered_facts,
+    new_figure_ids,
+    renumbered_fact_ids,
     display_name,
     normalise_figures,
 )
+from loaders.storage.blobs import PART_BYTES, from_blob, read_blobs, to_blob, write_parts
 from loaders.storage.schema import (
     _ACTIVE_SHA256_INDEX,
     _POSTGRESQL_WHERE,
     ACTIVE,
+    BLOB_COLUMNS,
     INSERT_COLUMNS,
     KEY_COLUMNS,
     METRIC_COLUMNS,
@@ -97,12 +104,14 @@ from loaders.storage.schema import (
     _create_index_on_postgresql,
     _now,
     _utc,
+    figure_choices,
     metadata,
     upload_events,
-    upload_figures,
     upload_metrics,
+    upload_parts,
     uploads,
 )
+from loaders.storage.shown import active_uploads, hidden_now, set_choices, upload_tables
 from loaders.storage.snapshot import (
     SNAPSHOT_DIR_ENV,
     SNAPSHOT_PATTERN,
@@ -128,37 +137,40 @@ from loaders.storage.transactions import (
     _frame,
     _large_page_cache,
     _one_snapshot,
-    _set_hidden_by,
     _write_transaction,
     bulk_insert_statement,
 )
 
 __all__ = [
     # schema
-    "ACTIVE", "INSERT_COLUMNS", "KEY_COLUMNS", "METRIC_COLUMNS", "READ_COLUMNS", "REMOVED", "TEXT_COLUMNS",
+    "ACTIVE", "BLOB_COLUMNS", "INSERT_COLUMNS", "KEY_COLUMNS", "METRIC_COLUMNS", "READ_COLUMNS", "REMOVED", "TEXT_COLUMNS",
     "UPLOAD_COLUMNS", "_ACTIVE_SHA256_INDEX", "_POSTGRESQL_WHERE", "_create_index_on_postgresql", "_now", "_utc",
-    "metadata", "upload_events", "upload_figures", "upload_metrics", "uploads",
+    "figure_choices", "metadata", "upload_events", "upload_metrics", "upload_parts", "uploads",
+    # blobs, shown
+    "PART_BYTES", "from_blob", "read_blobs", "to_blob", "write_parts", "active_uploads", "hidden_now", "set_choices",
+    "upload_tables",
     # errors
     "DuplicateUploadError", "RefusedUploadError", "StoreError", "StoreUnavailableError", "UnknownUploadError",
     "_UNAVAILABLE_SQLSTATES", "_on_error",
     # transactions
     "CHUNK_SIZE", "DEFAULT_CACHE_SIZE", "SAVE_CACHE_KB", "_bulk_insert", "_driver_executemany", "_fetch_tuples",
-    "_frame", "_large_page_cache", "_one_snapshot", "_set_hidden_by", "_write_transaction", "bulk_insert_statement",
+    "_frame", "_large_page_cache", "_one_snapshot", "_write_transaction", "bulk_insert_statement",
     # engine
     "BUSY_TIMEOUT_MS", "CONNECT_TIMEOUT_S", "_new_engine", "_on_sqlite_begin", "_on_sqlite_connect", "_sqlite_path",
     "database_url",
     # normalise
     "MAX_NAME", "NUL", "CheckReportLike", "_FIELD_ZH", "_as_list", "_is_str_column", "_iso_date", "_messages_json",
     "_metric_row", "_refuse_nul", "_renumbered_facts", "display_name", "normalise_figures",
+    "new_figure_ids", "renumbered_fact_ids",
     # snapshot
     "SNAPSHOT_DIR_ENV", "SNAPSHOT_PATTERN", "STALE_TEMPORARY_SECONDS", "TEMPORARY_PATTERN", "_columns_frame",
     "_lock_exclusively", "_read_snapshot", "_remove_stale_temporaries", "_snapshot_database", "_snapshot_file",
     "_snapshot_key", "_table_frame", "_write_snapshot",
     # conflicts
     "CHOICES", "CONFLICT_COLUMNS", "MAX_IN_LIST", "_KEY_SLICE", "_UPLOAD_INFO_COLUMNS", "_VISIBLE_COLUMNS", "_choice",
-    "_conflict_pairs", "_conflicts", "_empty_conflicts", "_visible_rows", "conflict_key",
+    "_conflict_pairs", "_conflicts", "_empty_conflicts", "_visible_rows", "conflict_key", "hide_released",
     # this module
-    "Store", "_engine", "_engines", "_engines_lock", "_upgrades", "read_figures", "read_metrics", "store_version",
+    "Store", "StoreState", "_engine", "_engines", "_engines_lock", "_upgrades", "read_figures", "read_metrics", "store_version",
     "upgrade_schema",
 ]
 
@@ -232,20 +244,10 @@ class Store:
         return found[CONFLICT_COLUMNS]
 
     def read_figures(self) -> pd.DataFrame:
-        """Figures of active uploads, as `build_all_figures` expects them (values float, text str)."""
-        hider = uploads.alias("hider")
-        f = upload_figures.c
-        query = (
-            sa.select(*[f[c] for c in FIGURE_COLUMNS], f.derived, f.formula, f.upload_id, f.metric_zh, f.metric_en)
-            .select_from(
-                upload_figures.join(uploads, uploads.c.upload_id == f.upload_id).outerjoin(
-                    hider, hider.c.upload_id == f.hidden_by
-                )
-            )
-            .where(uploads.c.status == ACTIVE)
-            .where(sa.or_(f.hidden_by.is_(None), hider.c.status != ACTIVE))
-            .order_by(f.row_id)  # save order: uploads in the order they were stored, figures in file order
-        )
+        """Figures of active uploads, as `build_all_figures` expects them (values float, text str).
+
+        Uploads in the order they were saved, each one's figures in file order, those hidden by a
+        conflict choice left out."""
         snapshots = _snapshot_database(self.url)
         # One read transaction: the snapshot's key (the last event) and the figures are of one state.
         with self.engine.connect() as conn, _one_snapshot(conn):
@@ -254,18 +256,25 @@ class Store:
                 cached = _read_snapshot(snapshots, key)
                 if cached is not None:
                     return cached
-            rows = _fetch_tuples(conn, query)
-        if not rows:
-            frame = _frame([], READ_COLUMNS)
-            frame["value"] = frame["value"].astype(float)
-            frame["derived"] = frame["derived"].astype(bool)
-            text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
-            frame[text] = frame[text].astype(str)
-            return frame
-        frame = _columns_frame(rows, READ_COLUMNS)
-        if key is not None:
+            tables = upload_tables(conn, active_uploads(conn), None, hidden_now(conn))
+        frame = _read_frame(tables)
+        if key is not None and len(frame):
             _write_snapshot(snapshots, key, frame)
         return frame
+
+    def read_state(self, known: Any = ()) -> StoreState:
+        """What the store shows, for a reader that holds the figures of the uploads in `known`
+        (`read_upload_frame` frames) and applies the change: the version, the active uploads in save
+        order, the figures hidden now, and the figures of each active upload not in `known` — all
+        of one committed state."""
+        known = set(known)
+        with self.engine.connect() as conn, _one_snapshot(conn):
+            version = int(conn.execute(sa.select(sa.func.max(upload_events.c.event_id))).scalar() or 0)
+            order = active_uploads(conn)
+            hidden = hidden_now(conn)
+            tables = upload_tables(conn, [u for u in order if u not in known])
+        new = {upload_id: _upload_frame(upload_id, table) for upload_id, table in tables.items()}
+        return StoreState(version, order, hidden, new)
 
     def read_metrics(self) -> pd.DataFrame:
         """Metrics created by active uploads, one row per metric_id (the earliest upload's wording)."""
@@ -349,7 +358,8 @@ class Store:
         figures = normalise_figures(report.figures)
         if figures.empty:
             raise RefusedUploadError("文件中没有可保存的数字", "the file holds no figures to store")
-        _refuse_nul(figures, uploader=uploader, sheet=report.sheet, encoding=report.encoding)
+        # The figures' text holds no NUL: `normalise_figures` dropped it with the other control characters.
+        _refuse_nul(uploader=uploader, sheet=report.sheet, encoding=report.encoding)
         for key in replace or {}:
             _choice(replace, key)
         sha256 = hashlib.sha256(data).hexdigest()
@@ -358,9 +368,10 @@ class Store:
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
         total = len(figures)
-        new_ids = [f"{upload_id}-{n:03d}" for n in range(1, total + 1)]
-        fact_ids = _renumbered_facts(figures, new_ids)
-        hidden_by: list[str | None] = [None] * total
+        new_ids = new_figure_ids(upload_id, total)
+        fact_ids = renumbered_fact_ids(figures, new_ids)
+        # The blob is made before the write lock is taken (its figure ids are this upload's own).
+        blob = to_blob(figures.assign(figure_id=new_ids, fact_id=fact_ids))
 
         now = _now()
         with _write_transaction(self.engine) as conn, _large_page_cache(conn):
@@ -388,32 +399,19 @@ class Store:
                 )
             )
             pairs, _ = _conflict_pairs(conn, figures, chunk_size=CHUNK_SIZE)
-            hide_existing: list[tuple[int, str]] = []
+            choices: list[tuple[str, int, str]] = []
             kept = {"existing": 0, "new": 0}
             for position, row in pairs:
                 choice = _choice(replace, "|".join(map(str, row[_KEY_SLICE])))
                 kept[choice] += 1
                 if choice == "new":
-                    hide_existing.append((int(row[0]), upload_id))
+                    choices.append((row[2], int(row[0]), upload_id))
                 else:
-                    hidden_by[position] = row[2]
-
-            insert = _bulk_insert(conn, upload_figures, INSERT_COLUMNS)
-            made_here = {"figure_id": new_ids, "fact_id": fact_ids, "hidden_by": hidden_by}
-            from_frame = [c for c in INSERT_COLUMNS if c not in made_here and c != "upload_id"]
-            for start in range(0, total, CHUNK_SIZE):
-                stop = min(start + CHUNK_SIZE, total)
-                # Plain Python values a chunk at a time: converting an Arrow-backed column slice in one
-                # call is fast (iterating it is not), and only one chunk of objects exists at once.
-                part = figures.iloc[start:stop]
-                values = {c: _as_list(part[c]) for c in from_frame}
-                values.update({c: made[start:stop] for c, made in made_here.items()})
-                values["upload_id"] = [upload_id] * (stop - start)
-                insert(list(zip(*(values[c] for c in INSERT_COLUMNS), strict=True)))
-                if progress:
-                    progress(stop, total)
-            if hide_existing:
-                _set_hidden_by(conn, hide_existing)
+                    choices.append((upload_id, position, row[2]))
+            write_parts(conn, upload_id, blob)
+            set_choices(conn, choices)
+            if progress:
+                progress(total, total)
             metrics = {}
             for metric in getattr(report, "new_metrics", None) or []:
                 metrics[str(metric["metric_id"])] = _metric_row(upload_id, metric)
@@ -453,7 +451,10 @@ class Store:
                 .where(uploads.c.upload_id == upload_id)
                 .values(status=REMOVED, removed_at=now, removed_by=clean_label(who))
             )
-            self._event(conn, upload_id, "removed", who, now, {})
+            # Figures this upload hid are shown again; where that would show two in one slot, one stays.
+            shown_again, hidden_again = hide_released(conn, upload_id)
+            detail = {"conflicts_shown_again": shown_again, "conflicts_hidden_again": hidden_again}
+            self._event(conn, upload_id, "removed", who, now, detail if shown_again else {})
         return True
 
     def restore_upload(self, upload_id: str, who: str) -> bool:
@@ -472,24 +473,62 @@ class Store:
             duplicate = self._duplicate(conn, sha256, besides=upload_id)
             if duplicate is not None:
                 raise duplicate
-            own = _fetch_tuples(
-                conn,
-                sa.select(upload_figures.c.row_id, *[upload_figures.c[c] for c in KEY_COLUMNS]).where(
-                    upload_figures.c.upload_id == upload_id
-                ),
-            )
-            own_frame = _frame(own, columns=["row_id", *KEY_COLUMNS])
+            own_table = upload_tables(conn, [upload_id], KEY_COLUMNS).get(upload_id)
+            own_frame = own_table.to_pandas() if own_table is not None else _frame([], ["figure_index", *KEY_COLUMNS])
+            own_frame[KEY_COLUMNS] = own_frame[KEY_COLUMNS].astype(str)
             pairs, _ = _conflict_pairs(conn, own_frame, restoring=upload_id, chunk_size=CHUNK_SIZE)
-            hidden = [(int(own[position][0]), row[2]) for position, row in pairs]
+            hidden = [(upload_id, position, row[2]) for position, row in pairs]
             conn.execute(
                 uploads.update()
                 .where(uploads.c.upload_id == upload_id)
                 .values(status=ACTIVE, removed_at=None, removed_by=None)
             )
-            if hidden:
-                _set_hidden_by(conn, hidden)
+            set_choices(conn, hidden)
             self._event(conn, upload_id, "restored", who, now, {"conflicts_kept_existing": len(hidden)})
         return True
+
+
+@dataclass
+class StoreState:
+    """What `Store.read_state` found: the store's version, its active uploads in save order, the figure
+    indexes hidden now per upload, and the figures (`_upload_frame`) of the uploads the reader lacked."""
+
+    version: int
+    order: list[str]
+    hidden: dict[str, list[int]]
+    new: dict[str, pd.DataFrame]
+
+
+def _upload_frame(upload_id: str, table: Any) -> pd.DataFrame:
+    """One upload's figures as `read_figures` gives them, with `figure_index` (all of them, hidden too)."""
+    frame = _read_frame({upload_id: table})
+    frame["figure_index"] = table.column("figure_index").to_numpy()
+    return frame
+
+
+def _read_frame(tables: dict) -> pd.DataFrame:
+    """`read_figures`' frame from each upload's decoded table (`upload_tables`), in their order."""
+    import pyarrow as pa
+
+    if not tables:
+        frame = _frame([], READ_COLUMNS)
+        frame["value"] = frame["value"].astype(float)
+        frame["derived"] = frame["derived"].astype(bool)
+        text = [c for c in READ_COLUMNS if c not in ("value", "derived")]
+        frame[text] = frame[text].astype(str)
+        return frame
+    parts = []
+    for upload_id, table in tables.items():
+        columns = {}
+        for name in READ_COLUMNS:
+            if name == "upload_id":
+                columns[name] = pa.array([upload_id] * table.num_rows, type=pa.large_string())
+            elif name in ("value", "derived"):
+                columns[name] = table.column(name)
+            else:
+                columns[name] = table.column(name).cast(pa.large_string())
+        parts.append(pa.table(columns))
+    return _table_frame(pa.concat_tables(parts))
 
 
 def read_figures() -> pd.DataFrame:

@@ -76,7 +76,7 @@ def stored_counts(url: str) -> tuple[int, int]:
                 return 0, 0
             return (
                 conn.exec_driver_sql("SELECT count(*) FROM uploads").scalar(),
-                conn.exec_driver_sql("SELECT count(*) FROM upload_figures").scalar(),
+                conn.exec_driver_sql("SELECT coalesce(sum(figure_count), 0) FROM uploads").scalar(),
             )
     finally:
         engine.dispose()

@@ -103,7 +103,7 @@ def counts(url: str) -> dict[str, int]:
         with engine.connect() as conn:
             return {
                 t: conn.exec_driver_sql(f"SELECT count(*) FROM {t}").scalar()
-                for t in ("uploads", "upload_figures", "upload_metrics", "upload_events")
+                for t in ("uploads", "upload_parts", "figure_choices", "upload_metrics", "upload_events")
             }
     finally:
         engine.dispose()
@@ -277,7 +277,7 @@ def test_new_metrics_are_stored_and_follow_their_upload(store):
 def test_refused_reports_store_nothing(store, report):
     with pytest.raises(RefusedUploadError):
         store.save_upload(report, b"x", "x.csv", "li")
-    assert counts(store.url) == {"uploads": 0, "upload_figures": 0, "upload_metrics": 0, "upload_events": 0}
+    assert counts(store.url) == {"uploads": 0, "upload_parts": 0, "figure_choices": 0, "upload_metrics": 0, "upload_events": 0}
 
 
 def test_a_save_failing_midway_leaves_nothing(store):
@@ -295,12 +295,12 @@ def test_a_save_failing_midway_leaves_nothing(store):
     assert len(store.read_figures()) == 1
 
 
-def test_progress_reports_every_chunk(store):
+def test_progress_reports_the_lock_taken_and_the_figures_written(store):
     seen = []
     figures = build_figures(store_module.CHUNK_SIZE * 2 + 7, seed=6)
     store.save_upload(Report(figures), b"p", "p.csv", "li", progress=lambda d, t: seen.append((d, t)))
     total = len(figures)
-    assert seen == [(0, total), (store_module.CHUNK_SIZE, total), (2 * store_module.CHUNK_SIZE, total), (total, total)]
+    assert seen == [(0, total), (total, total)]
 
 
 # ----- duplicates ----------------------------------------------------------------------------
@@ -409,6 +409,51 @@ def test_restore_keeps_what_is_shown_when_slots_clash(stored_pair):
     assert filed[["value", "upload_id"]].values.tolist() == [[1500.0, newer]]
 
 
+def one_figure(value: float) -> Report:
+    return report_of(figure(value=value))
+
+
+def slot_shown(store: Store) -> list[list]:
+    return store.read_figures()[["value", "upload_id"]].values.tolist()
+
+
+def test_removing_an_upload_that_hid_two_others_shows_one_the_newest(store):
+    """The open rule (docs/status.md): A shown; B saved keeping A (B hidden by A); A removed (B shown);
+    C saved choosing the new value (B hidden by C); A restored (hidden by C, the shown one stays).
+    C now hides two figures of one slot. Removing C shows ONE: B, of the later-saved upload (the
+    value shown just before C replaced it); A stays hidden, by B, and comes back if B is removed."""
+    a = store.save_upload(one_figure(1.0), b"A", "a.csv", "li")
+    b = store.save_upload(one_figure(2.0), b"B", "b.csv", "li")  # default: keep the existing (A)
+    assert slot_shown(store) == [[1.0, a]]
+    store.remove_upload(a, "li")
+    assert slot_shown(store) == [[2.0, b]]
+    c = store.save_upload(one_figure(3.0), b"C", "c.csv", "li", replace={"*": "new"})
+    store.restore_upload(a, "li")
+    assert slot_shown(store) == [[3.0, c]]
+    store.remove_upload(c, "li")
+    assert slot_shown(store) == [[2.0, b]]  # one value in the slot, never two
+    removed = store.read_events(c).iloc[-1]
+    assert json.loads(removed.detail) == {"conflicts_shown_again": 2, "conflicts_hidden_again": 1}
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+    store.restore_upload(c, "li")  # the shown one stays: C comes back hidden by A
+    assert slot_shown(store) == [[1.0, a]]
+
+
+def test_restoring_an_upload_applies_its_own_choice_again(store):
+    """B replaced A's value; B removed (A shown), C saved keeping A; B restored: B's choice holds
+    again (B shown, A hidden by it) and C stays hidden, by A. Removing B again shows A."""
+    a = store.save_upload(one_figure(1.0), b"A", "a.csv", "li")
+    b = store.save_upload(one_figure(2.0), b"B", "b.csv", "li", replace={"*": "new"})
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+    store.save_upload(one_figure(3.0), b"C", "c.csv", "li")  # keeps A: C hidden by A
+    store.restore_upload(b, "li")
+    assert slot_shown(store) == [[2.0, b]]
+    store.remove_upload(b, "li")
+    assert slot_shown(store) == [[1.0, a]]
+
+
 def test_a_bad_choice_is_refused_before_anything_is_stored(stored_pair):
     store, _ = stored_pair
     before = counts(store.url)
@@ -474,10 +519,10 @@ def test_the_schema_and_bulk_insert_compile_for_postgresql():
         str(CreateIndex(i).compile(dialect=dialect)) for t in store_module.metadata.sorted_tables for i in t.indexes
     ]
     assert any("UNIQUE INDEX ux_uploads_active_sha256 ON uploads (sha256) WHERE status = 'active'" in d for d in ddl)
-    assert any("value DOUBLE PRECISION NOT NULL" in d for d in ddl)
     assert any("content BYTEA NOT NULL" in d for d in ddl)
-    insert = store_module.bulk_insert_statement(store_module.upload_figures, ["upload_id", "value"], dialect)
-    assert str(insert) == "INSERT INTO upload_figures (upload_id, value) VALUES (%(upload_id)s, %(value)s)"
+    assert any("data BYTEA NOT NULL" in d for d in ddl)
+    insert = store_module.bulk_insert_statement(store_module.upload_parts, ["upload_id", "part"], dialect)
+    assert str(insert) == "INSERT INTO upload_parts (upload_id, part) VALUES (%(upload_id)s, %(part)s)"
 
 
 def test_the_url_is_read_from_the_environment_at_call_time(monkeypatch, tmp_path):
@@ -584,12 +629,13 @@ def assert_all_or_none(url: str) -> dict[str, int]:
             if conn.dialect.name == "sqlite":
                 assert conn.exec_driver_sql("PRAGMA integrity_check").all() == [("ok",)]
                 assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
-            per_upload = conn.exec_driver_sql(
-                "SELECT u.sha256, u.figure_count, count(f.row_id) FROM uploads u "
-                "LEFT JOIN upload_figures f ON f.upload_id = u.upload_id GROUP BY u.upload_id, u.sha256, u.figure_count"
-            ).all()
+            uploaded = conn.exec_driver_sql("SELECT upload_id, sha256, figure_count FROM uploads").all()
+            blobs = store_module.read_blobs(conn, [u for u, _, _ in uploaded])
+            per_upload = [
+                (sha, count, store_module.from_blob(blobs[u]).num_rows if u in blobs else 0) for u, sha, count in uploaded
+            ]
             orphans = conn.exec_driver_sql(
-                "SELECT count(*) FROM upload_figures WHERE upload_id NOT IN (SELECT upload_id FROM uploads)"
+                "SELECT count(*) FROM upload_parts WHERE upload_id NOT IN (SELECT upload_id FROM uploads)"
             ).scalar()
             unsaved = conn.exec_driver_sql(
                 "SELECT count(*) FROM uploads u WHERE (SELECT count(*) FROM upload_events e "

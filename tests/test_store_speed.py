@@ -75,10 +75,10 @@ def test_conflicts_are_found_with_a_few_statements_not_one_per_figure(store, mon
         store.save_upload(Report(again), b"second", "b.csv", "wang", replace={"*": "new"})
     finally:
         sa.event.remove(store.engine, "before_cursor_execute", count)
-    assert found_with <= 3
+    assert found_with <= 5  # BEGIN, active uploads, choices, blobs, their uploads' details
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
-    updates = [s for s in statements if s.lstrip().upper().startswith("UPDATE")]
-    assert len(selects) <= 4 and len(updates) == 1  # one executemany hides all 450 earlier figures
+    choices = [s for s in statements if "figure_choices" in s and not s.lstrip().upper().startswith("SELECT")]
+    assert len(selects) <= 5 and len(choices) == 2  # one executemany each: delete earlier choices, insert 450
     shown = store.read_figures()
     assert len(shown) == 450 and (shown["value"].to_numpy() == again["value"].to_numpy()).all()
 
@@ -115,16 +115,16 @@ def test_saved_columns_are_the_plain_values_of_the_frame(store, tmp_path):
     figures["source_row"] = [None if i % 7 == 0 else i + 2 for i in range(len(figures))]
     figures["derived"] = [i % 5 == 0 for i in range(len(figures))]
     store.save_upload(Report(figures), b"v", "v.csv", "li")
-    with sqlite3.connect(tmp_path / "store.db") as plain:
-        rows = plain.execute(
-            "SELECT region_code, value, source_row, derived FROM upload_figures ORDER BY row_id"
-        ).fetchall()
+    with store.engine.connect() as conn:
+        (blob,) = store_module.read_blobs(conn, store.list_uploads()["upload_id"]).values()
+    table = store_module.from_blob(blob, ["region_code", "value", "source_row", "derived"])
+    rows = list(zip(*(table.column(c).to_pylist() for c in table.column_names), strict=True))
     expected = list(
         zip(
             figures["region_code"].tolist(),
             figures["value"].astype(float).tolist(),
             [None if pd.isna(v) else int(v) for v in figures["source_row"]],
-            [int(v) for v in figures["derived"]],
+            [bool(v) for v in figures["derived"]],
             strict=True,
         )
     )
@@ -132,14 +132,18 @@ def test_saved_columns_are_the_plain_values_of_the_frame(store, tmp_path):
 
 
 def test_read_figures_builds_the_frame_pandas_would_from_the_rows(store, tmp_path):
-    """The column-wise Arrow frame equals `from_records` + `astype(str)` (what read_figures did before)."""
+    """The column-wise Arrow frame equals `from_records` + `astype(str)` of the stored values (what
+    read_figures did before, from rows)."""
     figures = build_figures(300, seed=4)
     figures["derived"] = [i % 3 == 0 for i in range(len(figures))]
     store.save_upload(Report(figures), b"r", "r.csv", "li")
     frame = store.read_figures()
-    with sqlite3.connect(tmp_path / "store.db") as plain:
-        columns = ", ".join(store_module.READ_COLUMNS)
-        rows = plain.execute(f"SELECT {columns} FROM upload_figures ORDER BY row_id").fetchall()
+    with store.engine.connect() as conn:
+        ((upload_id, blob),) = store_module.read_blobs(conn, store.list_uploads()["upload_id"]).items()
+    table = store_module.from_blob(blob)
+    stored = {c: table.column(c).to_pylist() for c in table.column_names}
+    stored["upload_id"] = [upload_id] * table.num_rows
+    rows = list(zip(*(stored[c] for c in store_module.READ_COLUMNS), strict=True))
     expected = pd.DataFrame.from_records(rows, columns=store_module.READ_COLUMNS)
     expected["value"] = expected["value"].astype(float)
     expected["derived"] = expected["derived"].astype(bool)
@@ -147,3 +151,15 @@ def test_read_figures_builds_the_frame_pandas_would_from_the_rows(store, tmp_pat
     expected[text] = expected[text].astype(str)
     pd.testing.assert_frame_equal(frame, expected)
     assert frame["derived"].sum() == 100 and (frame.dtypes[text] == "str").all()
+
+
+@pytest.mark.parametrize(
+    "values",
+    [["a", "b"], ["a", "b\x00c"], ["x\u202e", "y"], ["甲", "乙\t"], [], ["", ""], ["\x7f"], ["ok", "\u2028"]],
+)
+def test_the_joined_control_search_agrees_with_the_search_per_value(values):
+    from loaders.labels import CONTROL_PATTERN
+    from loaders.storage.normalise import _holds_control
+
+    column = pd.Series(values, dtype="str")
+    assert _holds_control(column) == bool(column.str.contains(CONTROL_PATTERN, regex=True).any())

@@ -31,7 +31,8 @@ import pandas as pd
 import streamlit as st
 
 from loaders.catalog import Catalog, load_catalog
-from loaders.frame import build_all_figures
+from loaders import frame as frame_module
+from loaders.frame import assemble_figures, build_curated_part, build_uploaded_part
 from loaders.model import configured_database_url, store_may_hold_figures
 
 log = logging.getLogger("antifraud.data")
@@ -99,11 +100,75 @@ _FIGURES: SharedByKey[pd.DataFrame] = SharedByKey(max_entries=2)
 _PER_STORE: SharedByKey[object] = SharedByKey(max_entries=64)
 
 
+class UploadedParts:
+    """The labelled figures of each active upload of one store, kept between store versions, so a
+    new version costs only what changed: a new upload's blob is decoded and labelled, a removed
+    upload's part dropped, the hides of conflict choices applied again; then the parts are put
+    together behind the curated part (`loaders.frame.assemble_figures`).
+
+    What changed is read from the database (`Store.read_state`: active uploads, hidden figures and
+    the new uploads' figures, of one committed state), never inferred from this process's own
+    writes, so an upload, removal or restore made by another replica is applied the same way.
+    The frame equals `build_all_figures()` of that state (tests/test_data.py)."""
+
+    def __init__(self, db_url: str):
+        self.db_url = db_url
+        self._lock = threading.Lock()
+        self._catalog: Catalog | None = None
+        self._curated: pd.DataFrame | None = None
+        self._parts: dict[str, tuple[pd.DataFrame, object]] = {}  # upload id -> (labelled, figure_index)
+
+    def build(self) -> pd.DataFrame:
+        import numpy as np
+
+        with self._lock:
+            if self._curated is None:
+                self._catalog = load_catalog()
+                self._curated = build_curated_part(self._catalog)
+            if not store_may_hold_figures(self.db_url):
+                return assemble_figures([self._curated])
+            from loaders.store import Store
+
+            state = Store(self.db_url).read_state(known=self._parts)
+            for upload_id, frame in state.new.items():
+                index = frame["figure_index"].to_numpy()
+                self._parts[upload_id] = (build_uploaded_part(frame.drop(columns="figure_index"), self._catalog), index)
+            active = set(state.order)
+            for upload_id in [u for u in self._parts if u not in active]:
+                del self._parts[upload_id]
+            parts = [self._curated]
+            for upload_id in state.order:
+                if upload_id not in self._parts:
+                    continue
+                part, index = self._parts[upload_id]
+                hidden = state.hidden.get(upload_id)
+                if hidden:
+                    part = part[~np.isin(index, hidden)]
+                parts.append(part)
+            return assemble_figures(parts)
+
+
+_UPLOADED: dict[str, UploadedParts] = {}
+_UPLOADED_LOCK = threading.Lock()
+
+
+def _uploaded_parts(db_url: str) -> UploadedParts:
+    with _UPLOADED_LOCK:
+        return _UPLOADED.setdefault(db_url, UploadedParts(db_url))
+
+
+def build_all_figures() -> pd.DataFrame:
+    """`loaders.frame.build_all_figures()` of the configured store, made by applying the store's
+    change to the uploads' parts already labelled (`UploadedParts`) instead of reading and labelling
+    every figure again. (Tests replace this function to give the pages other figures.)"""
+    return _uploaded_parts(configured_database_url()).build()
+
+
 def _load_figures(db_url: str, version: int) -> pd.DataFrame:
     """Built once per store and store version; shared, never mutated. Under `UNAVAILABLE`: the
     curated and derived figures only."""
     if version == UNAVAILABLE:
-        return _FIGURES.get((db_url, version), lambda: build_all_figures(include_uploaded=False))
+        return _FIGURES.get((db_url, version), lambda: frame_module.build_all_figures(include_uploaded=False))
     return _FIGURES.get((db_url, version), build_all_figures)
 
 
@@ -157,4 +222,6 @@ def clear_data_cache() -> None:
     """Forget the figures and what pages derived from them (the server's own code, never a client)."""
     _FIGURES.clear()
     _PER_STORE.clear()
+    with _UPLOADED_LOCK:
+        _UPLOADED.clear()
     load_reference.clear()

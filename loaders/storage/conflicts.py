@@ -6,12 +6,13 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from loaders.storage.normalise import _as_list
-from loaders.storage.schema import ACTIVE, KEY_COLUMNS, _utc, upload_figures, uploads
-from loaders.storage.transactions import _fetch_tuples
+from loaders.storage.schema import ACTIVE, KEY_COLUMNS, _utc, figure_choices, uploads
+from loaders.storage.shown import active_uploads, hidden_now, set_choices, upload_tables
 
 # Longest list of values bound into one IN (...) filter (SQLite allows 32,766 parameters).
 MAX_IN_LIST = 2_000
@@ -43,6 +44,7 @@ def conflict_key(row: Any) -> str:
     return "|".join(str(row[c]) for c in KEY_COLUMNS)
 
 
+# "row_id": the figure's index in its upload's blob (with upload_id, what names a stored figure).
 _VISIBLE_COLUMNS = ["row_id", "figure_id", "upload_id", *KEY_COLUMNS, "value", "unit", "qualifier"]
 _UPLOAD_INFO_COLUMNS = ["file_name", "uploader", "uploaded_at"]
 _KEY_SLICE = slice(3, 3 + len(KEY_COLUMNS))  # the key's place in a row of _VISIBLE_COLUMNS
@@ -54,29 +56,31 @@ def _visible_rows(
     """Figures the store shows now that may share a key with a row of `within`.
 
     With `restoring`, as they will be shown once that upload is active again: the figures it hid
-    when it was saved are hidden again, so they do not count. Narrowed in SQL by the regions, metrics
-    and period ends of `within` (each list only when short enough to bind); the exact key match is
-    done by the caller. Returns plain tuples in `_VISIBLE_COLUMNS` order, straight from the driver,
-    and `{upload_id: (file_name, uploader, uploaded_at)}` for the uploads they belong to (read through
-    SQLAlchemy, so times come back as datetimes on every backend).
+    when it was saved are hidden again, so they do not count. The key columns of every active
+    upload's blob are decoded (not the rest) and narrowed by the regions, metrics and period ends of
+    `within`; the exact key match is done by the caller. Returns plain tuples in `_VISIBLE_COLUMNS`
+    order (the first is the figure's index in its upload's blob), and `{upload_id: (file_name,
+    uploader, uploaded_at)}` for the uploads they belong to.
     """
-    hider = uploads.alias("hider")
-    f = upload_figures.c
-    query = (
-        sa.select(*[f[c] for c in _VISIBLE_COLUMNS])
-        .select_from(
-            upload_figures.join(uploads, uploads.c.upload_id == f.upload_id).outerjoin(
-                hider, hider.c.upload_id == f.hidden_by
-            )
-        )
-        .where(uploads.c.status == ACTIVE)
-        .where(sa.or_(f.hidden_by.is_(None), sa.and_(hider.c.status != ACTIVE, f.hidden_by != (restoring or ""))))
-    )
-    for column in ("region_code", "metric_id", "period_end"):
-        values = sorted(within[column].unique().tolist())
-        if len(values) <= MAX_IN_LIST:
-            query = query.where(f[column].in_(values))
-    rows = _fetch_tuples(conn, query)
+    import pyarrow.compute as pc  # here, not with the module: the pages import the store at start
+
+    wanted = ["figure_id", *KEY_COLUMNS, "value", "unit", "qualifier"]
+    narrow = {c: pa.array(within[c].unique().tolist(), type=pa.large_string()) for c in ("region_code", "metric_id", "period_end")}
+    tables = upload_tables(conn, active_uploads(conn), wanted, hidden_now(conn, restoring))
+    rows: list[tuple] = []
+    for upload_id, table in tables.items():
+        mask = None
+        for column, values in narrow.items():
+            found = pc.is_in(table.column(column).cast(pa.large_string()), value_set=values)
+            mask = found if mask is None else pc.and_(mask, found)
+        if mask is not None:
+            table = table.filter(mask)
+        if not table.num_rows:
+            continue
+        columns = {c: table.column(c).to_pylist() for c in table.column_names}
+        columns["upload_id"] = [upload_id] * table.num_rows
+        columns["row_id"] = columns.pop("figure_index")
+        rows.extend(zip(*(columns[c] for c in _VISIBLE_COLUMNS), strict=True))
     if not rows:
         return rows, {}
     # By id, whatever their status now: every row found has its upload's details.
@@ -173,3 +177,52 @@ def _choice(replace: dict | None, key: str) -> str:
         raise ValueError(f"conflict choice must be one of {CHOICES}, got {choice!r} for {key}")
     return choice
 
+
+
+def hide_released(conn: Connection, removed: str) -> tuple[int, int]:
+    """After `removed` was marked removed: the figures it hid are shown again, and where that would
+    show more than one figure in a slot, one stays shown and the others are hidden by its upload.
+
+    The one that stays: a figure that was shown before the removal, if any (what is shown does not
+    change under the user's eyes); otherwise the figure of the upload saved last (the newest of the
+    values a user chose between; removing that one too shows the next). Returns (figures shown again,
+    figures hidden again).
+    """
+    c = figure_choices.c
+    owner = uploads.alias("owner")
+    released = [
+        (upload_id, int(index))
+        for upload_id, index in conn.execute(
+            sa.select(c.upload_id, c.figure_index)
+            .select_from(figure_choices.join(owner, owner.c.upload_id == c.upload_id))
+            .where(c.hidden_by == removed, owner.c.status == ACTIVE, c.upload_id != removed)
+        )
+    ]
+    if not released:
+        return 0, 0
+    by_upload: dict[str, list[int]] = {}
+    for upload_id, index in released:
+        by_upload.setdefault(upload_id, []).append(index)
+    keys = []
+    for upload_id, table in upload_tables(conn, by_upload, KEY_COLUMNS).items():
+        frame = table.to_pandas()
+        keys.append(frame[frame["figure_index"].isin(by_upload[upload_id])])
+    within = pd.concat(keys, ignore_index=True)
+    within[KEY_COLUMNS] = within[KEY_COLUMNS].astype(str)
+    visible, _ = _visible_rows(conn, within)
+    wanted = {tuple(k) for k in within[KEY_COLUMNS].itertuples(index=False)}
+    slots: dict[tuple, list[tuple]] = {}
+    for row in visible:
+        if row[_KEY_SLICE] in wanted:
+            slots.setdefault(row[_KEY_SLICE], []).append(row)
+    order = {upload_id: n for n, upload_id in enumerate(active_uploads(conn))}
+    freed = set(released)
+    choices = []
+    for found in slots.values():
+        if len({row[2] for row in found}) < 2:
+            continue
+        before = [row for row in found if (row[2], row[0]) not in freed]
+        winner = before[0] if before else max(found, key=lambda row: order.get(row[2], -1))
+        choices.extend((row[2], row[0], winner[2]) for row in found if row[2] != winner[2])
+    set_choices(conn, choices)
+    return len(released), len(choices)

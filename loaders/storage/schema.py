@@ -2,9 +2,10 @@
 
 - `uploads`: one row per stored file: original bytes, sha256, display file name (never used as a
   path), encoding, sheet, row and figure counts, UTC time, uploader label, status active/removed.
-- `upload_figures`: the figures of each upload, in the curated figure shape, pointing to their upload.
-  `hidden_by` records a conflict choice: the figure is shown only while its own upload is active and
-  the upload named in `hidden_by` (if any) is not.
+- `upload_parts`: the figures of each upload, in the curated figure shape, as ONE Arrow IPC blob
+  (`loaders.storage.blobs`), split into parts when large. A figure is (upload_id, figure_index).
+- `figure_choices`: conflict choices: the figure (upload_id, figure_index) is shown only while its
+  own upload is active and the upload named in `hidden_by` is not.
 - `upload_metrics`: metrics first created by an upload (headers the catalogue did not know).
 - `upload_events`: audit trail: saved, removed, restored, with who and when.
 
@@ -24,16 +25,10 @@ from loaders.model import FIGURE_COLUMNS
 KEY_COLUMNS = ["region_code", "metric_id", "breakdown", "period_start", "period_end", "measure"]
 TEXT_COLUMNS = [c for c in FIGURE_COLUMNS if c != "value"] + ["metric_zh", "metric_en", "formula"]
 READ_COLUMNS = FIGURE_COLUMNS + ["derived", "formula", "upload_id", "metric_zh", "metric_en"]
-INSERT_COLUMNS = [
-    "upload_id",
-    *FIGURE_COLUMNS,
-    "metric_zh",
-    "metric_en",
-    "source_row",
-    "derived",
-    "formula",
-    "hidden_by",
-]
+# The columns of an upload's blob, in its order.
+BLOB_COLUMNS = [*FIGURE_COLUMNS, "metric_zh", "metric_en", "source_row", "derived", "formula"]
+# The columns of the first schema's `upload_figures` rows (`loaders.migrations` converts them).
+INSERT_COLUMNS = ["upload_id", *BLOB_COLUMNS, "hidden_by"]
 ACTIVE, REMOVED = "active", "removed"
 
 metadata = sa.MetaData()
@@ -82,20 +77,25 @@ def _create_index_on_postgresql(create: CreateIndex, compiler, **kw) -> str:
     return compiler.visit_create_index(create, **kw)
 
 
-upload_figures = sa.Table(
-    "upload_figures",
+# Each upload's figures as ONE columnar blob (`loaders.storage.blobs`: Arrow IPC, zstd), in parts of
+# at most `blobs.PART_BYTES`, written in the transaction that writes the upload's row and event.
+upload_parts = sa.Table(
+    "upload_parts",
     metadata,
-    sa.Column("row_id", sa.Integer, primary_key=True, autoincrement=True),
-    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), nullable=False, index=True),
-    *[sa.Column(c, sa.Double if c == "value" else sa.Text, nullable=False) for c in FIGURE_COLUMNS],
-    sa.Column("metric_zh", sa.Text, nullable=False),
-    sa.Column("metric_en", sa.Text, nullable=False),
-    sa.Column("source_row", sa.Integer),
-    sa.Column("derived", sa.Boolean, nullable=False),
-    sa.Column("formula", sa.Text, nullable=False),
-    sa.Column("hidden_by", sa.String(32), sa.ForeignKey("uploads.upload_id")),
+    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), primary_key=True),
+    sa.Column("part", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
 )
-sa.Index("ix_upload_figures_key", upload_figures.c.region_code, upload_figures.c.metric_id, upload_figures.c.period_end)
+
+# Conflict choices: the figure at `figure_index` of upload `upload_id` is hidden while the upload
+# `hidden_by` is active (a figure without a row here is shown while its upload is active).
+figure_choices = sa.Table(
+    "figure_choices",
+    metadata,
+    sa.Column("upload_id", sa.String(32), sa.ForeignKey("uploads.upload_id"), primary_key=True),
+    sa.Column("figure_index", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("hidden_by", sa.String(32), sa.ForeignKey("uploads.upload_id"), nullable=False, index=True),
+)
 
 upload_metrics = sa.Table(
     "upload_metrics",

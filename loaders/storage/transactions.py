@@ -15,7 +15,6 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from loaders.storage.schema import upload_figures
 
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
 # parameter lists (and the memory of one chunk) modest at a million figures.
@@ -105,16 +104,6 @@ def _driver_executemany(
             conn.exec_driver_sql(sql, [dict(zip(keys, row, strict=True)) for row in rows])
 
     return run
-
-
-def _set_hidden_by(conn: Connection, rows: list[tuple[int, str | None]]) -> None:
-    """Set `hidden_by` of the stored figures named by row_id: rows of (row_id, hiding upload id)."""
-    statement = (
-        upload_figures.update()
-        .where(upload_figures.c.row_id == sa.bindparam("rid"))
-        .values(hidden_by=sa.bindparam("by"))
-    )
-    _driver_executemany(conn, statement.compile(dialect=conn.dialect), ["rid", "by"])(rows)
 
 
 def _frame(rows: list, columns: list[str]) -> pd.DataFrame:
