@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from loaders.labels import clean_label
 from loaders.migrations import upgrade
-from loaders.model import FIGURE_COLUMNS
+from loaders.storage.blobs import PART_BYTES, from_blob, read_blobs, to_blob, write_parts
 from loaders.storage.conflicts import (
     _KEY_SLICE,
     _UPLOAD_INFO_COLUMNS,
@@ -83,12 +83,11 @@ from loaders.storage.normalise import (
     _metric_row,
     _refuse_nul,
     _renumbered_facts,
-    new_figure_ids,
-    renumbered_fact_ids,
     display_name,
+    new_figure_ids,
     normalise_figures,
+    renumbered_fact_ids,
 )
-from loaders.storage.blobs import PART_BYTES, from_blob, read_blobs, to_blob, write_parts
 from loaders.storage.schema import (
     _ACTIVE_SHA256_INDEX,
     _POSTGRESQL_WHERE,

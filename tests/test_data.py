@@ -18,7 +18,6 @@ from streamlit.runtime.app_session import AppSession
 from streamlit.runtime.state import SessionState
 
 import ui.data
-from loaders import store as store_module
 from loaders.frame import build_all_figures
 from loaders.store import Store
 from tests.conftest import REPO

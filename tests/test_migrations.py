@@ -210,7 +210,7 @@ def test_a_first_release_file_with_a_conflict_choice_reads_the_same_figures_afte
     with sqlite3.connect(tmp_path / "old.db") as plain:
         plain.execute("UPDATE uploads SET status = 'active', removed_at = NULL, removed_by = NULL")
         plain.execute(f"UPDATE upload_figures SET hidden_by = '{SAVED}', value = value + 0.5 WHERE row_id = 7")
-        plain.execute(f"UPDATE upload_figures SET source_row = NULL, derived = 1, formula = 'a / b' WHERE row_id = 2")
+        plain.execute("UPDATE upload_figures SET source_row = NULL, derived = 1, formula = 'a / b' WHERE row_id = 2")
     engine = sa.create_engine(url)
     with engine.connect() as conn:
         before = shown_rows(conn)

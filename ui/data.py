@@ -30,8 +30,8 @@ from typing import Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
-from loaders.catalog import Catalog, load_catalog
 from loaders import frame as frame_module
+from loaders.catalog import Catalog, load_catalog
 from loaders.frame import assemble_figures, build_curated_part, build_uploaded_part
 from loaders.model import configured_database_url, store_may_hold_figures
 

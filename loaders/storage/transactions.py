@@ -15,7 +15,6 @@ import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-
 # Rows per executemany call: large enough to amortise the round trip, small enough to keep the
 # parameter lists (and the memory of one chunk) modest at a million figures.
 CHUNK_SIZE = 5_000
