@@ -617,7 +617,10 @@ def build_compare_chart(comparison: pd.DataFrame, lang: str, catalog: Catalog, *
             if year:
                 years.setdefault((name, year), t("compare.footnote.population_item", lang, region=name, year=year,
                                                  uploaded=t("compare.population_uploaded", lang) if uploaded else ""))
-        if years:  # on the rate's own footnote line: a slide has room for few lines under a two-row chart
+        one_year = {year for _, year in years} if not comparison["population_uploaded"].any() else set()
+        if len(one_year) == 1:  # every population of one year, none uploaded: the year once, not per region
+            footnotes[-1] += " " + t("compare.footnote.population_one_year", lang, year=one_year.pop())
+        elif years:  # on the rate's own footnote line: a slide has room for few lines under a two-row chart
             footnotes[-1] += " " + t("compare.footnote.populations", lang, items=t("list.separator", lang).join(years.values()))
     if selected > len(combos):
         footnotes.insert(0, t("compare.chart_capped", lang, shown=len(combos), total=selected))

@@ -21,6 +21,7 @@ REGIONS_MESSAGES: dict[str, dict[str, str]] = {
         "zh": "人口年份：{items}。",
         "en": "Population years: {items}.",
     },
+    "compare.footnote.population_one_year": {"zh": "人口：{year}年（各地区同一年份）。", "en": "Populations: {year} for every region."},
     "compare.footnote.population_item": {"zh": "{region}{year}年{uploaded}", "en": "{region} {year}{uploaded}"},
     "compare.caveat.population_year_item": {"zh": "{combo}用{year}年人口", "en": "{combo} uses the {year} population"},
     "populations.heading": {"zh": "上传人口数据", "en": "Upload populations"},

@@ -87,10 +87,14 @@ def plotted_points(chart: Chart) -> list[tuple[str, float]]:
     spec = json.loads(chart.figure.to_json())
     points = []
     for trace in spec["data"]:
-        ids = [c[0] for c in trace.get("customdata") or []]
-        if not ids:
+        custom = trace.get("customdata") or []
+        if not custom or all(len(c) < 2 for c in custom):  # a map's no-data regions name no figure
             continue
-        values = trace["x"] if trace.get("orientation") == "h" else trace["y"]
+        ids = [c[0] for c in custom]
+        if trace.get("type") == "choropleth":  # a map: one value per region, in z
+            values = trace["z"]
+        else:
+            values = trace["x"] if trace.get("orientation") == "h" else trace["y"]
         points += list(zip(ids, [float(v) for v in values], strict=True))
     return points
 
@@ -255,11 +259,18 @@ def test_every_chart_carries_title_region_period_units_source_and_font(page_char
             layout = json.loads(chart.figure.to_json())["layout"]
             assert chart.lang == lang and chart.page == page
             assert chart.title and chart.title.replace(" ", "") in layout["title"]["text"].replace("<br>", "").replace(" ", "")
-            assert any(r in chart.subtitle for r in regions), chart.chart_id
+            if chart.chart_id.startswith("map_"):  # a map's regions are its areas: the subtitle counts those with data
+                assert re.search(r"\d+/\d+个省级行政区有数据|\d+ of \d+ provinces with data", chart.subtitle), chart.subtitle
+            else:
+                assert any(r in chart.subtitle for r in regions), chart.chart_id
             assert re.search(r"\d{4}-\d{2}-\d{2}", chart.subtitle), chart.chart_id
             assert chart.source_line.startswith("数据来源：" if lang == "zh" else "Source: ")
             assert layout["font"]["family"] == FONT_FAMILY and "Noto Sans CJK SC" in FONT_FAMILY
             axis_titles = [v["title"]["text"] for k, v in layout.items() if k.startswith(("xaxis", "yaxis")) and "title" in v]
+            if "geo" in layout:  # a map has no axes: its colour bar names the unit
+                bars = [t["colorbar"]["title"]["text"] for t in json.loads(chart.figure.to_json())["data"]
+                        if t.get("showscale") is not False and t.get("colorbar", {}).get("title", {}).get("text")]
+                axis_titles = bars[:1]
             assert axis_titles and all(axis_titles), chart.chart_id
             if lang == "en":
                 assert not CJK.search(chart.title + chart.subtitle + "".join(axis_titles)), chart.chart_id
@@ -275,8 +286,11 @@ def test_hover_text_is_in_the_chart_language(page_charts):
     for (page, lang), charts in page_charts.items():
         for chart in charts:
             for trace in json.loads(chart.figure.to_json())["data"]:
-                for _, hover in trace.get("customdata") or []:
-                    assert ("编号：" if lang == "zh" else "Figure: ") in hover, (page, chart.chart_id)
+                for entry in trace.get("customdata") or []:
+                    if len(entry) < 2:  # a map region without data: its name and 无数据 / no data
+                        assert ("无数据" if lang == "zh" else "no data") in entry[0], (page, chart.chart_id)
+                        continue
+                    assert ("编号：" if lang == "zh" else "Figure: ") in entry[1], (page, chart.chart_id)
 
 
 def test_user_strings_are_escaped_in_plotly_text(figures, catalog):

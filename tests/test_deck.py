@@ -164,7 +164,7 @@ def test_overview_deck_opens_with_the_headline_figures(cli_decks):
 
 def test_no_deck_names_an_internal_figure_id_or_repeats_title_and_source(cli_decks):
     """Notes are read by presenters: they quote the source's words, never ids such as gs20-038 or bs24-d01."""
-    assert set(cli_decks) == {"overview", "crackdown", "fraud_types", "compare", "trends"}
+    assert set(cli_decks) == {"overview", "crackdown", "fraud_types", "compare", "trends", "map"}
     for name, deck in cli_decks.items():
         for number, slide in enumerate(deck.slides):
             notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""

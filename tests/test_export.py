@@ -181,6 +181,8 @@ def plot_page():
     with sync_api.sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         page = chromium.new_page(viewport={"width": 1400, "height": 1200})
+        from tests.e2e.conftest import serve_local_topojson
+        serve_local_topojson(page)
         page.set_content('<html><body style="margin:0"><div id="chart"></div></body></html>')
         page.add_script_tag(path=str(PLOTLY_JS))
         yield page

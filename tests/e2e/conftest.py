@@ -65,3 +65,35 @@ def browser():
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+
+def serve_local_topojson(page) -> None:
+    """Before `set_content`: a page drawing plotly figures outside the app (no server) gets the app's
+    static files as the dashboard serves them. The page is opened on a made-up origin whose
+    /app/static/ paths answer from static/ (a map's boundaries are such a URL), and plotly.js's base-map
+    request (https://cdn.plot.ly/un/<name>.json unless told otherwise) answers from static/topojson/:
+    a geo chart draws offline here as it does on the dashboard; anything else is refused."""
+    static = Path(__file__).resolve().parents[2] / "static"
+
+    def fulfil(route) -> None:
+        url = route.request.url
+        if url.startswith("https://cdn.plot.ly/"):
+            local = static / "topojson" / url.rsplit("/", 1)[-1]
+        elif url.startswith(PLOT_ORIGIN + "/app/static/"):
+            local = static / url.removeprefix(PLOT_ORIGIN + "/app/static/").split("?")[0]
+        elif url.rstrip("/") == PLOT_ORIGIN:
+            route.fulfill(body="<html><body></body></html>", content_type="text/html")
+            return
+        else:
+            local = None
+        if local is not None and local.is_file() and static in local.resolve().parents:
+            route.fulfill(path=str(local), content_type="application/json")
+        else:
+            route.abort()
+
+    page.route("**/*", fulfil)
+    page.goto(PLOT_ORIGIN + "/")
+
+
+PLOT_ORIGIN = "http://plots.invalid"

@@ -19,7 +19,7 @@ import pytest
 
 from charts.export import build_export_figure, to_image
 from charts.pages import build_page_charts
-from tests.e2e.conftest import launch_chromium, require_chromium
+from tests.e2e.conftest import launch_chromium, require_chromium, serve_local_topojson
 from tests.test_chart_labels import LANGS, every_chart, figures, shown_number, with_made_collisions  # noqa: F401 - figures is a fixture
 
 pytestmark = pytest.mark.e2e
@@ -52,6 +52,7 @@ def plot_page():
     with sync_api.sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         page = chromium.new_page(viewport={"width": 1400, "height": 1000})
+        serve_local_topojson(page)
         page.set_content('<html><body style="margin:0"><div id="chart" style="width:960px"></div></body></html>')
         page.add_script_tag(path=str(PLOTLY_JS))
         yield page

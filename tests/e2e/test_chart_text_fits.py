@@ -16,7 +16,7 @@ from pathlib import Path
 import plotly
 import pytest
 
-from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium
+from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium, serve_local_topojson
 
 pytestmark = pytest.mark.e2e
 require_chromium()
@@ -59,6 +59,7 @@ def plot_page():
     with sync_api.sync_playwright() as playwright:
         chromium = launch_chromium(playwright)
         page = chromium.new_page(viewport={"width": 1400, "height": 1200})
+        serve_local_topojson(page)
         page.set_content('<html><body style="margin:0"><div id="chart"></div></body></html>')
         page.add_script_tag(path=str(PLOTLY_JS))
         yield page
