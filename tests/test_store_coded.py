@@ -92,3 +92,18 @@ def test_a_categorical_column_is_normalised_like_the_same_text():
     assert "\x1b" not in "".join(got["note"]) and "\u202e" not in "".join(got["note"])
     assert got["note"].cat.categories.tolist() == sorted(set(want["note"]))  # no repeats after cleaning
     assert not np.asarray(got["region_code"].isna()).any()
+
+
+def test_the_control_scan_finds_what_the_pattern_finds_in_whole_and_sliced_columns():
+    import re
+
+    from loaders.labels import CONTROL_PATTERN
+    from loaders.storage.normalise import _holds_control
+
+    texts = ["ab", "中文", "·", "—", "a\x1bb", "x\u202ey", "x\u061c", "\x85", "\u2028", "\x7f", "\u2066", "é"]
+    pattern = re.compile(CONTROL_PATTERN)
+    for left in range(len(texts)):
+        for right in range(left + 1, len(texts) + 1):
+            column = pd.Series(texts, dtype="str").iloc[left:right]  # a slice: the Arrow array's offset
+            want = any(pattern.search(t) for t in texts[left:right])
+            assert _holds_control(column) is want, texts[left:right]

@@ -146,6 +146,8 @@ def _holds_control(column: pd.Series) -> bool:
     values = pa.array(column, type=pa.large_string(), from_pandas=True)
     if values.null_count:
         return bool(column.str.contains(CONTROL_PATTERN, regex=True).fillna(False).any())
+    if not _may_hold_control(values):
+        return False
     # Joined a slice at a time: the joined copy stays a few MB, not the whole column once more.
     for start in range(0, len(values), _JOIN_ROWS):
         part = values.slice(start, _JOIN_ROWS)
@@ -157,6 +159,30 @@ def _holds_control(column: pd.Series) -> bool:
 
 
 _JOIN_ROWS = 1 << 17
+# Bytes that begin the UTF-8 of a CONTROL_PATTERN character: U+0000-001F and U+007F themselves,
+# C2 (U+0080-009F), D8 (U+061C), E2 (U+200E/F, U+2028/9, U+202A-E, U+2066-9). UTF-8 text holding
+# none of them holds none of those characters (C2, D8 and E2 only ever lead a character).
+_SAFE_BYTES = bytes(b for b in range(256) if not (b < 0x20 or b in (0x7F, 0xC2, 0xD8, 0xE2)))
+_SCAN_BYTES = 1 << 22
+
+
+def _may_hold_control(values: pa.Array | pa.ChunkedArray) -> bool:
+    """False when no value's bytes hold a byte that can begin a CONTROL_PATTERN character: the data
+    buffer is scanned in place, a few MB at a time (~10x faster than joining and matching)."""
+    chunks = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+    for chunk in chunks:
+        if not len(chunk):
+            continue
+        _, offsets_buffer, data = chunk.buffers()
+        if data is None:
+            continue
+        offsets = np.frombuffer(offsets_buffer, dtype=np.int64)
+        start, end = int(offsets[chunk.offset]), int(offsets[chunk.offset + len(chunk)])
+        view = memoryview(data)[start:end]
+        for at in range(0, len(view), _SCAN_BYTES):
+            if bytes(view[at : at + _SCAN_BYTES]).translate(None, _SAFE_BYTES):
+                return True
+    return False
 
 
 def new_figure_ids(upload_id: str, total: int) -> pd.Series:
