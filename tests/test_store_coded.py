@@ -10,7 +10,7 @@ import pyarrow as pa
 
 from bench.workload import build_tidy_rows
 from loaders.storage.blobs import NUMBERED, from_blob, read_blobs
-from loaders.storage.normalise import normalise_figures
+from loaders.storage.normalise import _same_arrow_text, normalise_figures
 from loaders.store import Store
 from loaders.upload.check import check_bytes
 from loaders.upload.report import CATEGORY_COLUMNS, UNIQUE_TEXT_COLUMNS
@@ -44,6 +44,8 @@ def test_a_checked_upload_is_stored_with_its_ids_numbered_by_the_blob(db_url):
     store = Store(db_url)
     data = _tidy_csv(400)
     report = check_bytes(data, "tidy.csv")
+    assert _same_arrow_text(report.figures["fact_id"], report.figures["figure_id"])  # one array, not compared
+    assert not _same_arrow_text(report.figures["fact_id"], report.figures["fact_id"].astype(object).astype("str"))
     upload_id = store.save_upload(report, data, "tidy.csv", "li")
     blob = _blob(store, upload_id)
     schema = pa.ipc.open_file(pa.BufferReader(blob)).schema

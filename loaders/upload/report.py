@@ -28,12 +28,17 @@ def categorical(values: Sequence[str], codes: np.ndarray) -> pd.Categorical:
     categories and codes whichever list of values (with repeats or unused ones) it is made from."""
     values = list(values)
     codes = np.asarray(codes)
-    used = np.bincount(codes + 1, minlength=len(values) + 1)[1:] > 0
-    distinct = sorted({values[k] for k in np.flatnonzero(used).tolist()})
-    position = {v: i for i, v in enumerate(distinct)}
-    remap = np.array([position.get(v, -1) for v in values] + [-1], dtype=np.int32)  # [-1]: code -1 stays -1
-    small = np.int8 if len(distinct) < 127 else np.int16 if len(distinct) < 32_767 else np.int32
-    return pd.Categorical.from_codes(remap.astype(small)[codes], dtype=pd.CategoricalDtype(pd.Index(distinct, dtype="str")))
+    if len(values) == 1 and len(codes) and codes.min() >= 0:  # one value on every row: no counting
+        distinct, new_codes = values, np.zeros(len(codes), dtype=np.int8)
+    else:
+        used = np.bincount(codes + 1, minlength=len(values) + 1)[1:] > 0
+        distinct = sorted({values[k] for k in np.flatnonzero(used).tolist()})
+        position = {v: i for i, v in enumerate(distinct)}
+        remap = np.array([position.get(v, -1) for v in values] + [-1], dtype=np.int32)  # [-1]: code -1 stays -1
+        small = np.int8 if len(distinct) < 127 else np.int16 if len(distinct) < 32_767 else np.int32
+        new_codes = remap.astype(small)[codes]
+    # The codes are made here from `values`' own positions: pandas need not check them again.
+    return pd.Categorical.from_codes(new_codes, dtype=pd.CategoricalDtype(pd.Index(distinct, dtype="str")), validate=False)
 
 
 def encode_categories(frame: pd.DataFrame) -> pd.DataFrame:
