@@ -131,7 +131,8 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     # Row classification (rows.read_rows): every cell filled, no note, repeated header or total row.
     for c, (_, uniques) in zip(columns, coded, strict=True):
         key, memo = header_key(c.header), {}
-        for value in uniques:
+        for k in _not_plainly_text(uniques, key):
+            value = uniques[k]
             if is_blank(value) or not isinstance(value, str) or may_be_header_key(value, key, memo):
                 raise NotPlain
     first_uniques = coded[0][1]
@@ -234,6 +235,23 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
         regions=(regions, region_codes), periods=(periods, period_codes), specs=(specs, headers, pair_codes),
         figures=(row_values, row_qualifiers, row_directions),
     )
+
+
+def _not_plainly_text(uniques: np.ndarray, key: str) -> list[int]:
+    """Positions of the distinct cells the row classification must look at one by one.
+
+    An ASCII text whose first character is visible ASCII (! … ~) is not blank (`is_blank`) and can
+    never fold to a key with other than ASCII characters (`may_be_header_key`): with such a key,
+    those cells (the plain numbers of a value column: ~140,000 distinct in a million rows) are
+    answered for all at once by Arrow."""
+    if key.isascii() or len(uniques) < 1000:
+        return list(range(len(uniques)))
+    try:
+        texts = pa.array(uniques, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return list(range(len(uniques)))
+    plain = pc.and_(pc.string_is_ascii(texts), pc.match_substring_regex(texts, r"^[\x21-\x7e]"))
+    return np.flatnonzero(~pc.fill_null(plain, False).to_numpy(zero_copy_only=False)).tolist()
 
 
 def _strings(values: list[str], codes: np.ndarray) -> pa.Array:
