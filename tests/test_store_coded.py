@@ -109,3 +109,22 @@ def test_the_control_scan_finds_what_the_pattern_finds_in_whole_and_sliced_colum
             column = pd.Series(texts, dtype="str").iloc[left:right]  # a slice: the Arrow array's offset
             want = any(pattern.search(t) for t in texts[left:right])
             assert _holds_control(column) is want, texts[left:right]
+
+
+def test_conflicts_of_a_coded_frame_are_found_and_chosen_as_with_text(db_url):
+    store = Store(db_url)
+    rows = [list(map(str, row)) for row in build_tidy_rows(300)]
+    first = "".join(",".join(map(str, row)) + "\n" for row in rows).encode()
+    changed = [rows[0]] + [[*row[:3], str(int(row[3]) + 1), *row[4:]] if row[3].isdigit() else row for row in rows[1:]]
+    second = "".join(",".join(map(str, row)) + "\n" for row in changed).encode()
+    store.save_upload(check_bytes(first, "a.csv"), first, "a.csv", "li")
+    report = check_bytes(second, "b.csv")
+    assert isinstance(report.figures["region_code"].dtype, pd.CategoricalDtype)
+    conflicts = store.find_conflicts(report.figures)
+    as_text = report.figures.astype({c: "str" for c in CATEGORY_COLUMNS})
+    assert len(conflicts) == len(report.figures) == len(store.find_conflicts(as_text))
+    assert (conflicts["new_value"] != conflicts["existing_value"]).any()
+    new_id = store.save_upload(report, second, "b.csv", "li", replace={"*": "new"})
+    shown = store.read_figures()
+    assert len(shown) == len(report.figures) and set(shown["upload_id"]) == {new_id}
+    assert sorted(shown["value"]) == sorted(report.figures["value"])
