@@ -37,7 +37,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from loaders.labels import clean_label
 from loaders.migrations import upgrade
-from loaders.storage.blobs import PART_BYTES, from_blob, read_blobs, to_blob, write_parts
+from loaders.storage.blobs import PART_BYTES, encode_blob, from_blob, read_blobs, to_blob, write_parts
 from loaders.storage.conflicts import (
     _KEY_SLICE,
     _UPLOAD_INFO_COLUMNS,
@@ -84,6 +84,7 @@ from loaders.storage.normalise import (
     _refuse_nul,
     _renumbered_facts,
     display_name,
+    each_its_own_numbered_fact,
     new_figure_ids,
     normalise_figures,
     renumbered_fact_ids,
@@ -367,13 +368,19 @@ class Store:
 
         # Figure ids must be unique across uploads: renumber in file order, keep facts together.
         total = len(figures)
-        new_ids = new_figure_ids(upload_id, total)
-        fact_ids = renumbered_fact_ids(figures, new_ids)
         # The blob is made before the write lock is taken (its figure ids are this upload's own).
-        blob = to_blob(figures.assign(figure_id=new_ids, fact_id=fact_ids))
+        if each_its_own_numbered_fact(figures):  # the checker's ids: new ones numbered in the blob itself
+            blob = encode_blob(figures, numbered=upload_id)
+        else:
+            new_ids = new_figure_ids(upload_id, total)
+            fact_ids = renumbered_fact_ids(figures, new_ids)
+            blob = encode_blob(figures.assign(figure_id=new_ids, fact_id=fact_ids))
+            del new_ids, fact_ids  # the blob holds them
 
         now = _now()
-        with _write_transaction(self.engine) as conn, _large_page_cache(conn):
+        # SQLite's default page cache: the figures are one blob now, not rows and index pages, and a
+        # large cache held the file's bytes and the blob's pages in memory once more.
+        with _write_transaction(self.engine) as conn:
             if progress:
                 progress(0, total)
             duplicate = self._duplicate(conn, sha256)

@@ -134,3 +134,24 @@ def test_plain_decimal_parts_worked_out_on_all_texts_match_the_pattern_cell_by_c
         match = _PLAIN_DECIMAL.fullmatch(cell) if isinstance(cell, str) and len(cell) <= 16 else None
         want = (int(match.group(1) + (match.group(2) or "")), len(match.group(2) or "")) if match else (0, 99)
         assert (int(got_mantissa), int(got_fraction)) == want, cell
+
+
+def test_the_cells_answered_all_at_once_are_ones_the_row_classification_passes():
+    """`_not_plainly_text` skips only cells that are neither blank nor a repeated header."""
+    import random
+
+    from loaders.upload.cells import header_key, is_blank, may_be_header_key
+
+    rng = random.Random(13)
+    alphabet = ["1", "2", ".", "-", " ", "\t", "\x1c", "\x1f", "\x7f", "\u200b", "\ufeff", "\u00ad", "a", "~", "!",
+                "数", "值", "\u3000", "\xa0", "\n", "%"]
+    cells = ["数值", " 数值", None, "", "  "] + ["".join(rng.choices(alphabet, k=rng.randint(1, 4))) for _ in range(3000)]
+    uniques = np.array(list(dict.fromkeys(cells)), dtype=object)
+    for header in ("数值", "value", "单位"):
+        key = header_key(header)
+        looked_at = set(columnar._not_plainly_text(uniques, key))
+        for k, value in enumerate(uniques):
+            stops = is_blank(value) or not isinstance(value, str) or may_be_header_key(value, key, {})
+            assert not stops or k in looked_at, (header, value)
+        if not key.isascii():
+            assert len(looked_at) < len(uniques)  # some were answered at once

@@ -157,3 +157,14 @@ def test_random_files_give_the_csv_readers_grid_or_are_left_to_it(monkeypatch):
         taken += isinstance(getattr(by_columns, "rows", None), CodedRows)
         _same(by_csv, by_columns)
     assert taken > 100  # the plain reader took a good share of them
+
+
+@pytest.mark.parametrize("bad", [b"\xed\xa0\x80", b"\xc0\xaf", b"\xe4\xb8", b"\xff"])
+def test_invalid_utf8_past_the_first_slice_is_left_to_the_csv_reader(monkeypatch, bad):
+    """Only the first slice is decoded; the rest is checked through the distinct cell texts."""
+    monkeypatch.setattr(plain_csv, "_SLICE", 64)
+    data = ("\n".join([HEADER, *ROWS]) + "\n").encode() + "唐山市,2024年3月,立案数,".encode() + bad + "7,起\n".encode()
+    assert len(data) > 64 * 2
+    by_csv, by_columns = _both(monkeypatch, data)
+    assert not isinstance(getattr(by_columns, "rows", None), CodedRows)
+    _same(by_csv, by_columns)

@@ -9,7 +9,7 @@ from pandas.core.arrays.string_arrow import ArrowStringArray
 
 from loaders.model import MAX_EVIDENCE
 from loaders.periods import Period
-from loaders.upload.report import REPORT_COLUMNS
+from loaders.upload.report import CATEGORY_COLUMNS, REPORT_COLUMNS, categorical
 from loaders.upload.values import Candidate
 
 FIGURE_CHUNK = 65_536  # candidates turned into frame columns at a time
@@ -86,7 +86,12 @@ def build_frame(candidates: list[Candidate], display_name: str, sha8: str) -> pd
             columns[name] = pd.Series(np.zeros(n, dtype=bool), name=name, copy=False)
         else:
             combined = pa.chunked_array(text_chunks.pop(name), type=pa.large_string()).combine_chunks()
-            columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([combined]), dtype=string), name=name)
+            if name in CATEGORY_COLUMNS:  # codes + distinct texts (report.CATEGORY_COLUMNS)
+                encoded = combined.dictionary_encode()
+                codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
+                columns[name] = pd.Series(categorical(encoded.dictionary.to_pylist(), codes), name=name, copy=False)
+            else:
+                columns[name] = pd.Series(ArrowStringArray(pa.chunked_array([combined]), dtype=string), name=name)
     frame = pd.DataFrame(columns, columns=REPORT_COLUMNS, copy=False)  # the Series are ours: no second copy
     pa.default_memory_pool().release_unused()  # the chunks just combined: give their memory back now
     return frame

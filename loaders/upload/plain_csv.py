@@ -8,7 +8,8 @@ the file as before, with its messages; so the grid is the one the csv reader wou
 cell (an empty field is None), and no message depends on which reader ran.
 
 Line ends are \\n, \\r\\n or a lone \\r (classic Mac), as for the csv reader. The text is checked
-as strict UTF-8 in slices, so the whole decoded text is never held.
+as strict UTF-8 (its first slice decoded, then each distinct cell text validated by Arrow), so the
+decoded text is never held.
 """
 
 from __future__ import annotations
@@ -72,17 +73,17 @@ def read_plain_csv(data: bytes, extension: str, row_cap: int) -> Grid | None:
 
 
 def _utf8_text(body: memoryview) -> str | None:
-    """The first characters of `body` (enough to sniff), after checking all of it is strict UTF-8."""
+    """The first characters of `body` (enough to sniff), strict UTF-8; None when they are not.
+
+    Only the first slice is decoded here: the rest of the file is delimiters and line ends (ASCII)
+    and the cells' texts, and every distinct text is checked as strict UTF-8 after the read
+    (`_read_columns`), so the file is checked whole without decoding a copy of it."""
     decoder = codecs.getincrementaldecoder("utf-8")("strict")
-    head = ""
     try:
-        for start in range(0, len(body), _SLICE):
-            text = decoder.decode(body[start : start + _SLICE], final=start + _SLICE >= len(body))
-            if len(head) <= _SAMPLE_CHARS:
-                head += text[: _SAMPLE_CHARS * 2]
+        text = decoder.decode(body[:_SLICE], final=len(body) <= _SLICE)
     except UnicodeDecodeError:
         return None
-    return head
+    return text[: _SAMPLE_CHARS * 2]
 
 
 def _read_columns(body: memoryview, delimiter: str, width: int) -> list[tuple[np.ndarray, np.ndarray]] | None:
@@ -109,6 +110,10 @@ def _read_columns(body: memoryview, delimiter: str, width: int) -> list[tuple[np
         chunked = table.column(name)
         array = chunked.combine_chunks() if chunked.num_chunks != 1 else chunked.chunk(0)
         del chunked
+        try:  # strict UTF-8, as Python's decoder (Arrow's check also refuses surrogates and overlongs)
+            array.dictionary.validate(full=True)
+        except pa.ArrowInvalid:
+            return None  # the csv reader reads it and names the encoding
         uniques = array.dictionary.to_pylist()
         for value in uniques:
             if len(value) > EXCEL_CELL_CHARS or _SUSPECT_RE.search(value):
