@@ -83,7 +83,8 @@ def test_conflicts_are_found_with_a_few_statements_not_one_per_figure(store, mon
     assert len(shown) == 450 and (shown["value"].to_numpy() == again["value"].to_numpy()).all()
 
 
-def test_a_save_lends_the_connection_a_large_page_cache_and_gives_it_back(store, tmp_path):
+def test_a_save_leaves_every_connection_at_the_default_page_cache(store, tmp_path):
+    """A save (a success and a failure) leaves no page-cache setting behind on a pooled connection."""
     sizes = []
 
     def look(done, total):
