@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.compare import CompareData, build_caveats, build_comparison, plain_text, prepare_compare, records_of
+from charts.compare import CompareData, build_caveats, build_comparison, plain_text, positions_by, prepare_compare, records_of
 from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
 from charts.style import NEUTRAL_COLOR, PALETTE, apply_layout, plot_text
@@ -87,16 +87,32 @@ class TrendsData:
     region_names: dict[str, dict[str, str]]
     metric_names: dict[str, dict[str, str]]
     changes: pd.DataFrame
-    combos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    by_metric: dict[str, np.ndarray] = field(default_factory=dict)  # metric -> its rows' positions in compare.keys
+    combos: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # metric -> region -> combos, made on first use
 
     def combos_of(self, metric_id: str, regions: list[str]) -> list[str]:
-        """Every region-period (compare's combo) of the metric among the regions."""
+        """Every region-period (compare's combo) of the metric among the regions (regions in the
+        order of their first figure, combos in the order of theirs)."""
+        if metric_id not in self.combos:
+            self.combos[metric_id] = self._combos_by_region(metric_id)
         wanted = set(regions)
-        return [c for (m, r), combos in self.combos.items() if m == metric_id and r in wanted for c in combos]
+        return [c for r, combos in self.combos[metric_id].items() if r in wanted for c in combos]
+
+    def _combos_by_region(self, metric_id: str) -> dict[str, list[str]]:
+        positions = self.by_metric.get(metric_id)
+        if positions is None:
+            return {}
+        rows = self.compare.keys.iloc[positions][["region_code", "combo"]].drop_duplicates("combo")
+        by_region: dict[str, list[str]] = {}
+        for region, combo in zip(rows["region_code"].tolist(), rows["combo"].tolist(), strict=True):
+            by_region.setdefault(str(region), []).append(str(combo))
+        return by_region
 
 
-def prepare_trends(figures: pd.DataFrame) -> TrendsData:
-    data = prepare_compare(figures)
+def prepare_trends(figures: pd.DataFrame, compare: CompareData | None = None) -> TrendsData:
+    """Index every figure for the trends page and the map. `compare` is `prepare_compare(figures)`
+    when the caller keeps it (the pages share the compare page's, once per store version)."""
+    data = compare if compare is not None else prepare_compare(figures)
     keys = data.keys
     counts = keys.groupby("metric_id", sort=False).size().sort_values(ascending=False, kind="stable")
     metrics = [str(m) for m in counts.index]
@@ -105,13 +121,11 @@ def prepare_trends(figures: pd.DataFrame) -> TrendsData:
     for metric_id in metrics:
         sizes = per_region.loc[metric_id].sort_values(ascending=False, kind="stable")
         regions[metric_id] = [str(r) for r in sizes.index]
-    combos: dict[tuple[str, str], list[str]] = {}
-    for (metric_id, region), combo in keys.drop_duplicates(["metric_id", "combo"])[["metric_id", "region_code", "combo"]].groupby(["metric_id", "region_code"], sort=False)["combo"]:
-        combos[(str(metric_id), str(region))] = [str(c) for c in combo]
+    by_metric = positions_by(keys["metric_id"])  # combos per metric are listed on first use (TrendsData.combos_of)
     names = keys.drop_duplicates("region_code")
     region_names = {lang: dict(zip(names["region_code"], names[text_column("region", lang)], strict=True)) for lang in ("zh", "en")}
     changes = figures.loc[figures["measure"] == "change"]
-    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, combos)
+    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, by_metric)
 
 
 def default_regions(data: TrendsData, metric_id: str, limit: int = DEFAULT_REGIONS) -> list[str]:
