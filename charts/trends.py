@@ -88,6 +88,7 @@ class TrendsData:
     metric_names: dict[str, dict[str, str]]
     changes: pd.DataFrame
     by_metric: dict[str, np.ndarray] = field(default_factory=dict)  # metric -> its rows' positions in compare.keys
+    codes: tuple = ()  # (region code per row of compare.keys, region codes, combo code per row, combos): factorized once
     combos: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # metric -> region -> combos, made on first use
 
     def combos_of(self, metric_id: str, regions: list[str]) -> list[str]:
@@ -99,14 +100,19 @@ class TrendsData:
         return [c for r, combos in self.combos[metric_id].items() if r in wanted for c in combos]
 
     def _combos_by_region(self, metric_id: str) -> dict[str, list[str]]:
+        """region -> its combos of the metric, regions and combos in the order of their first row."""
         positions = self.by_metric.get(metric_id)
-        if positions is None:
+        if positions is None or not len(positions):
             return {}
-        rows = self.compare.keys.iloc[positions][["region_code", "combo"]].drop_duplicates("combo")
-        by_region: dict[str, list[str]] = {}
-        for region, combo in zip(rows["region_code"].tolist(), rows["combo"].tolist(), strict=True):
-            by_region.setdefault(str(region), []).append(str(combo))
-        return by_region
+        region_codes, region_values, combo_codes, combo_values = self.codes
+        _, first = np.unique(combo_codes[positions], return_index=True)  # several agencies' rows of a combo: its first
+        rows = positions[np.sort(first)]
+        regions, region_first, inverse = np.unique(region_codes[rows], return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(region_first, kind="stable"), kind="stable")[inverse.ravel()]
+        order = np.argsort(rank, kind="stable")
+        groups = np.split(combo_values[combo_codes[rows[order]]], np.searchsorted(rank[order], np.arange(1, len(regions))))
+        names = region_values[regions[np.argsort(region_first, kind="stable")]]
+        return {str(r): [str(c) for c in g] for r, g in zip(names, groups, strict=True)}
 
 
 def prepare_trends(figures: pd.DataFrame, compare: CompareData | None = None) -> TrendsData:
@@ -122,10 +128,13 @@ def prepare_trends(figures: pd.DataFrame, compare: CompareData | None = None) ->
         sizes = per_region.loc[metric_id].sort_values(ascending=False, kind="stable")
         regions[metric_id] = [str(r) for r in sizes.index]
     by_metric = positions_by(keys["metric_id"])  # combos per metric are listed on first use (TrendsData.combos_of)
+    region_codes, region_values = pd.factorize(keys["region_code"], sort=False)
+    combo_codes, combo_values = pd.factorize(keys["combo"], sort=False)
+    codes = (region_codes, np.asarray(region_values, dtype=object), combo_codes, np.asarray(combo_values, dtype=object))
     names = keys.drop_duplicates("region_code")
     region_names = {lang: dict(zip(names["region_code"], names[text_column("region", lang)], strict=True)) for lang in ("zh", "en")}
     changes = figures.loc[figures["measure"] == "change"]
-    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, by_metric)
+    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, by_metric, codes)
 
 
 def default_regions(data: TrendsData, metric_id: str, limit: int = DEFAULT_REGIONS) -> list[str]:
