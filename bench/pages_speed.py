@@ -137,10 +137,12 @@ def measure(runs: int, figures: int, changes: int, work: Path, cold: bool = True
     redraws: dict[str, list[float]] = {"bare": [], **{name: [] for name in PAGES}}
     cold_draws: dict[str, float] = {}
     with sync_playwright() as playwright:
-        chromium = browser.launch(playwright)
+        chromium = None
         try:
-            for server in (ours, bare):
+            for server in (ours, bare):  # both boot while the browser starts
                 server.start()
+            chromium = browser.launch(playwright)
+            for server in (ours, bare):
                 server.wait_ready()
             for name, target in PAGES.items() if cold else ():  # the first visit: per-store caches cold
                 cold_draws[name] = first_draw(chromium, f"{ours.url}/{target['path']}", target["chart"])
@@ -155,7 +157,8 @@ def measure(runs: int, figures: int, changes: int, work: Path, cold: bool = True
                 log(f"  run {run + 1}: draws {({k: round(v[-1], 3) for k, v in draws.items()})}, "
                     f"changes {({k: [round(x, 3) for x in v[-changes:]] for k, v in redraws.items()})}")  # fmt: skip
         finally:
-            chromium.close()
+            if chromium is not None:
+                chromium.close()
             ours.stop()
             bare.stop()
     out = {"figures": figures, "fill": filled, "runs": runs, "goal": f"ratio <= {GOAL}"}
