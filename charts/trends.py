@@ -23,7 +23,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.compare import CompareData, build_caveats, build_comparison, plain_text, positions_by, prepare_compare, records_of
+from charts.compare import (
+    CompareData,
+    build_caveats,
+    build_comparison,
+    plain_text,
+    positions_by,
+    prepare_compare,
+    records_of,
+)
 from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
 from charts.style import NEUTRAL_COLOR, PALETTE, apply_layout, plot_text
@@ -31,6 +39,7 @@ from i18n import format_change, format_period, t
 from i18n import format_number as _format_number
 from loaders.catalog import Catalog
 from loaders.model import DATASETS_ENV
+
 
 def format_number(value: object, unit: str | None = None, qualifier: str = "exact", lang: str = "zh") -> str:
     """i18n.format_number, remembered per value (a trends view formats each of ~1,500 points three
