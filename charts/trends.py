@@ -50,7 +50,7 @@ def format_number(value: object, unit: str | None = None, qualifier: str = "exac
         return _format_number(value, unit, qualifier, lang)
 
 
-@functools.lru_cache(maxsize=16_384)
+@functools.lru_cache(maxsize=16_384, typed=True)  # 1 and 1.0 apart, as i18n may write them apart
 def _format_remembered(value: object, unit: str | None, qualifier: str, lang: str, datasets: str) -> str:
     del datasets
     return _format_number(value, unit, qualifier, lang)
