@@ -145,7 +145,7 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
     keys = keys.assign(combo=_combo_column(keys).astype(object)).reset_index(drop=True)
     metrics = _shared(keys)
     combos = _combos(keys, metrics)
-    by_combo = {str(c): p for c, p in keys.groupby("combo", sort=False).indices.items()}
+    by_combo = positions_by(keys["combo"])
     days = figures.loc[figures["metric_id"] == "period_days", [*COMBO_KEYS, "figure_id"]]
     days_ids: dict[tuple[str, str, str], str] = {}
     for region, start, end, figure_id in days.itertuples(index=False):
@@ -156,6 +156,15 @@ def prepare_compare(figures: pd.DataFrame) -> CompareData:
     combo_keys = [str(c) for c in combos["combo"]]
     curated = frozenset(keys.loc[keys["upload_id"] == "", "combo"]) if "upload_id" in keys.columns else frozenset(combo_keys)
     return CompareData(keys, metrics, combos, by_combo, days_ids, changes, metric_names, combo_keys, frozenset(combo_keys), curated)
+
+
+def positions_by(column: pd.Series) -> dict[str, np.ndarray]:
+    """value -> the positions of its rows, ascending (groupby(...).indices, without its dict of
+    tens of thousands of per-group calls: a second of the first visit with a million figures)."""
+    codes, uniques = pd.factorize(column, sort=False)
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(uniques)))
+    return dict(zip((str(u) for u in uniques), np.split(order, starts)[1:], strict=True))  # [0]: missing values (code -1)
 
 
 def default_combos(data: CompareData, limit: int = DEFAULT_COMBOS) -> list[str]:
@@ -309,6 +318,59 @@ def period_days_figure(figures: pd.DataFrame, row: pd.Series) -> str:
     return str(match.iloc[0]["figure_id"]) if len(match) else ""
 
 
+def plain_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its text columns as plain Python objects (pandas 3 stores a column made from
+    a list of strings in Arrow, and iterating it, as `to_dict("records")` does, boxes every cell)."""
+    text = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype)]
+    return frame.astype(dict.fromkeys(text, object)) if text else frame
+
+
+def records_of(frame: pd.DataFrame, columns: list[str] | None = None) -> list[dict]:
+    """`frame[columns].to_dict("records")` (columns that exist; default all), column by column:
+    pandas boxes every cell on its own, which made each of a trends view's five passes over ~1,500
+    points cost 50-100 ms."""
+    names = list(frame.columns) if columns is None else [c for c in dict.fromkeys(columns) if c in frame.columns]
+    values = [frame[name].tolist() for name in names]
+    return [dict(zip(names, row, strict=True)) for row in zip(*values, strict=True)] if names else [{} for _ in range(len(frame))]
+
+
+def take_rows(figures: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
+    """`figures.iloc[positions]` with its text columns as plain Python objects (same values, NaN for
+    missing). The figures frame keeps its text in chunked Arrow arrays (ui/data.py); pandas' take of
+    a few rows joined every chunk of every column first, and each later `to_dict("records")` of the
+    selection boxed every cell through pyarrow: most of a trends metric change with a million figures
+    in the store (bench/pages_speed.py). Here each chunk is taken from on its own and converted once."""
+    positions = np.asarray(positions, dtype=np.int64)
+    columns = {}
+    for name in figures.columns:
+        column = figures[name]
+        chunked = getattr(column.array, "_pa_array", None)
+        if chunked is not None and isinstance(column.dtype, pd.StringDtype):
+            values = _take_chunked(chunked, positions)
+            columns[name] = pd.Series(np.where(pd.isna(values), np.nan, values) if len(values) else values, dtype=object, copy=False)
+        else:
+            columns[name] = pd.Series(column.to_numpy()[positions], dtype=column.dtype)
+    frame = pd.DataFrame(columns, copy=False)
+    frame.index = figures.index[positions]
+    return frame
+
+
+def _take_chunked(chunked, positions: np.ndarray) -> np.ndarray:
+    """The values at `positions` of a pyarrow ChunkedArray, as an object array, chunk by chunk."""
+    import pyarrow as pa
+
+    out = np.empty(len(positions), dtype=object)
+    if not len(positions):
+        return out
+    bounds = np.cumsum([0, *(len(c) for c in chunked.chunks)])
+    which = np.searchsorted(bounds, positions, side="right") - 1
+    for chunk in np.unique(which):
+        at = np.flatnonzero(which == chunk)
+        taken = chunked.chunk(int(chunk)).take(pa.array(positions[at] - bounds[chunk], type=pa.int64()))
+        out[at] = taken.to_numpy(zero_copy_only=False)
+    return out
+
+
 def build_comparison(
     figures: pd.DataFrame,
     catalog: Catalog,
@@ -333,7 +395,7 @@ def build_comparison(
     parts = [data.by_combo[c] for c in dict.fromkeys(combos) if c in data.by_combo]
     picked = keys.iloc[np.sort(np.concatenate(parts))] if parts else keys.iloc[0:0]
     picked = picked[picked["metric_id"].isin(list(metric_ids))]
-    rows = figures.iloc[picked["pos"].to_numpy()].assign(combo=[str(c) for c in picked["combo"]])
+    rows = take_rows(figures, picked["pos"].to_numpy()).assign(combo=[str(c) for c in picked["combo"]])
     populations = index_populations(curated_populations() if populations is None else populations)  # once, not per region
     days, days_ids, chosen, plotted = [], [], [], []
     lengths: dict[tuple[str, str], object] = {}
@@ -370,7 +432,8 @@ def build_comparison(
     combo_order = {c: i for i, c in enumerate(combos)}
     rows["_m"] = rows["metric_id"].map(metric_order)
     rows["_c"] = rows["combo"].map(combo_order)
-    return rows.sort_values(["_m", "_c", "agency_id"]).drop(columns=["_m", "_c"]).reset_index(drop=True)
+    rows = rows.sort_values(["_m", "_c", "agency_id"]).drop(columns=["_m", "_c"]).reset_index(drop=True)
+    return plain_text(rows)
 
 
 def _shown(row: pd.Series, lang: str) -> str:

@@ -23,6 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from charts.compare import records_of
 from charts.provenance import build_footnotes, build_source_line, text_column
 from charts.spec import Chart
 from charts.style import NEUTRAL_COLOR, apply_layout, plot_text
@@ -169,7 +170,7 @@ def trend_briefs(values: pd.DataFrame, lang: str) -> dict[str, str]:
     rows = values.drop_duplicates(["region_code", "period_start", "period_end"]).sort_values(["period_end", "period_start"])
     points: dict[str, list[str]] = {}
     columns = ["region_code", "period_start", "period_end", "period_text", "measure", "value", "plotted", "qualifier"]
-    for row in rows[columns].to_dict("records"):
+    for row in records_of(rows, columns):
         if not _available(row["plotted"]):
             value = "—"
         elif row["measure"] == "absolute":
@@ -187,7 +188,7 @@ def build_map_chart(
     areas, lines, names = load_boundaries(area)
     rows = values[(values["period_start"] == start) & (values["period_end"] == end) & values["region_code"].isin(list(names))]
     rows = rows.drop_duplicates("region_code")  # one value per region (several agencies: the first)
-    records = rows.to_dict("records")
+    records = records_of(rows)
     drawn = [r for r in records if _available(r["plotted"])]
     measure = str(values["measure"].iloc[0]) if len(values) else "absolute"
     missing = [code for code in names if code not in {r["region_code"] for r in drawn}]

@@ -12,7 +12,9 @@ Stated changes (同比/环比) are listed as stated (`stated_changes`), never tu
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -21,12 +23,38 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.compare import CompareData, build_caveats, build_comparison, prepare_compare
+from charts.compare import (
+    CompareData,
+    build_caveats,
+    build_comparison,
+    plain_text,
+    positions_by,
+    prepare_compare,
+    records_of,
+)
 from charts.provenance import build_footnotes, build_source_line, in_language, text_column
 from charts.spec import Chart
 from charts.style import NEUTRAL_COLOR, PALETTE, apply_layout, plot_text
-from i18n import format_change, format_number, format_period, t
+from i18n import format_change, format_period, t
+from i18n import format_number as _format_number
 from loaders.catalog import Catalog
+from loaders.model import DATASETS_ENV
+
+
+def format_number(value: object, unit: str | None = None, qualifier: str = "exact", lang: str = "zh") -> str:
+    """i18n.format_number, remembered per value (a trends view formats each of ~1,500 points three
+    times: hover, chart data and table). The datasets folder is in the key: it names the unit labels."""
+    try:
+        return _format_remembered(value, unit, qualifier, lang, os.environ.get(DATASETS_ENV, ""))
+    except TypeError:  # an unhashable value
+        return _format_number(value, unit, qualifier, lang)
+
+
+@functools.lru_cache(maxsize=16_384, typed=True)  # 1 and 1.0 apart, as i18n may write them apart
+def _format_remembered(value: object, unit: str | None, qualifier: str, lang: str, datasets: str) -> str:
+    del datasets
+    return _format_number(value, unit, qualifier, lang)
+
 
 MEASURES = ("absolute", "per_100k", "per_30_days", "change")
 DEFAULT_REGIONS = 6  # the first view draws at most this many lines (the picker offers every region)
@@ -68,16 +96,38 @@ class TrendsData:
     region_names: dict[str, dict[str, str]]
     metric_names: dict[str, dict[str, str]]
     changes: pd.DataFrame
-    combos: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    by_metric: dict[str, np.ndarray] = field(default_factory=dict)  # metric -> its rows' positions in compare.keys
+    codes: tuple = ()  # (region code per row of compare.keys, region codes, combo code per row, combos): factorized once
+    combos: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # metric -> region -> combos, made on first use
 
     def combos_of(self, metric_id: str, regions: list[str]) -> list[str]:
-        """Every region-period (compare's combo) of the metric among the regions."""
+        """Every region-period (compare's combo) of the metric among the regions (regions in the
+        order of their first figure, combos in the order of theirs)."""
+        if metric_id not in self.combos:
+            self.combos[metric_id] = self._combos_by_region(metric_id)
         wanted = set(regions)
-        return [c for (m, r), combos in self.combos.items() if m == metric_id and r in wanted for c in combos]
+        return [c for r, combos in self.combos[metric_id].items() if r in wanted for c in combos]
+
+    def _combos_by_region(self, metric_id: str) -> dict[str, list[str]]:
+        """region -> its combos of the metric, regions and combos in the order of their first row."""
+        positions = self.by_metric.get(metric_id)
+        if positions is None or not len(positions):
+            return {}
+        region_codes, region_values, combo_codes, combo_values = self.codes
+        _, first = np.unique(combo_codes[positions], return_index=True)  # several agencies' rows of a combo: its first
+        rows = positions[np.sort(first)]
+        regions, region_first, inverse = np.unique(region_codes[rows], return_index=True, return_inverse=True)
+        rank = np.argsort(np.argsort(region_first, kind="stable"), kind="stable")[inverse.ravel()]
+        order = np.argsort(rank, kind="stable")
+        groups = np.split(combo_values[combo_codes[rows[order]]], np.searchsorted(rank[order], np.arange(1, len(regions))))
+        names = region_values[regions[np.argsort(region_first, kind="stable")]]
+        return {str(r): [str(c) for c in g] for r, g in zip(names, groups, strict=True)}
 
 
-def prepare_trends(figures: pd.DataFrame) -> TrendsData:
-    data = prepare_compare(figures)
+def prepare_trends(figures: pd.DataFrame, compare: CompareData | None = None) -> TrendsData:
+    """Index every figure for the trends page and the map. `compare` is `prepare_compare(figures)`
+    when the caller keeps it (the pages share the compare page's, once per store version)."""
+    data = compare if compare is not None else prepare_compare(figures)
     keys = data.keys
     counts = keys.groupby("metric_id", sort=False).size().sort_values(ascending=False, kind="stable")
     metrics = [str(m) for m in counts.index]
@@ -86,13 +136,14 @@ def prepare_trends(figures: pd.DataFrame) -> TrendsData:
     for metric_id in metrics:
         sizes = per_region.loc[metric_id].sort_values(ascending=False, kind="stable")
         regions[metric_id] = [str(r) for r in sizes.index]
-    combos: dict[tuple[str, str], list[str]] = {}
-    for (metric_id, region), combo in keys.drop_duplicates(["metric_id", "combo"])[["metric_id", "region_code", "combo"]].groupby(["metric_id", "region_code"], sort=False)["combo"]:
-        combos[(str(metric_id), str(region))] = [str(c) for c in combo]
+    by_metric = positions_by(keys["metric_id"])  # combos per metric are listed on first use (TrendsData.combos_of)
+    region_codes, region_values = pd.factorize(keys["region_code"], sort=False)
+    combo_codes, combo_values = pd.factorize(keys["combo"], sort=False)
+    codes = (region_codes, np.asarray(region_values, dtype=object), combo_codes, np.asarray(combo_values, dtype=object))
     names = keys.drop_duplicates("region_code")
     region_names = {lang: dict(zip(names["region_code"], names[text_column("region", lang)], strict=True)) for lang in ("zh", "en")}
     changes = figures.loc[figures["measure"] == "change"]
-    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, combos)
+    return TrendsData(data, metrics, regions, region_names, data.metric_names, changes, by_metric, codes)
 
 
 def default_regions(data: TrendsData, metric_id: str, limit: int = DEFAULT_REGIONS) -> list[str]:
@@ -172,7 +223,7 @@ def build_trend(
     if measure != "change":
         from charts.compare import rate_formula
 
-        for record in rows.to_dict("records"):
+        for record in records_of(rows):
             formulas.append(rate_formula(record, "en") if measure != "absolute" else "")
             formulas_zh.append(rate_formula(record, "zh") if measure != "absolute" else "")
         rows = rows.assign(formula=formulas, formula_zh=formulas_zh, base_value=np.nan)
@@ -180,17 +231,18 @@ def build_trend(
         rows = _with_changes(rows, base or (base_periods(rows)[0] if len(rows) else ""))
     order = {r: i for i, r in enumerate(regions)}
     rows = rows.assign(_r=rows["region_code"].map(order))
-    return rows.sort_values(["_r", "series", "period_end", "period_start"], kind="stable").drop(columns="_r").reset_index(drop=True)
+    rows = rows.sort_values(["_r", "series", "period_end", "period_start"], kind="stable").drop(columns="_r").reset_index(drop=True)
+    return plain_text(rows)
 
 
 def _with_changes(rows: pd.DataFrame, base: str) -> pd.DataFrame:
     base_start, _, base_end = base.partition("|")
     plotted, qualifiers, formulas, formulas_zh, base_values = [], [], [], [], []
     bases = {}
-    for record in rows.to_dict("records"):
+    for record in records_of(rows):
         if record["period_start"] == base_start and record["period_end"] == base_end:
             bases.setdefault(record["series"], record)
-    for record in rows.to_dict("records"):
+    for record in records_of(rows):
         b = bases.get(record["series"])
         if b is None:
             plotted.append(None)
@@ -293,7 +345,7 @@ def build_trend_chart(trend: pd.DataFrame, lang: str, catalog: Catalog, events: 
     series_order = list(dict.fromkeys(trend["series"]))
     drawn_series = series_order[:MAX_LINES]
     several = {s: "|" in s for s in series_order}
-    records = trend.to_dict("records")
+    records = records_of(trend)
     metric_column, unit_column = text_column("metric", lang), text_column("unit", lang)
     colors = {s: PALETTE[i % len(PALETTE)] for i, s in enumerate(series_order)}
     traces = []
@@ -324,13 +376,13 @@ def build_trend_chart(trend: pd.DataFrame, lang: str, catalog: Catalog, events: 
                 ids.append("")
             label = series_label(kind_points[0], lang, several[series])
             traces.append(
-                go.Scatter(
-                    x=x[:-1], y=y[:-1], mode="lines+markers", name=plot_text(label), legendgroup=series, showlegend=first,
-                    line={"color": colors[series], "dash": DASHES[kind], "width": 2},
-                    marker={"symbol": symbols[:-1], "size": 10, "color": colors[series], "line": {"color": colors[series], "width": 2}},
-                    customdata=[[i, h] for i, h in zip(ids[:-1], hover[:-1], strict=True)],
-                    hovertemplate="%{customdata[1]}<extra></extra>", connectgaps=False,
-                )  # fmt: skip
+                {
+                    "type": "scatter", "x": x[:-1], "y": y[:-1], "mode": "lines+markers", "name": plot_text(label), "legendgroup": series,
+                    "showlegend": first, "line": {"color": colors[series], "dash": DASHES[kind], "width": 2},
+                    "marker": {"symbol": symbols[:-1], "size": 10, "color": colors[series], "line": {"color": colors[series], "width": 2}},
+                    "customdata": [[i, h] for i, h in zip(ids[:-1], hover[:-1], strict=True)],
+                    "hovertemplate": "%{customdata[1]}<extra></extra>", "connectgaps": False,
+                }  # fmt: skip
             )
             first = False
         del index
@@ -346,7 +398,10 @@ def build_trend_chart(trend: pd.DataFrame, lang: str, catalog: Catalog, events: 
     if measure == "change" and records:
         start, _, end = str(records[0].get("base", "")).partition("|")
         subtitle = f"{subtitle} · {t('trends.base_label', lang, period=format_period(start, end, '', lang))}"
-    figure = go.Figure(data=traces)
+    # Traces built unvalidated (as compare's bars): every value is set here from checked figures, and
+    # plotly's validation of ~1,500 points was a tenth of a metric change (bench/pages_speed.py).
+    figure = go.Figure(data=traces, _validate=False)
+    figure._validate = True  # the layout set below is validated as before
     legend_rows = max(1, math.ceil(len(drawn_series) / 4))
     apply_layout(figure, title, subtitle, height=460 + 20 * min(legend_rows, 8), legend="bottom")
     figure.update_layout(hovermode="closest", legend={"y": -0.18})
@@ -412,7 +467,7 @@ def _hover(point: dict, lang: str, catalog: Catalog) -> str:
 
 
 def _chart_data(trend: pd.DataFrame, lang: str) -> pd.DataFrame:
-    records = trend.to_dict("records")
+    records = records_of(trend)
     return pd.DataFrame(
         {
             "figure_id": [r["figure_id"] for r in records],
@@ -433,7 +488,7 @@ def _chart_data(trend: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 def build_trend_table(trend: pd.DataFrame, lang: str, catalog: Catalog) -> pd.DataFrame:
     """The page's table and CSV: one row per point, with its source, period wording and upload."""
-    records = trend.to_dict("records")
+    records = records_of(trend)
     return pd.DataFrame(
         {
             t("chart.column.figure_id", lang): [r["figure_id"] for r in records],
@@ -461,7 +516,7 @@ def build_trend_caveats(trend: pd.DataFrame, data: TrendsData, catalog: Catalog,
     caveats = build_caveats(comparison, data.compare.changes, catalog, lang)
     sep = t("list.separator", lang)
     region_column = text_column("region", lang)
-    records = trend.to_dict("records")
+    records = records_of(trend)
     mixed = []
     overlaps = []
     for series in dict.fromkeys(trend["series"]):
@@ -489,7 +544,7 @@ def build_trend_caveats(trend: pd.DataFrame, data: TrendsData, catalog: Catalog,
 def stated_changes(data: TrendsData, metric_id: str, regions: list[str], lang: str, catalog: Catalog) -> pd.DataFrame:
     """The metric's stated changes (同比/环比 …) of the regions, as stated: never turned into levels."""
     rows = data.changes[(data.changes["metric_id"] == metric_id) & data.changes["region_code"].isin(regions)]
-    records = rows.to_dict("records")
+    records = records_of(rows)
     return pd.DataFrame(
         {
             t("chart.column.figure_id", lang): [r["figure_id"] for r in records],

@@ -331,3 +331,45 @@ def test_a_link_from_before_the_two_pickers_opens_the_view_it_named(forty_months
     assert "combos" not in at.query_params and at.query_params["regions"] == "620000"
     assert set(at.dataframe[-1].value.iloc[:, 0]) <= {f"gs20-{n:03d}" for n in range(1, 41)}  # Gansu's figures only
     assert chart_specs(at)
+
+
+def _chunked_text_frame() -> pd.DataFrame:
+    """Text columns in several Arrow chunks (as the store's frame holds them), a missing value, numbers."""
+    parts = [
+        pd.DataFrame({"region_code": ["a", "b", None], "combo": ["a|1", "b|1", "c|1"], "value": [1.0, 2.0, 3.0]}),
+        pd.DataFrame({"region_code": ["b", "a"], "combo": ["b|2", "a|2"], "value": [4.0, float("nan")]}),
+        pd.DataFrame({"region_code": ["c"], "combo": ["c|2"], "value": [6.0]}),
+    ]
+    frame = pd.concat([p.astype({"region_code": "str", "combo": "str"}) for p in parts], ignore_index=True)
+    assert frame["region_code"].array._pa_array.num_chunks == 3
+    return frame
+
+
+def test_take_rows_equals_iloc_with_text_as_plain_objects():
+    from charts.compare import take_rows
+
+    frame = _chunked_text_frame()
+    for positions in ([5, 0, 2, 3], [], [2], [4, 1, 1]):
+        taken = take_rows(frame, pd.Series(positions, dtype="int64").to_numpy())
+        expected = frame.iloc[positions].astype({"region_code": object, "combo": object})
+        pd.testing.assert_frame_equal(taken, expected)
+        assert taken["region_code"].dtype == object
+
+
+def test_positions_by_equals_groupby_indices_missing_values_left_out():
+    from charts.compare import positions_by
+
+    frame = _chunked_text_frame()
+    got = positions_by(frame["region_code"])
+    expected = frame.groupby("region_code", sort=False).indices
+    assert list(got) == list(expected) == ["a", "b", "c"]
+    assert all(got[k].tolist() == expected[k].tolist() for k in got)
+    assert positions_by(frame["region_code"].iloc[0:0]) == {}
+
+
+def test_records_of_equals_to_dict():
+    from charts.compare import records_of
+
+    frame = _chunked_text_frame()
+    assert str(records_of(frame)) == str(frame.to_dict("records"))
+    assert records_of(frame, ["combo", "missing"]) == [{"combo": c} for c in frame["combo"]]

@@ -346,3 +346,18 @@ def test_the_date_axis_speaks_the_pages_language(figures, data, catalog):
     trend = build_trend(figures, catalog, "cases_filed", [BOUNDED[0], "110000"], data=data)
     assert build_trend_chart(trend, "zh", catalog).figure.layout.xaxis.tickformat == "%Y年%-m月"
     assert build_trend_chart(trend, "en", catalog).figure.layout.xaxis.tickformat is None
+
+
+def test_combos_of_lists_each_region_period_once_in_the_order_of_its_first_figure(data):
+    """TrendsData.combos_of (listed per metric on first use, from factorized codes) against the plain
+    reading of compare's index: regions in the order of their first figure, each combo once."""
+    keys = data.compare.keys
+    for metric_id in data.metrics:
+        rows = keys[keys["metric_id"] == metric_id].drop_duplicates("combo")
+        expected: dict[str, list[str]] = {}
+        for region, combo in zip(rows["region_code"], rows["combo"], strict=True):
+            expected.setdefault(str(region), []).append(str(combo))
+        regions = data.regions[metric_id]
+        assert data.combos_of(metric_id, regions) == [c for r in expected for c in expected[r]], metric_id
+        assert data.combos_of(metric_id, regions[:1]) == expected[regions[0]], metric_id
+    assert data.combos_of("no_such_metric", ["110000"]) == []
