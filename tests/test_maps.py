@@ -28,10 +28,8 @@ from charts.maps import (
 from charts.trends import prepare_trends
 from loaders.catalog import load_catalog
 from loaders.frame import build_all_figures
-from loaders.store import Store
-from loaders.tables import check_bytes
 from tests.test_pages import REPO
-from tests.test_trends import cases, provinces, upload_csv
+from tests.test_trends import cases, provinces, store_of, upload_csv
 
 GUANGDONG = "440000"
 SHOWN = 5  # 广东's first prefectures (by code) with figures; the others are "no data"
@@ -57,14 +55,8 @@ def prefecture_csv() -> bytes:
 
 @pytest.fixture(scope="module")
 def store_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('maps') / 'store.db'}"
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("ANTIFRAUD_DB_URL", url)
-        for name, data in (("provinces.csv", upload_csv()), ("guangdong.csv", prefecture_csv())):
-            report = check_bytes(data, name)
-            assert report.status != "rejected", [m.message_en for m in report.messages]
-            Store().save_upload(report, data, name, "test")
-    return url
+    """The trends tests' upload (three years of 31 provinces) and a prefecture table of 广东."""
+    return store_of(tmp_path_factory.mktemp("maps"), [("provinces.csv", upload_csv()), ("guangdong.csv", prefecture_csv())])
 
 
 @pytest.fixture(scope="module")

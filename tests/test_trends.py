@@ -59,16 +59,21 @@ def upload_csv() -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-@pytest.fixture(scope="module")
-def store_url(tmp_path_factory) -> str:
-    url = f"sqlite:///{tmp_path_factory.mktemp('trends') / 'store.db'}"
+def store_of(folder, files: list[tuple[str, bytes]]) -> str:
+    """A SQLite store in `folder` holding each (name, bytes) file as an accepted upload; its URL."""
+    url = f"sqlite:///{folder / 'store.db'}"
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("ANTIFRAUD_DB_URL", url)
-        data = upload_csv()
-        report = check_bytes(data, "provinces.csv")
-        assert report.status != "rejected", [m.message_en for m in report.messages]
-        Store().save_upload(report, data, "provinces.csv", "test")
+        for name, data in files:
+            report = check_bytes(data, name)
+            assert report.status != "rejected", [m.message_en for m in report.messages]
+            Store().save_upload(report, data, name, "test")
     return url
+
+
+@pytest.fixture(scope="module")
+def store_url(tmp_path_factory) -> str:
+    return store_of(tmp_path_factory.mktemp("trends"), [("provinces.csv", upload_csv())])
 
 
 @pytest.fixture(scope="module")

@@ -134,8 +134,12 @@ def test_the_history_picker_follows_remove_and_restore(app, page):
     chosen = before.rsplit("·", 1)[0]
     page.get_by_role("button", name="删除（可恢复）").click()
     expect(page.get_by_text("已删除上传", exact=False).first).to_be_visible()
-    expect(picker).to_have_value(chosen + "· 已删除")
+    # The picker's key follows its labels: until the page's run ends the old picker stays beside the
+    # new one (Streamlit removes stale elements then), which takes longer than 5 s on a loaded machine.
+    expect(page.get_by_test_id("stSelectbox")).to_have_count(1, timeout=LOAD_MS)
+    expect(picker).to_have_value(chosen + "· 已删除", timeout=LOAD_MS)
     page.get_by_role("button", name="恢复", exact=True).click()
     expect(page.get_by_text("已恢复上传", exact=False).first).to_be_visible()
-    expect(picker).to_have_value(chosen + "· 有效")
+    expect(page.get_by_test_id("stSelectbox")).to_have_count(1, timeout=LOAD_MS)
+    expect(picker).to_have_value(chosen + "· 有效", timeout=LOAD_MS)
     expect(page.get_by_test_id("stException")).to_have_count(0)
