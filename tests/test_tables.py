@@ -512,3 +512,18 @@ def test_a_column_that_is_not_imported_is_named_with_the_file_not_dropped_silent
         assert "北京.csv" in m.message_zh and m.column in m.message_zh
         assert "北京.csv" in m.message_en and "not imported" in m.message_en
     assert "编号或号码" in unread[0].message_zh and "未导入" in unread[1].message_zh
+
+
+@pytest.mark.parametrize("rows", [1, 40_000])  # the row passes, and the plain-CSV columnar path (≥ 1 MB)
+def test_a_period_that_has_not_begun_is_refused_naming_row_and_column(rows):
+    """2042 typed for 2024 would be stored as a figure of a period nobody can have reported yet."""
+    from datetime import date
+
+    year = date.today().year + 1
+    body = "".join(f"百色市,2024年{1 + i % 12}月{1 + i // 12 % 28}日,立案数,{i},起\n" for i in range(rows - 1))
+    text = "地区,期间,指标,数值,计量单位\n" + body + f"百色市,{year}年3月,立案数,5,起\n"
+    report = check_bytes(text.encode("utf-8"), "future.csv")
+    assert report.status == "rejected"
+    future = [m for m in report.messages if m.code == "period_in_future"]
+    assert [(m.row, m.column) for m in future] == [(rows + 1, "期间")]
+    assert f"{year}年3月" in future[0].message_zh and "after today" in future[0].message_en

@@ -170,7 +170,7 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     periods: list[Period] = []
     for value in period_cells:
         try:
-            periods.append(value_pass.parse_period(value, month_column="月" in period_col.header))
+            periods.append(value_pass.not_yet_begun(value_pass.parse_period(value, month_column="月" in period_col.header)))
         except PeriodError:
             raise NotPlain from None
 

@@ -97,6 +97,19 @@ class Cells:
     candidates: list[Candidate]
 
 
+def not_yet_begun(period: Period) -> Period:
+    """A period that starts after today cannot have been reported (2042 typed for 2024): refused."""
+    today = date.today()
+    if period.start > today:
+        raise PeriodError(
+            "period_in_future",
+            f"“{period.text}”从{period.start.isoformat()}开始，晚于今天（{today.isoformat()}），不可能已有统计：请核对年份",
+            f"“{period.text}” starts on {period.start.isoformat()}, after today ({today.isoformat()}): "
+            "no figures can have been reported for it; please check the year",
+        )
+    return period
+
+
 def row_period(row_no: int, values: list[object], period_col: Column | None, table: Table, memo: Memo,
                out: Collector) -> Period | None:
     if period_col is None:
@@ -113,7 +126,7 @@ def row_period(row_no: int, values: list[object], period_col: Column | None, tab
         key, result = None, None
     if result is None:
         try:
-            result = parse_period(value, month_column="月" in period_col.header)
+            result = not_yet_begun(parse_period(value, month_column="月" in period_col.header))
         except PeriodError as exc:
             result = PeriodError(exc.code, exc.message_zh, exc.message_en)  # without the traceback's frames
         if key is not None:
