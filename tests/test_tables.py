@@ -527,3 +527,27 @@ def test_a_period_that_has_not_begun_is_refused_naming_row_and_column(rows):
     future = [m for m in report.messages if m.code == "period_in_future"]
     assert [(m.row, m.column) for m in future] == [(rows + 1, "期间")]
     assert f"{year}年3月" in future[0].message_zh and "after today" in future[0].message_en
+
+
+@pytest.mark.parametrize(
+    ("text", "column"),
+    [
+        ("地区,年份,破案率同比（百分点）,立案数（起）\n百色市,2024,3.2,100\n", "破案率同比（百分点）"),
+        ("地区,年份,破案率同比,立案数（起）\n百色市,2024,3.2个百分点,100\n", "破案率同比"),
+        ("地区,年份,指标,数值,计量单位\n百色市,2024,破案率同比上升,3.2,个百分点\n百色市,2024,立案数,100,起\n", "计量单位"),
+    ],
+)
+def test_a_change_in_percentage_points_is_not_stored_as_a_percent_change(text, column):
+    """上升3.2个百分点 (41.5% → 44.7%) is not 上升3.2% (41.5% → 42.8%): named and left out, the rest kept."""
+    report = check_bytes(text.encode("utf-8"), "pp.csv")
+    assert report.status == "accepted_with_warnings"
+    assert [(m.code, m.row, m.column) for m in report.messages] == [("percentage_points_not_stored", 2, column)]
+    assert "百分点" in report.messages[0].message_zh and "percentage points" in report.messages[0].message_en
+    assert report.figures[["metric_id", "value"]].values.tolist() == [["cases_filed", 100.0]]
+
+
+@pytest.mark.parametrize("header", ["破案率同比（%）", "破案率同比增减（%）", "破案率同比上升（%）"])
+def test_the_change_of_a_rate_is_the_rates_change_not_its_counts(header):
+    """破案率同比 was read as 破案 (cases solved) with its 率 dropped as a change word."""
+    report = check_bytes(f"地区,年份,{header}\n百色市,2024,3.2\n".encode(), "rate.csv")
+    assert report.figures[["metric_id", "measure", "unit"]].values.tolist() == [["clearance_rate", "change", "percent"]]

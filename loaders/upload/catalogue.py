@@ -126,6 +126,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{text}”已于{year}年调整，按今天的{name_zh}（{code}）读取",
         "“{text}” was changed in {year}; read as today's {name_en} ({code})",
     ),
+    "percentage_points_not_stored": (
+        "{cell}是以“百分点”表示的变化（如破案率上升3.2个百分点），不是百分比变化；看板暂不能区分两者，此数未保存，其余数据照常导入",
+        "{cell} is a change in percentage points (e.g. a clearance rate up 3.2 points), not a percent change; the "
+        "dashboard cannot tell the two apart yet, so this figure was not stored; the other figures are imported as usual",
+    ),
     "template_example_row": (
         "这是模板的示例行（备注“示例行，请删除”），其中的数字只是格式示例、不是真实数据：请删除此行后再上传",
         "this is one of the template's example rows (备注 “示例行，请删除”): its numbers only show the format "

@@ -30,7 +30,7 @@ from loaders.upload import limits, places
 from loaders.upload import values as value_pass
 from loaders.upload.cells import CONTROL, cell_text, header_key, is_blank, may_be_header_key
 from loaders.upload.coded import CodedRows, give_back_memory
-from loaders.upload.labels import NOTE_PREFIXES, MetricIndex, total_kind_of
+from loaders.upload.labels import NOTE_PREFIXES, PERCENTAGE_POINT_WORDS, MetricIndex, total_kind_of
 from loaders.upload.messages import Collector
 from loaders.upload.report import CATEGORY_COLUMNS, REPORT_COLUMNS, categorical
 from loaders.upload.specs import tidy_spec
@@ -183,6 +183,8 @@ def _plain_tidy_frame(table: Table, metrics: MetricIndex, display_name: str, sha
     specs, headers = [], []
     for pair in pair_index:
         name, unit = metric_cells[pair // len(unit_cells)], unit_cells[pair % len(unit_cells)]
+        if header_key(cell_text(unit)) in PERCENTAGE_POINT_WORDS:
+            raise NotPlain  # the row passes say why a percentage-point change is not stored
         spec = tidy_spec(cell_text(name), cell_text(unit), 0, metric_col.header, metrics=metrics,
                          title_text=table.title_text, out=scratch, specs_memo={})
         if spec is None or scratch.messages:

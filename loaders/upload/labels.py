@@ -75,7 +75,10 @@ CHANGE_BASIS = (("同比", "yoy"), ("较上年", "yoy"), ("比上年", "yoy"), (
 CHANGE_DIRECTION = (("下降率", "decrease"), ("下降", "decrease"), ("减少", "decrease"), ("降幅", "decrease"),
                     ("降低", "decrease"), ("增长率", "increase"), ("增长", "increase"), ("上升", "increase"),
                     ("增加", "increase"), ("增幅", "increase"), ("提高", "increase"))
-CHANGE_WORDS = ("增减幅度", "增减率", "增减", "变化率", "变化", "变动", "幅度", "率")
+# No bare 率 here: 破案率同比 is the change of the clearance rate, not of 破案 (cases solved).
+CHANGE_WORDS = ("增减幅度", "增减率", "增减", "变化率", "变化", "变动", "幅度")
+# A change stated in percentage points (破案率同比上升3.2个百分点) is not a percent change: not stored.
+PERCENTAGE_POINT_WORDS = frozenset({"百分点", "个百分点"})
 SHARE_WORDS = ("所占比例", "占比", "比重", "比例")
 METRIC_PREFIXES = ("电信网络诈骗", "电诈", "涉诈", "诈骗", "累计", "全年", "本期", "共", "总")
 

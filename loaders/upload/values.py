@@ -17,7 +17,16 @@ from loaders.numbers import NumberParseError, ParsedNumber, parse_number
 from loaders.periods import Period, PeriodError, parse_period
 from loaders.regions import RegionMatch, echo
 from loaders.upload.cells import FORMULA, cell_text, header_key, is_blank, own_copy, plain
-from loaders.upload.labels import TEMPLATE_EXAMPLE_NOTE, Column, MetricIndex, Spec, Unit, agency_of, parse_unit
+from loaders.upload.labels import (
+    PERCENTAGE_POINT_WORDS,
+    TEMPLATE_EXAMPLE_NOTE,
+    Column,
+    MetricIndex,
+    Spec,
+    Unit,
+    agency_of,
+    parse_unit,
+)
 from loaders.upload.messages import Collector
 from loaders.upload.specs import tidy_change_spec, tidy_spec
 from loaders.upload.table import Table
@@ -171,6 +180,9 @@ def tidy_row(row_no, values, region, period, agency, percent_rules, remark: str 
         out.say("error", "missing_metric", row=row_no, column=metric_col.header)
         return
     unit_text = cell_text(values[unit_col.index]) if unit_col is not None else None
+    if unit_text is not None and header_key(unit_text) in PERCENTAGE_POINT_WORDS:
+        out.say("warning", "percentage_points_not_stored", row=row_no, column=unit_col.header, cell=unit_text.strip())
+        return
     spec = tidy_spec(cell_text(name), unit_text, row_no, metric_col.header, metrics=metrics, title_text=table.title_text,
                      out=out, specs_memo=memo.specs)
     if spec is None:
@@ -278,6 +290,10 @@ def figure(row_no, column: Column, header, value, spec: Spec, region, period, ag
 def scale_value(parsed: ParsedNumber, raw, spec: Spec, column: Column, cell: str, row_no: int, where: str,
                 percent_rules, cells: Cells) -> tuple[Decimal, str] | None:
     table, out = cells.table, cells.out
+    header_unit = column.label.unit if column.label is not None else None
+    if parsed.unit in PERCENTAGE_POINT_WORDS or (header_unit is not None and header_unit.word in PERCENTAGE_POINT_WORDS):
+        out.say("warning", "percentage_points_not_stored", row=row_no, column=where, cell=cell)
+        return None
     try:
         number = Decimal(str(parsed.value))
     except InvalidOperation:
