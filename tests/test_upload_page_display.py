@@ -91,9 +91,12 @@ def test_a_file_name_with_a_url_is_never_a_link(db_url):  # noqa: F811
 
 
 def many_figures_csv(count: int) -> bytes:
-    """A tidy CSV of `count` figures: one city's 立案数 for `count` months from January 1990."""
+    """A tidy CSV of `count` figures: one city's 立案数, 破案数 and 打击处理人数 month by month from
+    January 1990 (periods that have not begun yet are refused, so no more than three a month)."""
+    metrics = [("立案数", "起"), ("破案数", "起"), ("打击处理人数", "人")]
     lines = ["地区,期间,指标,数值,单位"]
-    lines += [f"百色市,{1990 + i // 12}年{i % 12 + 1}月,立案数,{100 + i},起" for i in range(count)]
+    lines += [f"百色市,{1990 + i // 3 // 12}年{i // 3 % 12 + 1}月,{metrics[i % 3][0]},{100 + i},{metrics[i % 3][1]}"
+              for i in range(count)]
     return ("\n".join(lines) + "\n").encode()
 
 
