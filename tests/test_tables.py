@@ -551,3 +551,15 @@ def test_the_change_of_a_rate_is_the_rates_change_not_its_counts(header):
     """破案率同比 was read as 破案 (cases solved) with its 率 dropped as a change word."""
     report = check_bytes(f"地区,年份,{header}\n百色市,2024,3.2\n".encode(), "rate.csv")
     assert report.figures[["metric_id", "measure", "unit"]].values.tolist() == [["clearance_rate", "change", "percent"]]
+
+
+def test_a_title_period_that_has_not_begun_is_refused_once_and_nothing_is_stored():
+    from datetime import date
+
+    year = date.today().year + 3
+    text = f"百色市{year}年各县立案数\n区县,立案数（起）\n右江区,100\n田阳区,50\n"
+    report = check_bytes(text.encode("utf-8"), "title.csv")
+    assert report.status == "rejected" and report.figures.empty
+    future = [m for m in report.messages if m.code == "period_in_future"]
+    assert [(m.level, m.row) for m in future] == [("error", 3)]
+    assert future[0].message_zh.startswith("标题中的") and future[0].message_en.startswith("In the title")

@@ -63,6 +63,7 @@ class Memo:
     changes: dict = field(default_factory=dict)  # (id(Spec), column) -> the change Spec of a bare 同比 column
     periods: dict = field(default_factory=dict)  # (type, cell, column) -> Period | PeriodError
     tidy_layout: tuple | None = None
+    title_period_refused: bool = False  # the title's period has not begun: said once, every row left out
 
 
 def build_candidates(table: Table, data_rows: list[tuple[int, list[object]]], regions: list[RegionMatch | None],
@@ -122,7 +123,16 @@ def not_yet_begun(period: Period) -> Period:
 def row_period(row_no: int, values: list[object], period_col: Column | None, table: Table, memo: Memo,
                out: Collector) -> Period | None:
     if period_col is None:
-        return table.table_period
+        period = table.table_period
+        if period is not None and period.start > date.today():
+            if not memo.title_period_refused:
+                memo.title_period_refused = True
+                try:
+                    not_yet_begun(period)
+                except PeriodError as exc:
+                    out.add("error", exc.code, "标题中的" + exc.message_zh, "In the title: " + exc.message_en, row=row_no)
+            return None
+        return period
     value = values[period_col.index]
     if is_blank(value):
         out.say("error", "missing_period", row=row_no, column=period_col.header)
