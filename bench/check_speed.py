@@ -25,28 +25,19 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 
-def _rss() -> dict[str, int]:
-    values = {}
-    with open("/proc/self/status") as status:
-        for line in status:
-            key, _, rest = line.partition(":")
-            if key in ("VmRSS", "VmHWM"):
-                values[key] = int(rest.split()[0]) * 1024
-    return values
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--file", type=Path, help="an existing CSV instead of the generated one")
-    parser.add_argument("--work", type=Path, default=Path("/tmp/check_speed"))
+    parser.add_argument("--work", type=Path, default=ROOT / "artifacts" / "check_speed", help="where the generated CSV is kept")
     args = parser.parse_args(argv)
 
     import pandas as pd
     import pyarrow as pa
 
     from bench import workload
+    from bench.worker import memory
     from loaders.upload.check import check_bytes
 
     if args.file:
@@ -58,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
             workload.write_csv(path, workload.build_tidy_rows(args.rows))
     data = path.read_bytes()
 
-    rss_before = _rss()
+    rss_before = memory()
     check_times, read_times, check_cpu, read_cpu, statuses = [], [], [], [], set()
 
     def check() -> None:
@@ -77,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     result: dict = {}
     check()  # first, in a process that has not read the file yet: its peak RSS is the check's own
-    rss_after_first = _rss()
+    rss_after_first = memory()
     arrow_peak = pa.default_memory_pool().max_memory()
     for run in range(args.runs):
         read()
@@ -103,8 +94,8 @@ def main(argv: list[str] | None = None) -> int:
         "cpu_ratio": round(statistics.median(check_cpu) / statistics.median(read_cpu), 2),
         "traced_peak_bytes": traced_peak,
         "traced_peak_per_file_byte": round(traced_peak / len(data), 2),
-        "rss_peak_growth_bytes": rss_after_first["VmHWM"] - rss_before["VmRSS"],
-        "rss_peak_growth_per_file_byte": round((rss_after_first["VmHWM"] - rss_before["VmRSS"]) / len(data), 2),
+        "rss_peak_growth_bytes": rss_after_first["peak_rss"] - rss_before["rss"],
+        "rss_peak_growth_per_file_byte": round((rss_after_first["peak_rss"] - rss_before["rss"]) / len(data), 2),
         "arrow_pool_peak_bytes": arrow_peak,
     })
     print(json.dumps(result, indent=1))
