@@ -171,22 +171,15 @@ def test_every_dashboard_chart_lays_out_for_a_slide(page_charts, aspect):
 @pytest.fixture(scope="module")
 def plot_page():
     """plotly.js (the plotly package's own) in a headless Chromium page, as tests/e2e/test_chart_text_fits.py draws."""
-    from tests.e2e.conftest import CHROMIUM, launch_chromium
+    from tests.e2e.conftest import CHROMIUM
 
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
-    sync_api = pytest.importorskip("playwright.sync_api")
-    from tests.e2e.test_chart_text_fits import PLOTLY_JS
+    pytest.importorskip("playwright.sync_api")
+    from tests.e2e.conftest import plotly_page
 
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        page = chromium.new_page(viewport={"width": 1400, "height": 1200})
-        from tests.e2e.conftest import serve_local_topojson
-        serve_local_topojson(page)
-        page.set_content('<html><body style="margin:0"><div id="chart"></div></body></html>')
-        page.add_script_tag(path=str(PLOTLY_JS))
+    with plotly_page() as page:
         yield page
-        chromium.close()
 
 
 @pytest.mark.e2e

@@ -97,3 +97,24 @@ def serve_local_topojson(page) -> None:
 
 
 PLOT_ORIGIN = "http://plots.invalid"
+
+
+@contextmanager
+def plotly_page(viewport_height: int = 1200, chart_style: str = ""):
+    """plotly.js (the plotly package's own) in a headless Chromium page with one empty `#chart` div, the
+    app's static files served (`serve_local_topojson`): figures drawn outside the app, as the tests of
+    drawn bars, text boxes and exports draw them."""
+    import plotly
+    from playwright import sync_api
+
+    style = f' style="{chart_style}"' if chart_style else ""
+    with sync_api.sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        try:
+            page = chromium.new_page(viewport={"width": 1400, "height": viewport_height})
+            serve_local_topojson(page)
+            page.set_content(f'<html><body style="margin:0"><div id="chart"{style}></div></body></html>')
+            page.add_script_tag(path=str(Path(plotly.__file__).parent / "package_data" / "plotly.min.js"))
+            yield page
+        finally:
+            chromium.close()

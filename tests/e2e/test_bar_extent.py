@@ -12,21 +12,18 @@ from __future__ import annotations
 
 import json
 import re
-from pathlib import Path
 
-import plotly
 import pytest
 
 from charts.export import build_export_figure, to_image
 from charts.pages import build_page_charts
-from tests.e2e.conftest import launch_chromium, require_chromium, serve_local_topojson
+from tests.e2e.conftest import plotly_page, require_chromium
 from tests.test_chart_labels import LANGS, every_chart, figures, shown_number, with_made_collisions  # noqa: F401 - figures is a fixture
 
 pytestmark = pytest.mark.e2e
 require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 # Each bar plotly computed, after stacking: [x axis, y axis, position, start, end, text, figure_id].
 DRAWN_BARS = """async (figure) => {
     const div = document.getElementById('chart');
@@ -49,14 +46,8 @@ DRAWN_BARS = """async (figure) => {
 
 @pytest.fixture(scope="module")
 def plot_page():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        page = chromium.new_page(viewport={"width": 1400, "height": 1000})
-        serve_local_topojson(page)
-        page.set_content('<html><body style="margin:0"><div id="chart" style="width:960px"></div></body></html>')
-        page.add_script_tag(path=str(PLOTLY_JS))
+    with plotly_page(1000, "width:960px") as page:
         yield page
-        chromium.close()
 
 
 def drawn_bars(page, figure) -> list[list]:

@@ -11,18 +11,15 @@ from __future__ import annotations
 
 import gzip
 import json
-from pathlib import Path
 
-import plotly
 import pytest
 
-from tests.e2e.conftest import TEXTS_OUTSIDE_JS, launch_chromium, require_chromium, serve_local_topojson
+from tests.e2e.conftest import TEXTS_OUTSIDE_JS, plotly_page, require_chromium
 
 pytestmark = pytest.mark.e2e
 require_chromium()
 sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the python playwright package")
 
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 WIDTHS = (1200, 700)  # the wide layout's chart on a large screen, and a narrow window
 # Every drawn text of the chart outside the chart's box, as [text, left, top, right, bottom] (pixels).
 OUTSIDE = """async ([figure, width]) => {
@@ -56,14 +53,8 @@ OUTSIDE = """async ([figure, width]) => {
 
 @pytest.fixture(scope="module")
 def plot_page():
-    with sync_api.sync_playwright() as playwright:
-        chromium = launch_chromium(playwright)
-        page = chromium.new_page(viewport={"width": 1400, "height": 1200})
-        serve_local_topojson(page)
-        page.set_content('<html><body style="margin:0"><div id="chart"></div></body></html>')
-        page.add_script_tag(path=str(PLOTLY_JS))
+    with plotly_page() as page:
         yield page
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
